@@ -4,8 +4,8 @@
 (its title, summary, cards, and every question prompt, option and explanation) and returns one
 problem per finding, each naming the file and the field the way the content loader does:
 
-    curriculum/modules/elderly-x.yaml: cards.1: line 3 has 52 visible characters (at most 45)
-    quizzes/elderly-x.yaml: elderly-x-q2.options.0: English word 'OTP' ...
+    curriculum/modules/elderly-x.yaml: cards.1: line 3 has 52 visible characters (at most 40)
+    quizzes/elderly-x.yaml: elderly-x-q2.options.0: English word 'PIN'; write it in Thai for elderly learners
 
 How length is measured
 ----------------------
@@ -20,18 +20,20 @@ The limits and why
 Thai puts no spaces between words; a space marks the end of a clause or a sentence. A
 space-separated *phrase* is therefore the unit a reader has to hold in mind at once.
 
-- MAX_PHRASE = 40 visible characters per phrase (about 8-10 Thai words). Older readers are
-  about 43% slower on screen text (Nielsen Norman Group, via MedCity News 2013) and do better with
-  short sentences; 40 characters is about one line of a LINE bubble at a large font size.
-- MAX_LINE = 45 visible characters per line of a card, for the same reason: one thought per line,
+- MAX_PHRASE = 32 visible characters per phrase (about 6-8 Thai words). Older readers are about
+  43% slower on screen text (Nielsen Norman Group, via MedCity News 2013) and do better with
+  short sentences; at a large font a LINE bubble holds roughly 18-20 Thai characters a line, so a
+  phrase stays within two lines.
+- MAX_LINE = 40 visible characters per line of a card, for the same reason: one thought per line,
   with a little room for two very short phrases ("วางสายได้เลย ไม่ต้องเกรงใจ").
 - MAX_LINES = 6 lines per card. Senior-friendly guidelines call for large type (12-14 pt and up)
   and generous line spacing (Kurniawan & Zaphiris; NIA checklist, summarised by stedrayton.co 2007);
-  at that size about six lines fill a phone screen, and a card must fit on one screen.
-- MAX_CARD = 280 visible characters per card: the general limit is 400 characters a card
-  (content.MAX_CARD_CHARS); dividing by 1.43 for slower reading gives about 280, so an elderly card
-  takes no longer to read than a full general card.
-- MAX_PROMPT = 120, MAX_OPTION = 40 (one phrase: an answer must be readable at a glance on a
+  at that size about six short lines fill a phone screen, and a card must fit on one screen.
+- MAX_CARD = 225 visible characters per card. The general limit is 400 characters a card
+  (content.MAX_CARD_CHARS, counted with `len()`); in this curriculum about 80% of characters are
+  visible, so 400 is about 320 visible characters. Dividing by 1.43 for slower reading gives
+  about 225, so an elderly card takes no longer to read than a full general card.
+- MAX_PROMPT = 120, MAX_OPTION = 32 (one phrase: an answer must be readable at a glance on a
   button) and MAX_EXPLANATION = 150 visible characters (one or two short sentences).
 
 Words
@@ -52,12 +54,12 @@ import unicodedata
 
 from bot.content import Audience, Content, Lesson
 
-MAX_PHRASE = 40
-MAX_LINE = 45
+MAX_PHRASE = 32
+MAX_LINE = 40
 MAX_LINES = 6
-MAX_CARD = 280
+MAX_CARD = 225
 MAX_PROMPT = 120
-MAX_OPTION = 40
+MAX_OPTION = 32
 MAX_EXPLANATION = 150
 
 # Latin-script words an elderly module may use, each with the Thai words that must explain it

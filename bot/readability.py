@@ -106,7 +106,9 @@ def _length_problems(where: str, text: str, limit: int, what: str) -> list[str]:
     problems = []
     size = visible_length(text)
     if size > limit:
-        problems.append(f"{where}: {what} has {size} visible characters (at most {limit} for elderly learners)")
+        problems.append(
+            f"{where}: {what} has {size} visible characters (at most {limit} for elderly learners)"
+        )
     for phrase in text.split():
         if _WEB_ADDRESS.fullmatch(phrase):
             continue
@@ -154,7 +156,9 @@ def _lesson_problems(lesson: Lesson) -> list[str]:
         check(where, card.text, MAX_CARD, "the card")
         lines = [line for line in card.text.splitlines() if line.strip()]
         if len(lines) > MAX_LINES:
-            problems.append(f"{where}: {len(lines)} lines (at most {MAX_LINES} fit one screen at a large font)")
+            problems.append(
+                f"{where}: {len(lines)} lines (at most {MAX_LINES} fit one screen at a large font)"
+            )
         for number, line in enumerate(lines, start=1):
             size = visible_length(line)
             if size > MAX_LINE:

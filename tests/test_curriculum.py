@@ -163,6 +163,11 @@ def test_correct_answers_are_not_always_in_the_same_position(content: Content) -
     assert max(positions.values()) <= 0.5 * sum(positions.values())
 
 
+def test_true_false_answers_are_not_always_the_same(content: Content) -> None:
+    answers = Counter(q.answer for _, q in content.questions.values() if q.kind == "true_false")
+    assert min(answers[0], answers[1]) >= 0.3 * sum(answers.values())
+
+
 def test_elderly_questions_have_at_most_three_options(content: Content) -> None:
     for lesson in _elderly_lessons(content):
         for question in lesson.questions:

@@ -1,0 +1,77 @@
+"""The FastAPI application: webhook, health check, and the runtime's life cycle."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from linebot.v3.webhook import SignatureValidator
+
+from bot import webhook
+from bot.clock import Clock, SystemClock
+from bot.content import Content, load_content
+from bot.gateway import LineGateway, SdkGateway
+from bot.runtime import Runtime
+from bot.settings import Settings
+from bot.storage.db import make_engine, upgrade
+
+log = logging.getLogger(__name__)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    content: Content | None = None,
+    gateway: LineGateway | None = None,
+    clock: Clock | None = None,
+    migrate: bool = True,
+    recovery_interval: float = 5.0,
+) -> FastAPI:
+    """Build the app. Tests pass their own gateway and clock; `ruthan serve` passes only settings."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if migrate:
+            upgrade(settings.sqlalchemy_url)
+        engine = make_engine(settings.sqlalchemy_url)
+        line = gateway
+        if line is None:
+            # The SDK's aiohttp session must be created inside the running loop, hence here.
+            token = settings.line_channel_access_token.get_secret_value() if settings.line_channel_access_token else ""
+            line = SdkGateway(access_token=token, host=settings.line_api_base_url,
+                              timeout=settings.line_timeout_seconds)
+        runtime = Runtime(
+            engine=engine,
+            content=content or load_content(settings.content_dir),
+            gateway=line,
+            clock=clock or SystemClock(),
+            recovery_interval=recovery_interval,
+            timezone=settings.tz,
+        )
+        app.state.runtime = runtime
+        await runtime.start()
+        app.state.ready = True
+        try:
+            yield
+        finally:
+            app.state.ready = False
+            await runtime.stop()
+            engine.dispose()
+
+    app = FastAPI(title="Ruthan", summary="A LINE bot that teaches cyber-safety in Thai", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.ready = False
+    secret = settings.line_channel_secret
+    app.state.signature_validator = SignatureValidator(secret.get_secret_value()) if secret else None
+    app.include_router(webhook.router)
+
+    @app.get("/healthz", summary="Ready to take webhooks")
+    async def healthz(request: Request) -> JSONResponse:
+        ready = bool(request.app.state.ready)
+        body = {"status": "ok" if ready else "starting", "webhook": "on" if settings.line_enabled else "off"}
+        return JSONResponse(body, status_code=200 if ready else 503)
+
+    return app

@@ -1,0 +1,119 @@
+"""Message builders: LINE Messaging API JSON for texts, quick-reply buttons and Flex cards.
+
+The flow says what to show; these functions say how it looks on LINE. Elderly learners get Flex bubbles
+with large type; everyone else gets plain text, which LINE renders fastest and every client shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from bot.gateway import MessageJSON
+
+MAX_ALT_TEXT = 400
+
+
+@dataclass(frozen=True)
+class Button:
+    """A quick-reply button that sends a postback and shows `label` in the chat as the learner's words."""
+
+    label: str
+    action: str
+    params: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def data(self) -> str:
+        return urlencode([("a", self.action), *self.params])
+
+
+def button(label: str, action: str, **params: object) -> Button:
+    return Button(label, action, tuple((key, str(value)) for key, value in params.items()))
+
+
+def with_buttons(message: MessageJSON, buttons: list[Button]) -> MessageJSON:
+    if buttons:
+        message["quickReply"] = {
+            "items": [
+                {
+                    "type": "action",
+                    "action": {"type": "postback", "label": b.label[:20], "data": b.data, "displayText": b.label},
+                }
+                for b in buttons
+            ]
+        }
+    return message
+
+
+def text(body: str, buttons: list[Button] | None = None) -> MessageJSON:
+    return with_buttons({"type": "text", "text": body}, buttons or [])
+
+
+def _text_node(body: str, *, size: str, bold: bool = False, color: str | None = None) -> dict[str, Any]:
+    node: dict[str, Any] = {"type": "text", "text": body, "wrap": True, "size": size}
+    if bold:
+        node["weight"] = "bold"
+    if color:
+        node["color"] = color
+    return node
+
+
+def card(body: str, *, title: str | None = None, footer: str | None = None, large: bool = False,
+         buttons: list[Button] | None = None) -> MessageJSON:
+    """A lesson card or question: plain text normally, a large-type Flex bubble for elderly learners."""
+    if not large:
+        parts = [part for part in (title, body, footer) if part]
+        return text("\n\n".join(parts), buttons)
+    contents = []
+    if title:
+        contents.append(_text_node(title, size="lg", bold=True, color="#1B5E20"))
+    contents.append(_text_node(body, size="xl"))
+    if footer:
+        contents.append(_text_node(footer, size="md", color="#757575"))
+    bubble = {
+        "type": "bubble",
+        "size": "giga",
+        "body": {"type": "box", "layout": "vertical", "spacing": "lg", "contents": contents},
+    }
+    alt = "\n".join(part for part in (title, body) if part)
+    return with_buttons({"type": "flex", "altText": alt[:MAX_ALT_TEXT], "contents": bubble}, buttons or [])
+
+
+def progress_card(*, title: str, lines: list[str], percent: int, buttons: list[Button]) -> MessageJSON:
+    """A visual progress card: a bar for modules completed, then a few short lines."""
+    percent = max(0, min(100, percent))
+    bar = {
+        "type": "box",
+        "layout": "vertical",
+        "height": "14px",
+        "backgroundColor": "#E0E0E0",
+        "cornerRadius": "7px",
+        "contents": [
+            {
+                "type": "box",
+                "layout": "vertical",
+                "width": f"{max(percent, 1)}%",
+                "height": "14px",
+                "backgroundColor": "#2E7D32",
+                "cornerRadius": "7px",
+                "contents": [],
+            }
+        ],
+    }
+    bubble = {
+        "type": "bubble",
+        "body": {
+            "type": "box",
+            "layout": "vertical",
+            "spacing": "md",
+            "contents": [
+                _text_node(title, size="xl", bold=True),
+                bar,
+                _text_node(f"{percent}%", size="sm", color="#757575"),
+                *(_text_node(line, size="lg") for line in lines),
+            ],
+        },
+    }
+    alt = "\n".join([title, *lines])
+    return with_buttons({"type": "flex", "altText": alt[:MAX_ALT_TEXT], "contents": bubble}, buttons)

@@ -1,0 +1,16 @@
+"""The LINE API behind one small interface, with three implementations:
+
+- `SdkGateway`: the real line-bot-sdk v3 async client (its `host` can point at a local stand-in),
+- `TerminalGateway`: prints to the terminal for `ruthan chat`,
+- `RecordingGateway`: records calls in memory for unit tests.
+
+Messages cross this boundary as LINE's own JSON (dicts in the Messaging API's shape), so the outbox can
+store them as they are and every implementation sees exactly what LINE would.
+"""
+
+from bot.gateway.base import LineApiError, LineGateway, MessageJSON
+from bot.gateway.recording import RecordingGateway
+from bot.gateway.sdk import SdkGateway
+from bot.gateway.terminal import TerminalGateway
+
+__all__ = ["LineApiError", "LineGateway", "MessageJSON", "RecordingGateway", "SdkGateway", "TerminalGateway"]

@@ -1,0 +1,38 @@
+"""The gateway interface and the one error type every implementation raises."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+MessageJSON = dict[str, Any]
+
+
+class LineApiError(Exception):
+    """A LINE call failed. `status` is None when no answer came (timeout, connection refused)."""
+
+    def __init__(self, status: int | None, message: str = "", retry_after: float | None = None):
+        self.status = status
+        self.message = message
+        self.retry_after = retry_after
+        super().__init__(f"LINE API {status or 'no answer'}: {message}"[:300])
+
+    @property
+    def outcome_unknown(self) -> bool:
+        """The request may or may not have reached LINE: timeouts and 5xx."""
+        return self.status is None or self.status >= 500
+
+    @property
+    def monthly_limit(self) -> bool:
+        """429 means either 'slow down' or 'this month's quota is used up'; only the body tells."""
+        return self.status == 429 and "monthly limit" in self.message.lower()
+
+
+class LineGateway(Protocol):
+    async def reply(self, reply_token: str, messages: list[MessageJSON]) -> None:
+        """Answer an event with its reply token (free, single use, valid about a minute)."""
+
+    async def push(self, to: str, messages: list[MessageJSON], retry_key: str) -> None:
+        """Send to a chat; `retry_key` makes a repeated request a no-op (LINE answers 409)."""
+
+    async def close(self) -> None:
+        """Release connections."""

@@ -1,0 +1,43 @@
+"""A gateway that records every call, for unit tests of the sender and the flow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.gateway.base import LineApiError, MessageJSON
+
+
+@dataclass
+class Call:
+    endpoint: str  # "reply" or "push"
+    target: str  # reply token or chat ID
+    messages: list[MessageJSON]
+    retry_key: str | None = None
+
+
+@dataclass
+class RecordingGateway:
+    calls: list[Call] = field(default_factory=list)
+    # Errors to raise, in order, before calls start succeeding (fault injection).
+    failures: list[LineApiError] = field(default_factory=list)
+    used_tokens: set[str] = field(default_factory=set)
+
+    async def reply(self, reply_token: str, messages: list[MessageJSON]) -> None:
+        self._maybe_fail()
+        if reply_token in self.used_tokens:
+            raise LineApiError(400, "Invalid reply token")
+        self.used_tokens.add(reply_token)
+        self.calls.append(Call("reply", reply_token, messages))
+
+    async def push(self, to: str, messages: list[MessageJSON], retry_key: str) -> None:
+        self._maybe_fail()
+        if any(call.retry_key == retry_key for call in self.calls):
+            raise LineApiError(409, "The retry key is already accepted")
+        self.calls.append(Call("push", to, messages, retry_key))
+
+    async def close(self) -> None:
+        return None
+
+    def _maybe_fail(self) -> None:
+        if self.failures:
+            raise self.failures.pop(0)

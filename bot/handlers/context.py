@@ -1,0 +1,23 @@
+"""What every handler receives, besides the event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from linebot.v3.webhooks import Event
+from sqlmodel import Session
+
+from bot.content import Content
+from bot.flow import Tutor
+
+
+@dataclass(frozen=True)
+class HandlerContext:
+    session: Session
+    content: Content
+    now: datetime
+
+    def tutor(self, event: Event) -> Tutor:
+        """The tutor for the learner who sent `event` (a one-to-one chat always carries a user ID)."""
+        return Tutor(session=self.session, content=self.content, now=self.now, user_id=event.source.user_id)

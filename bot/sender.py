@@ -1,0 +1,171 @@
+"""The one sender: delivers outbox rows to LINE. Reply token first (free), push only when it cannot be used.
+
+Nothing is sent twice:
+- a reply token is single use, so repeating a reply after a timeout is safe: if the first one landed, LINE
+  answers 400 and the row is marked sent;
+- a push carries the row's X-Line-Retry-Key, so a repeat is answered 409 ("already accepted").
+Nothing is lost: a row stays pending, leased, until LINE accepts it or refuses it for good; a worker that
+dies mid-delivery lets its lease run out and the row is delivered by the next one.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, update
+from sqlmodel import col, select
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
+
+from bot.clock import Clock
+from bot.gateway import LineApiError, LineGateway, MessageJSON
+from bot.inbox import DELIVERY_LEASE
+from bot.limits import requests
+from bot.storage.db import session_scope
+from bot.storage.models import Outbox, OutboxStatus
+
+log = logging.getLogger(__name__)
+
+MAX_DELIVERY_ATTEMPTS = 12
+
+
+def _worth_retrying(exc: BaseException) -> bool:
+    return isinstance(exc, LineApiError) and (exc.outcome_unknown or (exc.status == 429 and not exc.monthly_limit))
+
+
+def _retrying() -> AsyncRetrying:
+    # A few quick tries inside one delivery; longer outages are handled by leaving the row pending.
+    return AsyncRetrying(
+        retry=retry_if_exception(_worth_retrying),
+        stop=stop_after_attempt(3),
+        wait=wait_exponential(multiplier=0.2, max=2),
+        reraise=True,
+    )
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    chat_id: str
+    reply_token: str | None
+    reply_attempts: int
+    messages: list[MessageJSON]
+    retry_key: str
+    attempts: int
+
+
+def claim(engine: Engine, outbox_id: int, now: datetime, *, leased: bool) -> Claimed | None:
+    """Take the row for delivery. `leased` means this process created it already leased to itself."""
+    with session_scope(engine) as session:
+        row = session.get(Outbox, outbox_id)
+        if row is None or row.status is not OutboxStatus.PENDING:
+            return None
+        if not leased:
+            use_reply = row.reply_token is not None and row.reply_deadline is not None and now < row.reply_deadline
+            result = session.exec(
+                update(Outbox)
+                .where(
+                    col(Outbox.id) == outbox_id,
+                    col(Outbox.status) == OutboxStatus.PENDING,
+                    col(Outbox.not_before) <= now,
+                )
+                .values(not_before=now + DELIVERY_LEASE, reply_attempts=Outbox.reply_attempts + int(use_reply))
+            )
+            if result.rowcount != 1:
+                return None  # another worker holds it
+            session.refresh(row)
+            if not use_reply:
+                row.reply_token = None
+        return Claimed(row.id, row.chat_id, row.reply_token, row.reply_attempts, row.messages, row.retry_key,
+                       row.attempts)
+
+
+def finish(engine: Engine, outbox_id: int, now: datetime, *, status: OutboxStatus, error: str | None = None,
+           retry_after: timedelta | None = None) -> None:
+    with session_scope(engine) as session:
+        row = session.get(Outbox, outbox_id)
+        if row is None:
+            return  # erased meanwhile (the learner deleted their data)
+        row.attempts += 1
+        row.error = error
+        if status is OutboxStatus.SENT:
+            row.status, row.sent_at = OutboxStatus.SENT, now
+        elif retry_after is not None and row.attempts < MAX_DELIVERY_ATTEMPTS:
+            row.not_before = now + retry_after  # stays pending; the recovery loop tries again
+        else:
+            row.status = OutboxStatus.FAILED
+        session.add(row)
+
+
+def due(engine: Engine, now: datetime, limit: int = 100) -> list[int]:
+    with session_scope(engine) as session:
+        return list(
+            session.exec(
+                select(Outbox.id)
+                .where(Outbox.status == OutboxStatus.PENDING, col(Outbox.not_before) <= now)
+                .order_by(col(Outbox.id))
+                .limit(limit)
+            )
+        )
+
+
+class Sender:
+    """Sends one claimed row through the gateway and says how it went."""
+
+    def __init__(self, gateway: LineGateway, clock: Clock):
+        self.gateway = gateway
+        self.clock = clock
+
+    async def send(self, row: Claimed) -> tuple[OutboxStatus, str | None, timedelta | None]:
+        batches = requests(row.messages)
+        first, rest = batches[0], batches[1:]
+        try:
+            if row.reply_token:
+                if not await self._reply(row, first):
+                    rest = batches  # the token could not be used: push everything
+            else:
+                rest = batches
+            for index, batch in enumerate(rest):
+                key = row.retry_key if index == 0 else str(uuid.uuid5(uuid.UUID(row.retry_key), str(index)))
+                await self._push(row.chat_id, batch, key)
+        except LineApiError as exc:
+            if exc.monthly_limit:
+                log.error("LINE monthly message limit reached; outbox row %s not sent", row.id)
+                return OutboxStatus.FAILED, "monthly limit reached", None
+            if _worth_retrying(exc):
+                log.warning("LINE unavailable for outbox row %s (%s); will retry", row.id, exc.status)
+                return OutboxStatus.PENDING, str(exc), timedelta(seconds=min(300, 5 * 2**row.attempts))
+            log.error("LINE refused outbox row %s: %s", row.id, exc)
+            return OutboxStatus.FAILED, str(exc), None
+        return OutboxStatus.SENT, None, None
+
+    async def _reply(self, row: Claimed, messages: list[MessageJSON]) -> bool:
+        """True when the reply landed (or had already landed); False when the token cannot be used."""
+        attempts = row.reply_attempts
+        async for attempt in _retrying():
+            with attempt:
+                try:
+                    await self.gateway.reply(row.reply_token or "", messages)
+                except LineApiError as exc:
+                    if exc.status == 400 and "reply token" in exc.message.lower():
+                        if attempts > 1:
+                            # An earlier try may have used the token; it is single use, so that try landed.
+                            log.warning("reply for outbox row %s presumed delivered by an earlier try", row.id)
+                            return True
+                        log.info("reply token unusable for outbox row %s; pushing instead", row.id)
+                        return False
+                    attempts += 1
+                    raise
+        return True
+
+    async def _push(self, chat_id: str, messages: list[MessageJSON], retry_key: str) -> None:
+        async for attempt in _retrying():
+            with attempt:
+                try:
+                    await self.gateway.push(chat_id, messages, retry_key)
+                except LineApiError as exc:
+                    if exc.status == 409:
+                        return  # accepted by an earlier try with the same retry key
+                    raise

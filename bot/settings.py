@@ -1,0 +1,75 @@
+"""One settings object, read from the environment (and an optional .env), loaded once and passed in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LINE_API = "https://api.line.me"
+
+
+class SettingsError(Exception):
+    """A setting is missing or wrong; the message is one sentence a newcomer can act on."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # Secrets have no defaults: without them the webhook is off and only `ruthan chat` works.
+    line_channel_secret: SecretStr | None = None
+    line_channel_access_token: SecretStr | None = None
+    line_api_base_url: str = LINE_API
+    line_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    database_url: str = "sqlite:///ruthan.db"
+    tz: str = "Asia/Bangkok"
+    content_dir: Path = PROJECT_ROOT
+    # LINE's own webhook bodies are small; anything larger is refused before it is read in full.
+    max_body_bytes: int = Field(default=256 * 1024, gt=0)
+
+    @field_validator("tz")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"'{value}' is not a time zone name such as Asia/Bangkok") from None
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite://", "postgresql://", "postgres://", "postgresql+psycopg://")):
+            raise ValueError("use sqlite:///path/to/file.db or postgresql://user@host:port/db")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.tz)
+
+    @property
+    def line_enabled(self) -> bool:
+        return bool(self.line_channel_secret and self.line_channel_access_token)
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The URL with its driver chosen: psycopg 3 for PostgreSQL, the standard sqlite3 for SQLite."""
+        url = self.database_url
+        for prefix in ("postgresql://", "postgres://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url.removeprefix(prefix)
+        return url
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning validation errors into one clear sentence."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "a setting"
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"Setting {name} is not valid: {message}.") from None

@@ -1,0 +1,143 @@
+"""The tables. Personal data is kept to the minimum the learning loop needs (see README, "Privacy").
+
+Progress refers to content by stable IDs (track, module, question), never by position in a file, so that
+editing content never breaks it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column, Enum, ForeignKey, Index, Integer, String, Text
+from sqlmodel import Field, SQLModel
+
+from bot.storage.columns import UtcDateTime
+
+
+def _utc_column(*, nullable: bool = True) -> Column:
+    return Column(UtcDateTime(), nullable=nullable)
+
+
+def _enum_column(enum: type[StrEnum], *, nullable: bool = False) -> Column:
+    """Stored as its plain string value (no database enum type to migrate), read back as the enum member."""
+    return Column(
+        Enum(enum, native_enum=False, length=20, values_callable=lambda members: [m.value for m in members]),
+        nullable=nullable,
+    )
+
+
+class Phase(StrEnum):
+    """Where a learner is in the conversation. Every transition lives in bot/flow/."""
+
+    CONSENT = "consent"  # welcomed, asked to agree to the privacy notice
+    DECLINED = "declined"  # said no: only the LINE user ID is kept
+    TRACK = "track"  # agreed, choosing a track
+    AGE = "age"  # student track: asked whether they are under 10
+    PARENT = "parent"  # under 10: waiting for a parent to agree
+    CARD = "card"  # reading a module's cards
+    QUESTION = "question"  # answering a module's quiz
+    MODULE_DONE = "module_done"  # finished a module, offered the next one
+    TRACK_DONE = "track_done"  # finished every module of the track
+    REVIEW = "review"  # answering a missed question again
+    CONFIRM_DELETE = "confirm_delete"  # asked to confirm erasing everything
+
+
+class Learner(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    line_user_id: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
+    phase: Phase = Field(default=Phase.CONSENT, sa_column=_enum_column(Phase))
+    # The phase to go back to when a detour (review, delete confirmation) ends.
+    resume_phase: Phase | None = Field(default=None, sa_column=_enum_column(Phase, nullable=True))
+    following: bool = True
+    consented_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    parental_consent: bool = False
+    track_id: str | None = Field(default=None, max_length=48)
+    module_id: str | None = Field(default=None, max_length=48)
+    # Index of the card (in CARD) or question (in QUESTION) within the current module.
+    step: int = 0
+    module_correct: int = 0
+    review_question_id: str | None = Field(default=None, max_length=48)
+    # Review goes once around the missed questions: those answered after this attempt ID are done for now.
+    review_after_attempt: int = 0
+    created_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    last_seen_at: datetime = Field(sa_column=_utc_column(nullable=False))
+
+
+class Attempt(SQLModel, table=True):
+    """One answer to one quiz question. The source of progress, review and (later) class dashboards."""
+
+    __table_args__ = (Index("ix_attempt_learner_question", "learner_id", "question_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(sa_column=Column(Integer, ForeignKey("learner.id", ondelete="CASCADE"), nullable=False))
+    module_id: str = Field(max_length=48)
+    question_id: str = Field(max_length=48)
+    choice: int
+    correct: bool
+    review: bool = False
+    answered_at: datetime = Field(sa_column=_utc_column(nullable=False))
+
+
+class ModuleResult(SQLModel, table=True):
+    __table_args__ = (Index("ix_module_result_learner", "learner_id", "module_id", unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(sa_column=Column(Integer, ForeignKey("learner.id", ondelete="CASCADE"), nullable=False))
+    module_id: str = Field(max_length=48)
+    correct: int
+    total: int
+    completed_at: datetime = Field(sa_column=_utc_column(nullable=False))
+
+
+class InboxStatus(StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class InboxEvent(SQLModel, table=True):
+    """A webhook event accepted with 200: durable until handled, then kept (without its body) to drop replays."""
+
+    __tablename__ = "inbox_event"
+    __table_args__ = (Index("ix_inbox_pending", "status", "received_at"),)
+
+    webhook_event_id: str = Field(sa_column=Column(String(64), primary_key=True))
+    # The chat the event came from (user, group or room ID): events of one chat are handled in order.
+    chat_id: str | None = Field(default=None, max_length=64)
+    # The raw event JSON, erased once handled: message text is personal data.
+    payload: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    status: InboxStatus = Field(default=InboxStatus.PENDING, sa_column=_enum_column(InboxStatus))
+    attempts: int = 0
+    error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    received_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    claimed_until: datetime | None = Field(default=None, sa_column=_utc_column())
+    handled_at: datetime | None = Field(default=None, sa_column=_utc_column())
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class Outbox(SQLModel, table=True):
+    """Messages decided but not yet delivered. Written in the same transaction as the state change."""
+
+    __table_args__ = (Index("ix_outbox_pending", "status", "not_before"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: str = Field(max_length=64, index=True)
+    # Set when the messages answer an event: a reply is free; push is the fallback.
+    reply_token: str | None = Field(default=None, max_length=256)
+    reply_deadline: datetime | None = Field(default=None, sa_column=_utc_column())
+    reply_attempts: int = 0
+    messages: list = Field(sa_column=Column(JSON, nullable=False))
+    # Sent as X-Line-Retry-Key on push, so a retry after a timeout can never deliver twice.
+    retry_key: str = Field(max_length=36)
+    status: OutboxStatus = Field(default=OutboxStatus.PENDING, sa_column=_enum_column(OutboxStatus))
+    attempts: int = 0
+    error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    not_before: datetime = Field(sa_column=_utc_column(nullable=False))
+    sent_at: datetime | None = Field(default=None, sa_column=_utc_column())

@@ -1,0 +1,65 @@
+"""POST /callback: a thin shell. Check the signature on the raw body, parse, store, answer 200 fast."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Request
+from linebot.v3.webhook import SignatureValidator
+
+from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+
+
+def runtime(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+async def _read_limited(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise HTTPException(413, "Request body too large")
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > limit:
+            raise HTTPException(413, "Request body too large")
+    return bytes(body)
+
+
+def _events(body: bytes) -> list[dict[str, Any]]:
+    try:
+        payload = json.loads(body)
+    except (UnicodeDecodeError, ValueError):
+        raise HTTPException(400, "Body is not valid JSON") from None
+    events = payload.get("events") if isinstance(payload, dict) else None
+    if not isinstance(events, list) or not all(
+        isinstance(event, dict) and isinstance(event.get("webhookEventId"), str) and event.get("type")
+        for event in events
+    ):
+        raise HTTPException(400, "Body is not a LINE webhook payload")
+    return events
+
+
+@router.post("/callback", summary="LINE webhook")
+async def callback(
+    request: Request,
+    bot: Annotated[Runtime, Depends(runtime)],
+    x_line_signature: Annotated[str | None, Header()] = None,
+) -> dict[str, str]:
+    validator: SignatureValidator | None = request.app.state.signature_validator
+    if validator is None:
+        raise HTTPException(503, "Webhook is off: LINE_CHANNEL_SECRET is not set")
+    body = await _read_limited(request, request.app.state.settings.max_body_bytes)
+    # hmac.compare_digest inside the SDK's validator: constant time.
+    if not x_line_signature or not validator.validate(body.decode("utf-8", "replace"), x_line_signature):
+        log.warning("webhook refused: bad or missing signature")
+        raise HTTPException(400, "Invalid signature")
+    events = _events(body)
+    fresh = await bot.receive(events)
+    log.info("webhook: %d events, %d new", len(events), fresh)
+    return {"status": "ok"}

@@ -1,0 +1,36 @@
+"""Every request the bot sends in a full conversation matches LINE's OpenAPI description."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import contract
+from tests.harness import BotUnderTest, user_id
+
+pytestmark = pytest.mark.skipif(
+    not contract.available(),
+    reason=f"LINE's OpenAPI files are not beside the project ({contract.SPEC}); contract tests need ../shared",
+)
+
+
+def test_the_checker_catches_a_broken_request() -> None:
+    broken = {"replyToken": "t", "messages": [{"type": "text"}]}
+    assert contract.problems("POST", "/v2/bot/message/reply", broken)
+
+
+async def test_every_request_in_a_conversation_matches_the_spec(lite_bot: BotUnderTest) -> None:
+    user = user_id("contract")
+    screen = await lite_bot.follow(user)
+    seen = list(screen.calls)
+    for label in ("ยินยอม", "ผู้สูงอายุ", "ต่อไป", "อ่านอีกครั้ง", "ต่อไป", "ต่อไป"):
+        screen = await lite_bot.tap(user, screen, label)
+        seen += screen.calls
+    for typed in ("2", "ไม่ใช่", "1", "ความคืบหน้า", "ทบทวน", "ช่วยด้วย", "เมนู"):
+        screen = await lite_bot.say(user, typed)
+        seen += screen.calls
+    seen += (await lite_bot.sticker(user)).calls
+    assert len(seen) >= 15
+    kinds = {message["type"] for call in seen for message in call.messages}
+    assert kinds == {"text", "flex"}
+    for call in seen:
+        assert contract.problems(call.method, call.path, call.body) == [], call.body

@@ -1,0 +1,193 @@
+"""The webhook shell: signatures, malformed bodies, replays, groups, and crash recovery."""
+
+from __future__ import annotations
+
+import json
+
+from sqlmodel import Session, select
+
+from bot.inbox import accept
+from bot.storage.db import make_engine
+from bot.storage.models import Attempt, InboxEvent, InboxStatus, Learner, Outbox
+from tests.harness import BotUnderTest, event, postback_event, sign, text_event, user_id
+
+
+def count(bot: BotUnderTest, model: type) -> int:
+    engine = make_engine(bot.settings().sqlalchemy_url)
+    try:
+        with Session(engine) as session:
+            return len(list(session.exec(select(model))))
+    finally:
+        engine.dispose()
+
+
+def body(*events: dict) -> bytes:
+    return json.dumps({"destination": "Ubot", "events": list(events)}).encode()
+
+
+def test_signature_matches_line_sdk_test_vector() -> None:
+    assert sign(b"bodybodybodybody", "channel_secret") == "/gg9a+LvFevTH1sd7XCQycD7tsWclCsInj7MhBHxN7k="
+
+
+async def test_missing_signature_is_refused_and_nothing_happens(lite_bot: BotUnderTest) -> None:
+    response = await lite_bot.post(body(text_event(user_id("a"), "สวัสดี")), signature=None)
+    await lite_bot.runtime.settle()
+    assert response.status_code == 400
+    assert count(lite_bot, InboxEvent) == 0 and lite_bot.line.calls == []
+
+
+async def test_forged_signature_is_refused_and_nothing_happens(lite_bot: BotUnderTest) -> None:
+    payload = body(text_event(user_id("a"), "สวัสดี"))
+    response = await lite_bot.post(payload, signature=sign(payload, "someone-elses-secret"))
+    await lite_bot.runtime.settle()
+    assert response.status_code == 400
+    assert count(lite_bot, InboxEvent) == 0 and lite_bot.line.calls == []
+
+
+async def test_malformed_json_with_valid_signature_is_refused(lite_bot: BotUnderTest) -> None:
+    for raw in (b"{not json", b'{"events": "nope"}', b"[]", b'{"events": [{"type": "message"}]}', b"\xff\xfe"):
+        response = await lite_bot.post(raw)
+        assert response.status_code == 400, raw
+    assert count(lite_bot, InboxEvent) == 0
+
+
+async def test_oversized_body_is_refused(lite_bot: BotUnderTest) -> None:
+    huge = body(text_event(user_id("a"), "ก" * 300_000))
+    response = await lite_bot.post(huge)
+    assert response.status_code == 413
+    assert count(lite_bot, InboxEvent) == 0
+
+
+async def test_empty_events_answer_200(lite_bot: BotUnderTest) -> None:
+    response = await lite_bot.post(body())
+    assert response.status_code == 200
+
+
+async def test_unknown_event_types_and_standby_are_accepted_and_ignored(lite_bot: BotUnderTest) -> None:
+    user = user_id("quiet")
+    standby = text_event(user, "สวัสดี") | {"mode": "standby"}
+    future = event("somethingNew", user, novel={"x": 1})
+    response = await lite_bot.deliver(standby, future)
+    assert response.status_code == 200
+    assert lite_bot.line.calls == []
+    assert count(lite_bot, Learner) == 0
+
+
+async def test_a_replayed_event_is_handled_once(bot: BotUnderTest) -> None:
+    user = user_id("replay")
+    follow = event("follow", user, follow={"isUnblocked": False})
+    await bot.deliver(follow)
+    agree = postback_event(user, "a=consent&v=yes")
+    await bot.deliver(agree)
+    pick = postback_event(user, "a=track&id=general")
+    await bot.deliver(pick)
+    await bot.deliver(postback_event(user, "a=next"))
+    await bot.deliver(postback_event(user, "a=next"))
+    answer = postback_event(user, "a=ans&q=t-habit-q1&i=1")
+    bot.line.take()
+    await bot.deliver(answer)
+    redelivered = answer | {"deliveryContext": {"isRedelivery": True}}
+    await bot.deliver(redelivered)
+    await bot.deliver(answer, answer)  # and a duplicate inside one post
+    assert len(bot.line.take()) == 1
+    assert count(bot, Attempt) == 1
+
+
+async def test_group_join_introduces_and_group_chatter_is_ignored(lite_bot: BotUnderTest) -> None:
+    group = {"type": "group", "groupId": "C" + "1" * 32, "userId": user_id("member")}
+    joined = await lite_bot.send(event("join", "x", source=group))
+    assert "เพิ่มเพื่อน" in joined.text
+    chatter = await lite_bot.send(text_event("x", "เรียนต่อ") | {"source": group})
+    assert chatter.calls == []
+    member = await lite_bot.send(event("memberJoined", "x", source=group,
+                                       joined={"members": [{"type": "user", "userId": user_id("new")}]}))
+    assert "ยินดีต้อนรับ" in member.text
+    left = await lite_bot.send(event("leave", "x", source={"type": "group", "groupId": "C" + "1" * 32}))
+    assert left.calls == []
+    assert count(lite_bot, Learner) == 0
+
+
+async def test_long_messages_and_emoji_storms_get_a_kind_answer(lite_bot: BotUnderTest) -> None:
+    user = user_id("storm")
+    await lite_bot.follow(user)
+    long = await lite_bot.say(user, "ก" * 4999)
+    assert "ยาวมาก" in long.text
+    emoji = await lite_bot.say(user, "😀🔥" * 120)
+    assert emoji.calls and emoji.texts[0]
+
+
+async def test_an_event_stored_before_a_crash_is_handled_after_restart(bot: BotUnderTest) -> None:
+    user = user_id("crash")
+    # The webhook stored the event and answered 200, then the process died before handling it.
+    engine = make_engine(bot.settings().sqlalchemy_url)
+    accept(engine, [event("follow", user, follow={"isUnblocked": False})], bot.clock.now())
+    engine.dispose()
+    bot.line.take()
+    await bot.restart()  # start-up recovers pending events
+    await bot.runtime.settle()
+    calls = bot.line.take()
+    assert len(calls) == 1 and "ยินดีต้อนรับ" in json.dumps(calls[0].body, ensure_ascii=False)
+    assert count(bot, InboxEvent) == 1
+
+
+async def test_messages_decided_but_not_sent_before_a_crash_are_sent_once(bot: BotUnderTest) -> None:
+    user = user_id("unsent")
+    # LINE is down: the reply fails for longer than the in-process retries.
+    from bot.standin import Fault
+
+    bot.line.faults.extend(Fault(503) for _ in range(3))
+    reply = await bot.follow(user)
+    assert reply.calls == []
+    engine = make_engine(bot.settings().sqlalchemy_url)
+    with Session(engine) as session:
+        (row,) = session.exec(select(Outbox)).all()
+        assert row.status == "pending" and row.attempts == 1
+    engine.dispose()
+    bot.clock.advance(seconds=60)  # the reply token has expired by now: push instead
+    await bot.restart()
+    calls = bot.line.take()
+    assert [call.path for call in calls] == ["/v2/bot/message/push"]
+    assert calls[0].headers.get("X-Line-Retry-Key")
+    await bot.runtime.recover_once()
+    assert bot.line.take() == []
+
+
+async def test_a_failed_reply_is_retried_with_its_token_while_it_is_fresh(lite_bot: BotUnderTest) -> None:
+    from bot.standin import Fault
+
+    lite_bot.line.faults.extend(Fault(500) for _ in range(3))
+    assert (await lite_bot.follow(user_id("retry"))).calls == []
+    lite_bot.clock.advance(seconds=20)  # the 5 s back-off has passed; the token is still good
+    await lite_bot.runtime.recover_once()
+    assert [call.path for call in lite_bot.line.take()] == ["/v2/bot/message/reply"]
+
+
+async def test_a_reply_that_timed_out_after_landing_is_not_sent_again(lite_bot: BotUnderTest) -> None:
+    from bot.standin import Fault
+
+    user = user_id("timeout")
+    # LINE accepted the reply but the answer never came back in time.
+    lite_bot.line.faults.append(Fault(504, after_accepting=True))
+    reply = await lite_bot.follow(user)
+    assert len(reply.calls) == 1 and reply.calls[0].path.endswith("/reply")
+    engine = make_engine(lite_bot.settings().sqlalchemy_url)
+    with Session(engine) as session:
+        assert [row.status for row in session.exec(select(Outbox))] == ["sent"]
+    engine.dispose()
+
+
+async def test_handled_events_keep_no_message_text(lite_bot: BotUnderTest) -> None:
+    user = user_id("private")
+    await lite_bot.follow(user)
+    await lite_bot.say(user, "เบอร์ของฉันคือ 0812345678")
+    engine = make_engine(lite_bot.settings().sqlalchemy_url)
+    with Session(engine) as session:
+        stored = session.exec(select(InboxEvent)).all()
+        assert stored and all(row.payload is None and row.status is InboxStatus.DONE for row in stored)
+    engine.dispose()
+
+
+async def test_health_check_answers_once_ready(lite_bot: BotUnderTest) -> None:
+    assert lite_bot.http is not None
+    response = await lite_bot.http.get("/healthz")
+    assert response.status_code == 200 and response.json()["status"] == "ok"

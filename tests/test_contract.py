@@ -22,7 +22,7 @@ async def test_every_request_in_a_conversation_matches_the_spec(lite_bot: BotUnd
     user = user_id("contract")
     screen = await lite_bot.follow(user)
     seen = list(screen.calls)
-    for label in ("ยินยอม", "ผู้สูงอายุ", "ต่อไป", "อ่านอีกครั้ง", "ต่อไป", "ต่อไป"):
+    for label in ("ยินยอม", "ผู้สูงอายุ", "เช้า 08:00", "ต่อไป", "อ่านอีกครั้ง", "ต่อไป", "ต่อไป"):
         screen = await lite_bot.tap(user, screen, label)
         seen += screen.calls
     for typed in ("2", "ไม่ใช่", "1", "ความคืบหน้า", "ทบทวน", "ช่วยด้วย", "เมนู"):

@@ -13,14 +13,14 @@ from bot.storage.models import Attempt, Learner, ModuleResult, Phase
 from tests.harness import BotUnderTest, Reply, event, user_id
 
 
-async def onboard(bot: BotUnderTest, user: str, track: str) -> Reply:
-    """Follow, agree to the privacy notice, pick a track (and pass the age check for students)."""
+async def onboard(bot: BotUnderTest, user: str, track: str, reminder: str = "เย็น 19:00") -> Reply:
+    """Follow, agree to the privacy notice, pick a track (and pass the age check for students), pick a time."""
     welcome = await bot.follow(user)
     agreed = await bot.tap(user, welcome, "ยินยอม")
     chosen = await bot.tap(user, agreed, track)
     if track == "นักเรียน":
         chosen = await bot.tap(user, chosen, "10 ปีขึ้นไป")
-    return chosen
+    return await bot.tap(user, chosen, reminder)
 
 
 def learner(bot: BotUnderTest, user: str) -> Learner | None:
@@ -232,7 +232,8 @@ async def test_child_under_ten_needs_a_parent_to_agree(bot: BotUnderTest) -> Non
     assert "ผู้ปกครอง" in parent.text and parent.labels == ["ผู้ปกครองยินยอม"]
     waiting = await bot.say(user, "เรียนต่อ")
     assert "ผู้ปกครอง" in waiting.text
-    started = await bot.tap(user, parent, "ผู้ปกครองยินยอม")
+    asked = await bot.tap(user, parent, "ผู้ปกครองยินยอม")
+    started = await bot.tap(user, asked, "เย็น 19:00")
     assert "บทที่ 1" in started.text
     assert learner(bot, user).parental_consent is True
 

@@ -81,6 +81,7 @@ async def test_a_replayed_event_is_handled_once(bot: BotUnderTest) -> None:
     await bot.deliver(agree)
     pick = postback_event(user, "a=track&id=general")
     await bot.deliver(pick)
+    await bot.deliver(postback_event(user, "a=remind&m=1140"))
     await bot.deliver(postback_event(user, "a=next"))
     await bot.deliver(postback_event(user, "a=next"))
     answer = postback_event(user, "a=ans&q=t-habit-q1&i=1")

@@ -82,6 +82,7 @@ HELP = (
     "• เรียนต่อ: เรียนบทต่อไป\n"
     "• ความคืบหน้า: ดูว่าเรียนไปถึงไหน\n"
     "• ทบทวน: ลองตอบข้อที่เคยพลาดอีกครั้ง\n"
+    "• ตั้งเวลาเตือน / พรุ่งนี้ค่อยเตือน / หยุดเตือน / เปิดเตือน\n"
     "• ลบข้อมูลของฉัน: ลบทุกอย่างที่เราเก็บไว้\n"
     "ตอบคำถามได้ทั้งกดปุ่ม หรือพิมพ์ เช่น \"ข้อ 2\" หรือ \"ข\"\n\n" + HOTLINES
 )
@@ -96,6 +97,7 @@ PROGRESS_SCORE = "ตอบถูก {percent}% ของคำถามที�
 PROGRESS_REVIEW = "รอทบทวน {count} ข้อ"
 PROGRESS_NEXT = "บทต่อไป: {title}"
 PROGRESS_FINISHED = "เรียนครบทุกบทแล้ว 🏆"
+PROGRESS_STREAK = "เรียนต่อเนื่อง {days} วัน 🔥"
 
 CONFIRM_DELETE = (
     "⚠️ ต้องการลบข้อมูลทั้งหมดของคุณใช่ไหมคะ\n"
@@ -128,3 +130,33 @@ MENU_LABEL = "เมนู"
 HELP_LABEL = "ช่วยด้วย"
 DELETE_LABEL = "ลบข้อมูลของฉัน"
 START = "เริ่ม"
+
+# Reminders: asked after the track is chosen; changed, snoozed, stopped and restarted by button or text.
+ASK_REMINDER_TIME = (
+    "อยากให้ \"รู้ทัน\" ชวนเรียนทุกวันตอนไหนดีคะ ⏰\n"
+    "เลือกได้เลย เปลี่ยนทีหลังได้ค่ะ"
+)
+ASK_REMINDER_TIME_AGAIN = "เลือกเวลาจากปุ่มด้านล่าง หรือพิมพ์เวลา เช่น 18:30 ก็ได้ค่ะ"
+REMIND_MORNING = "เช้า 08:00"
+REMIND_NOON = "กลางวัน 12:00"
+REMIND_EVENING = "เย็น 19:00"
+REMINDER_SET = "ได้เลยค่ะ จะชวนเรียนทุกวันตอน {time} น. นะคะ ⏰"
+REMINDER_KEPT = "จะชวนเรียนทุกวันตอน {time} น. นะคะ ⏰ เปลี่ยนได้ พิมพ์ \"ตั้งเวลาเตือน\" ค่ะ"
+SNOOZED = "ได้เลยค่ะ วันนี้จะไม่เตือนแล้ว พรุ่งนี้ค่อยชวนใหม่นะคะ 😊"
+REMINDERS_STOPPED = "หยุดเตือนแล้วค่ะ 🙏 อยากให้เตือนอีก พิมพ์ \"เปิดเตือน\" ได้ทุกเมื่อนะคะ"
+REMINDERS_RESTARTED = "เปิดเตือนแล้วค่ะ 😊 จะชวนเรียนทุกวันตอน {time} น. นะคะ"
+STREAK_CHEERS = {
+    3: "🔥 เรียนต่อเนื่อง 3 วันแล้ว เก่งมากค่ะ",
+    7: "🌟 เรียนต่อเนื่องครบ 7 วัน ยอดเยี่ยมเลยค่ะ",
+    30: "🏅 เรียนต่อเนื่อง 30 วันแล้ว ขอบคุณที่ตั้งใจนะคะ",
+}
+# The daily reminder (pushed). It says what is next; due reviews are counted.
+REMINDER_NEXT = "สวัสดีค่ะ 😊 ได้เวลาเรียนวันละนิดแล้วนะคะ\nบทต่อไป: {title}"
+REMINDER_REVIEWS = "มีข้อทบทวนรออยู่ {count} ข้อค่ะ"
+REMINDER_REVIEW_ONLY = "สวัสดีค่ะ 😊 ได้เวลาทบทวนแล้วนะคะ\nมี {count} ข้อ ช่วยให้จำได้แม่นขึ้นค่ะ"
+
+# Button labels for reminder commands (also the words learners type).
+SET_REMINDER = "ตั้งเวลาเตือน"
+SNOOZE = "พรุ่งนี้ค่อยเตือน"
+STOP_REMINDERS = "หยุดเตือน"
+RESTART_REMINDERS = "เปิดเตือน"

@@ -7,7 +7,7 @@ nothing. Each public method is one thing the learner did; each returns the messa
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -18,6 +18,7 @@ from bot.flow import texts as t
 from bot.flow.ui import Button, button, card, progress_card, text
 from bot.gateway import MessageJSON
 from bot.storage.models import Attempt, Learner, Phase
+from scheduler import reminders
 
 # Typed commands and the words learners use for them; matching tolerates typos (see bot.answers).
 COMMANDS: dict[str, tuple[str, ...]] = {
@@ -30,7 +31,18 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "start": (t.START, "เริ่มใหม่", "เริ่มเรียน"),
     "next": (t.NEXT, "ถัดไป"),
     "again": (t.READ_AGAIN, "อ่านใหม่"),
+    "set_reminder": (t.SET_REMINDER, "เปลี่ยนเวลาเตือน", "เวลาเตือน"),
+    "snooze": (t.SNOOZE, "เตือนพรุ่งนี้"),
+    "stop_reminders": (t.STOP_REMINDERS, "ปิดเตือน", "เลิกเตือน", "ไม่ต้องเตือน", "ไม่ต้องเตือนแล้ว"),
+    "restart_reminders": (t.RESTART_REMINDERS, "เตือนด้วย"),
 }
+
+# The reminder times offered as buttons: three, for every track (the elderly see at most three choices).
+REMINDER_CHOICES: tuple[tuple[str, int, tuple[str, ...]], ...] = (
+    (t.REMIND_MORNING, 8 * 60, ("เช้า", "ตอนเช้า")),
+    (t.REMIND_NOON, 12 * 60, ("กลางวัน", "ตอนกลางวัน", "เที่ยง", "ตอนเที่ยง")),
+    (t.REMIND_EVENING, 19 * 60, ("เย็น", "ตอนเย็น")),
+)
 
 # Longer messages are not read as answers or commands (a pasted SMS, an emoji storm).
 MAX_READ_CHARS = 300
@@ -123,6 +135,11 @@ class Tutor:
             "delete": lambda _: self._ask_delete(),
             "delete_confirm": self._confirm_delete,
             "start": lambda _: self._restart_onboarding(),
+            "remind": self._choose_reminder_time,
+            "set_reminder": lambda _: self._ask_reminder_time(),
+            "snooze": lambda _: self._snooze(),
+            "stop_reminders": lambda _: self._stop_reminders(),
+            "restart_reminders": lambda _: self._restart_reminders(),
         }
 
     def _typed_before_consent(self, message: str) -> Messages:
@@ -160,6 +177,8 @@ class Tutor:
             return self._next()
         if phase in (Phase.QUESTION, Phase.REVIEW):
             return self._typed_answer(message)
+        if phase is Phase.REMINDER_TIME:
+            return self._typed_reminder_time(message)
         return self._not_understood()
 
     # ----- onboarding ---------------------------------------------------------------------------------------
@@ -207,7 +226,7 @@ class Tutor:
         if track.audience is Audience.STUDENT and not learner.parental_consent:
             learner.phase = Phase.AGE
             return self._ask_age()
-        return self._begin_track(track)
+        return self._begin_or_ask_time(track)
 
     def _ask_age(self) -> Messages:
         return [text(t.ASK_AGE, [button(t.AGE_10_PLUS, "age", v="over"), button(t.AGE_UNDER_10, "age", v="under")])]
@@ -219,13 +238,21 @@ class Tutor:
             # PDPA guidance: children under 10 need a parent's consent.
             self.learner.phase = Phase.PARENT
             return [text(t.PRIVACY), text(t.ASK_PARENT, [button(t.PARENT_YES, "parent")])]
-        return self._begin_track(self._track())
+        return self._begin_or_ask_time(self._track())
 
     def _parent(self, _params: dict[str, str]) -> Messages:
         if self.learner.phase is not Phase.PARENT:
             return self._resume()
         self.learner.parental_consent = True
-        return self._begin_track(self._track())
+        return self._begin_or_ask_time(self._track())
+
+    def _begin_or_ask_time(self, track: Track | None) -> Messages:
+        """A first track starts with the reminder-time question; a later one starts at once."""
+        if track is None or self.learner.module_id is not None:
+            return self._begin_track(track)
+        self.learner.phase = Phase.REMINDER_TIME
+        self.learner.resume_phase = None  # onboarding: the track begins once a time is chosen
+        return [text(t.ASK_REMINDER_TIME, self._reminder_time_buttons())]
 
     def _begin_track(self, track: Track | None) -> Messages:
         if track is None:
@@ -278,6 +305,9 @@ class Tutor:
             return [text(t.ASK_PARENT, [button(t.PARENT_YES, "parent")])]
         if phase is Phase.REVIEW and self._review_question() is not None:
             return [self._show_question()]
+        if phase is Phase.REMINDER_TIME:
+            # Moving on without choosing keeps the time already set (19:00 unless changed).
+            return self._set_reminder_time(learner.remind_minute, kept=True)
         if phase is Phase.CONFIRM_DELETE:
             learner.phase = learner.resume_phase or Phase.MODULE_DONE
         lesson = self._lesson()
@@ -315,10 +345,12 @@ class Tutor:
         if learner.phase is not Phase.CARD or lesson is None:
             return self._resume()
         learner.step += 1
+        cheer = self._record_study()
+        shown = [text(cheer)] if cheer else []
         if learner.step < len(lesson.module.cards):
-            return [self._show_card()]
+            return [*shown, self._show_card()]
         learner.phase, learner.step = Phase.QUESTION, 0
-        return [self._show_question()]
+        return [*shown, self._show_question()]
 
     def _again(self) -> Messages:
         if self.learner.phase is Phase.CARD and self._lesson() is not None:
@@ -414,7 +446,8 @@ class Tutor:
             verdict = t.UNSURE.format(answer=right_answer)
         else:
             verdict = t.WRONG.format(answer=right_answer)
-        feedback = text(f"{verdict}\n{question.explanation}")
+        cheer = self._record_study()
+        feedback = text(f"{verdict}\n{question.explanation}" + (f"\n\n{cheer}" if cheer else ""))
         if in_review:
             return [feedback, *self._next_review()]
         learner.module_correct += int(correct)
@@ -483,6 +516,7 @@ class Tutor:
             button(t.CONTINUE, "continue"),
             button(t.PROGRESS, "progress"),
             button(t.REVIEW, "review"),
+            button(t.SET_REMINDER, "set_reminder"),
             button(t.HELP_LABEL, "help"),
             button(t.DELETE_LABEL, "delete"),
         ]
@@ -491,6 +525,8 @@ class Tutor:
         phase = self.learner.phase if self.learner else Phase.CONSENT
         if phase is Phase.CARD and self._lesson() is not None:
             return self._card_buttons()
+        if phase is Phase.REMINDER_TIME:
+            return self._reminder_time_buttons()
         if phase in (Phase.CONSENT, Phase.DECLINED):
             return [button(t.CONSENT_YES, "consent", v="yes"), button(t.CONSENT_NO, "consent", v="no")]
         return self._menu_buttons()
@@ -515,6 +551,9 @@ class Tutor:
             lines.append(t.PROGRESS_NEXT.format(title=report.next_lesson.module.title))
         else:
             lines.append(t.PROGRESS_FINISHED)
+        streak = reminders.current_streak(self.learner, self.now)
+        if streak:
+            lines.append(t.PROGRESS_STREAK.format(days=streak))
         title = f"{t.PROGRESS_TITLE} · {track.title}"
         return [progress_card(title=title, lines=lines, percent=report.percent_done, buttons=self._menu_buttons())]
 
@@ -537,3 +576,83 @@ class Tutor:
         learner.phase = learner.resume_phase or Phase.MODULE_DONE
         learner.resume_phase = None
         return [text(t.DELETE_CANCELLED, self._menu_buttons())]
+
+    # ----- reminders and streaks ----------------------------------------------------------------------------
+
+    def _record_study(self) -> str | None:
+        """Count today as a study day; a gentle cheer when the streak reaches 3, 7 or 30 days."""
+        milestone = reminders.record_study(self.learner, self.now)
+        return t.STREAK_CHEERS.get(milestone) if milestone else None
+
+    def _reminder_time_buttons(self) -> list[Button]:
+        return [button(label, "remind", m=minute) for label, minute, _ in REMINDER_CHOICES]
+
+    def _ask_reminder_time(self) -> Messages:
+        """The learner is asked what time of day suits them, with three buttons (or a typed time)."""
+        learner = self.learner
+        if learner.consented_at is None or self._track() is None:
+            return self._resume()
+        if learner.phase is not Phase.REMINDER_TIME:
+            # A detour from review or a pending delete ends it; anything else is picked up afterwards.
+            if learner.phase not in (Phase.REVIEW, Phase.CONFIRM_DELETE):
+                learner.resume_phase = learner.phase
+            learner.phase = Phase.REMINDER_TIME
+        return [text(t.ASK_REMINDER_TIME, self._reminder_time_buttons())]
+
+    def _typed_reminder_time(self, message: str) -> Messages:
+        """A typed time ("18:30") or one of the offered words ("เย็น") sets the reminder."""
+        minute = reminders.parse_time(message)
+        if minute is None:
+            labels = [label for label, _, _ in REMINDER_CHOICES]
+            words = [words for _, _, words in REMINDER_CHOICES]
+            index = answers.read_choice(message, labels, words)
+            minute = REMINDER_CHOICES[index][1] if index is not None else None
+        if minute is None:
+            return [text(t.ASK_REMINDER_TIME_AGAIN, self._reminder_time_buttons())]
+        return self._set_reminder_time(minute)
+
+    def _choose_reminder_time(self, params: dict[str, str]) -> Messages:
+        """A reminder-time button was pressed: the time is kept and the learner carries on."""
+        raw = params.get("m", "")
+        if self.learner.consented_at is None or not raw.isdigit() or int(raw) >= reminders.DAY:
+            return self._resume()
+        return self._set_reminder_time(int(raw))
+
+    def _set_reminder_time(self, minute: int, *, kept: bool = False) -> Messages:
+        learner = self.learner
+        learner.remind_minute = minute
+        learner.reminders_stopped = False
+        said = (t.REMINDER_KEPT if kept else t.REMINDER_SET).format(time=reminders.format_time(minute))
+        if learner.phase is not Phase.REMINDER_TIME:
+            return [text(said, self._menu_buttons())]
+        if learner.resume_phase is None:  # onboarding: the first lesson starts now
+            return [text(said), *self._begin_track(self._track())]
+        learner.phase, learner.resume_phase = learner.resume_phase, None
+        return [text(said, self._menu_buttons())]
+
+    def _snooze(self) -> Messages:
+        """"พรุ่งนี้ค่อยเตือน": no more reminders today; tomorrow as usual."""
+        learner = self.learner
+        if learner.consented_at is None:
+            return self._resume()
+        learner.snoozed_until = reminders.local_date(self.now) + timedelta(days=1)
+        learner.ignored_reminders = 0  # an answer, not silence
+        return [text(t.SNOOZED, self._menu_buttons())]
+
+    def _stop_reminders(self) -> Messages:
+        """"หยุดเตือน": no reminders at all until the learner asks for them again."""
+        if self.learner.consented_at is None:
+            return self._resume()
+        self.learner.reminders_stopped = True
+        return [text(t.REMINDERS_STOPPED, self._menu_buttons())]
+
+    def _restart_reminders(self) -> Messages:
+        """"เปิดเตือน": daily reminders again, at the time chosen before."""
+        learner = self.learner
+        if learner.consented_at is None:
+            return self._resume()
+        learner.reminders_stopped = False
+        learner.snoozed_until = None
+        learner.ignored_reminders = 0
+        when = reminders.format_time(learner.remind_minute)
+        return [text(t.REMINDERS_RESTARTED.format(time=when), self._menu_buttons())]

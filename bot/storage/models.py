@@ -6,10 +6,10 @@ editing content never breaks it.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Column, Date, Enum, ForeignKey, Index, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
 from bot.storage.columns import UtcDateTime
@@ -40,6 +40,7 @@ class Phase(StrEnum):
     MODULE_DONE = "module_done"  # finished a module, offered the next one
     TRACK_DONE = "track_done"  # finished every module of the track
     REVIEW = "review"  # answering a missed question again
+    REMINDER_TIME = "reminder_time"  # asked what time of day to be reminded
     CONFIRM_DELETE = "confirm_delete"  # asked to confirm erasing everything
 
 
@@ -58,10 +59,20 @@ class Learner(SQLModel, table=True):
     step: int = 0
     module_correct: int = 0
     review_question_id: str | None = Field(default=None, max_length=48)
-    # Review goes once around the missed questions: those answered after this attempt ID are done for now.
+    # No longer read: review now follows the review cards' due dates (kept to avoid a destructive migration).
     review_after_attempt: int = 0
     created_at: datetime = Field(sa_column=_utc_column(nullable=False))
     last_seen_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    # Reminders. Dates are local dates (Asia/Bangkok): "today" is the learner's day, not UTC's.
+    remind_minute: int = 19 * 60  # minutes after local midnight; 19:00 unless the learner chose
+    reminders_stopped: bool = False  # "หยุดเตือน" until "เปิดเตือน"
+    snoozed_until: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    ignored_reminders: int = 0  # reminders sent since the learner last studied
+    last_reminded_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    last_studied_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    streak: int = 0  # days in a row with some study, ending on last_studied_on
+    # A group of learners (a school, a trial); "demo" learners are seeded for trials and ignore quiet hours.
+    cohort: str | None = Field(default=None, max_length=48, index=True)
 
 
 class Attempt(SQLModel, table=True):
@@ -77,6 +88,27 @@ class Attempt(SQLModel, table=True):
     correct: bool
     review: bool = False
     answered_at: datetime = Field(sa_column=_utc_column(nullable=False))
+
+
+class ReviewCard(SQLModel, table=True):
+    """A question to bring back just before it is forgotten: FSRS memory state and the day it is due."""
+
+    __tablename__ = "review_card"
+    __table_args__ = (
+        Index("ix_review_card_learner_question", "learner_id", "question_id", unique=True),
+        Index("ix_review_card_due", "learner_id", "due"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("learner.id", ondelete="CASCADE"), nullable=False)
+    )
+    question_id: str = Field(max_length=48)
+    # fsrs.Card.to_json(): stability, difficulty, state, last review.
+    card: str = Field(sa_column=Column(Text, nullable=False))
+    # Local midnight of the day FSRS chose: reviews are offered by the day, never minutes after a mistake.
+    due: datetime = Field(sa_column=_utc_column(nullable=False))
+    updated_at: datetime = Field(sa_column=_utc_column(nullable=False))
 
 
 class ModuleResult(SQLModel, table=True):
@@ -119,12 +151,38 @@ class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
+    EXPIRED = "expired"  # not sent before `expires_at` (a reminder must not arrive in quiet hours)
+
+
+class OutboxBatch(SQLModel, table=True):
+    """One multicast request: identical messages for up to 500 outbox rows, sent with one retry key.
+
+    The batch, not its rows, is claimed, retried and finished, so a retry repeats exactly the request that
+    may already have been accepted, under the same X-Line-Retry-Key.
+    """
+
+    __tablename__ = "outbox_batch"
+    __table_args__ = (Index("ix_outbox_batch_pending", "status", "not_before"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    retry_key: str = Field(max_length=36)
+    messages: list = Field(sa_column=Column(JSON, nullable=False))
+    status: OutboxStatus = Field(default=OutboxStatus.PENDING, sa_column=_enum_column(OutboxStatus))
+    attempts: int = 0
+    error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    not_before: datetime = Field(sa_column=_utc_column(nullable=False))
+    sent_at: datetime | None = Field(default=None, sa_column=_utc_column())
 
 
 class Outbox(SQLModel, table=True):
     """Messages decided but not yet delivered. Written in the same transaction as the state change."""
 
-    __table_args__ = (Index("ix_outbox_pending", "status", "not_before"),)
+    __table_args__ = (
+        Index("ix_outbox_pending", "status", "not_before"),
+        Index("ix_outbox_groupable", "status", "batch_id", "message_hash"),
+        Index("ix_outbox_dedupe_key", "dedupe_key", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     chat_id: str = Field(max_length=64, index=True)
@@ -141,3 +199,32 @@ class Outbox(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_utc_column(nullable=False))
     not_before: datetime = Field(sa_column=_utc_column(nullable=False))
     sent_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    # What the row is for ("reply" answers an event, "reminder" comes from the sweep): metrics and rules.
+    purpose: str = Field(default="reply", max_length=20)
+    # One row per learner per day for reminders ("reminder:<learner>:<date>"): a sweep run twice, or on
+    # every worker at once, cannot write a second one.
+    dedupe_key: str | None = Field(default=None, sa_column=Column(String(80), nullable=True))
+    # Set on rows that may share a multicast with others: a hash of `messages`.
+    message_hash: str | None = Field(default=None, max_length=64)
+    batch_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer,
+            ForeignKey("outbox_batch.id", ondelete="SET NULL", name="fk_outbox_batch_id"),
+            nullable=True,
+            index=True,
+        ),
+    )
+    expires_at: datetime | None = Field(default=None, sa_column=_utc_column())
+
+
+class ServiceFlag(SQLModel, table=True):
+    """Operational switches that every process must see, e.g. pushing paused by LINE's monthly limit."""
+
+    __tablename__ = "service_flag"
+
+    name: str = Field(sa_column=Column(String(40), primary_key=True))
+    since: datetime = Field(sa_column=_utc_column(nullable=False))
+    # When to try again (a monthly limit may be lifted by a plan upgrade at any time).
+    until: datetime | None = Field(default=None, sa_column=_utc_column())
+    reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

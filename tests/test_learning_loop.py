@@ -180,8 +180,11 @@ async def test_review_brings_back_missed_questions_once(bot: BotUnderTest) -> No
     await bot.say(user, "1")  # wrong
     await bot.say(user, "จริง")  # wrong
     done = await bot.say(user, "ไม่เชื่อ ไม่รีบ ไม่โอน")  # right, by the option's words
-    assert "ตอบถูก 1 จาก 3 ข้อ" in done.text
-    review = await bot.tap(user, done, "ทบทวน")
+    assert "ตอบถูก 1 จาก 3 ข้อ" in done.text and "ทบทวนอีกครั้งพรุ่งนี้" in done.text
+    too_soon = await bot.tap(user, done, "ทบทวน")  # spaced review: not minutes after the mistake
+    assert "พรุ่งนี้" in too_soon.text
+    bot.clock.advance(days=1)
+    review = await bot.tap(user, too_soon, "ทบทวน")
     assert "2 ข้อ" in review.texts[0] and "มีคนโทรมาบอกว่าเราเป็นหนี้" in review.text
     second = await bot.say(user, "วางสาย")  # alias of the right answer
     assert second.texts[0].startswith("✅") and "ธนาคารส่ง SMS" in second.text

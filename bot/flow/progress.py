@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, delete, func, select, update
+from sqlmodel import Session, col, delete, select, update
 
 from bot.content import Content, Lesson, Question, Track
-from bot.storage.models import Attempt, InboxEvent, InboxStatus, Learner, ModuleResult, Outbox
+from bot.storage.models import Attempt, InboxEvent, InboxStatus, Learner, ModuleResult, Outbox, ReviewCard
 
 
 @dataclass(frozen=True)
@@ -39,13 +39,10 @@ def next_lesson(session: Session, content: Content, learner: Learner, track: Tra
     return next((lesson for lesson in content.lessons_of(track) if lesson.id not in finished), None)
 
 
-def missed_questions(
-    session: Session, content: Content, learner: Learner, *, answered_before: int | None = None
-) -> list[tuple[Lesson, Question]]:
+def missed_questions(session: Session, content: Content, learner: Learner) -> list[tuple[Lesson, Question]]:
     """Questions whose latest answer was wrong (or unsure), oldest first; removed questions are dropped.
 
-    With `answered_before`, only questions whose latest answer has a smaller attempt ID: the ones not yet
-    gone over in the current review.
+    What to review *when* is the review cards' business (scheduler/review.py); this is what is not yet known.
     """
     attempts = session.exec(
         select(Attempt.id, Attempt.question_id, Attempt.correct)
@@ -56,17 +53,7 @@ def missed_questions(
     for attempt_id, question_id, correct in attempts:
         latest.pop(question_id, None)  # keep insertion order = order of the latest answer
         latest[question_id] = (attempt_id, correct)
-    return [
-        content.questions[qid]
-        for qid, (attempt_id, correct) in latest.items()
-        if not correct
-        and qid in content.questions
-        and (answered_before is None or attempt_id <= answered_before)
-    ]
-
-
-def last_attempt_id(session: Session, learner: Learner) -> int:
-    return session.exec(select(func.max(Attempt.id)).where(Attempt.learner_id == learner.id)).one() or 0
+    return [content.questions[qid] for qid, (_, right) in latest.items() if not right and qid in content.questions]
 
 
 def record_result(session: Session, learner: Learner, module_id: str, correct: int, total: int, now) -> None:
@@ -104,6 +91,7 @@ def erase(session: Session, learner: Learner) -> None:
     """Delete everything stored about a learner (PDPA right to erasure)."""
     session.exec(delete(Attempt).where(col(Attempt.learner_id) == learner.id))
     session.exec(delete(ModuleResult).where(col(ModuleResult.learner_id) == learner.id))
+    session.exec(delete(ReviewCard).where(col(ReviewCard.learner_id) == learner.id))
     session.exec(delete(Outbox).where(col(Outbox.chat_id) == learner.line_user_id))
     # Handled events keep only their ID (to drop replays); unlink them from the learner too.
     session.exec(

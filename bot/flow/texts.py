@@ -63,7 +63,7 @@ STALE_ANSWER = "ข้อนั้นตอบไปแล้วค่ะ 😊 �
 
 MODULE_DONE = "🎉 จบบท \"{title}\" แล้วค่ะ\nตอบถูก {correct} จาก {total} ข้อ"
 MODULE_DONE_PRAISE = "เก่งมากค่ะ ตอบถูกทุกข้อเลย! 🌟"
-MODULE_DONE_REVIEW = "ข้อที่พลาด กด \"ทบทวน\" เพื่อลองใหม่ได้นะคะ"
+MODULE_DONE_REVIEW = "ข้อที่พลาด เราจะชวนทบทวนอีกครั้งพรุ่งนี้นะคะ"
 NEXT_MODULE = "บทต่อไป: {title}"
 TRACK_DONE = (
     "🏆 ยินดีด้วยค่ะ! เรียนครบทุกบทแล้ว\n"
@@ -74,6 +74,10 @@ HABIT = "จำไว้นะคะ: หยุด คิด ถาม ทำ �
 
 REVIEW_START = "มาทบทวนข้อที่ยังไม่แม่นกันค่ะ ({count} ข้อ) 💪"
 REVIEW_EMPTY = "ตอนนี้ไม่มีข้อที่ต้องทบทวนค่ะ เก่งมาก! 👏"
+# Reviews come back by the day (spacing helps memory): asked too early, the learner hears when.
+REVIEW_NOT_YET = "ข้อที่พลาดจะกลับมาให้ทบทวน{when}นะคะ 😊\nเว้นไว้สักพักก่อนทบทวน ช่วยให้จำได้นานกว่าค่ะ"
+REVIEW_TOMORROW = "พรุ่งนี้"
+REVIEW_IN_DAYS = "ในอีก {days} วัน"
 REVIEW_DONE = "ทบทวนครบแล้วค่ะ 👏"
 
 MENU = "เลือกได้เลยค่ะ 👇"

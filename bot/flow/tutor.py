@@ -18,7 +18,10 @@ from bot.flow import texts as t
 from bot.flow.ui import Button, button, card, progress_card, text
 from bot.gateway import MessageJSON
 from bot.storage.models import Attempt, Learner, Phase
-from scheduler import reminders
+from scheduler import reminders, review
+
+# Day-level FSRS for review cards (an immutable configuration, shared).
+REVIEW_SCHEDULER = review.make_scheduler()
 
 # Typed commands and the words learners use for them; matching tolerates typos (see bot.answers).
 COMMANDS: dict[str, tuple[str, ...]] = {
@@ -439,6 +442,8 @@ class Tutor:
                 answered_at=self.now,
             )
         )
+        review.record_answer(self.session, learner_id=learner.id, question_id=question.id, correct=correct,
+                             now=self.now, scheduler=REVIEW_SCHEDULER)
         right_answer = question.options[question.answer].text
         if correct:
             verdict = t.RIGHT
@@ -482,26 +487,34 @@ class Tutor:
     # ----- review -------------------------------------------------------------------------------------------
 
     def _start_review(self) -> Messages:
+        """"ทบทวน": the questions due today, one by one; if none are due yet, when they will be."""
         learner = self.learner
         if learner.consented_at is None or self._track() is None:
             return self._resume()
-        missed = records.missed_questions(self.session, self.content, learner)
-        if not missed:
-            return [text(t.REVIEW_EMPTY, self._menu_buttons())]
+        due = self._due_reviews()
+        if not due:
+            upcoming = review.next_due(self.session, learner.id)
+            if upcoming is None:
+                return [text(t.REVIEW_EMPTY, self._menu_buttons())]
+            days = (reminders.local_date(upcoming) - reminders.local_date(self.now)).days
+            when = t.REVIEW_TOMORROW if days <= 1 else t.REVIEW_IN_DAYS.format(days=days)
+            return [text(t.REVIEW_NOT_YET.format(when=when), self._menu_buttons())]
         if learner.phase is not Phase.REVIEW:
             learner.resume_phase = learner.phase
         learner.phase = Phase.REVIEW
-        learner.review_after_attempt = records.last_attempt_id(self.session, learner)
-        learner.review_question_id = missed[0][1].id
-        return [text(t.REVIEW_START.format(count=len(missed))), self._show_question()]
+        learner.review_question_id = due[0][1].id
+        return [text(t.REVIEW_START.format(count=len(due))), self._show_question()]
+
+    def _due_reviews(self) -> list[tuple[Lesson, Question]]:
+        """Review cards due now whose question still exists in the content."""
+        ids = review.due_question_ids(self.session, self.learner.id, self.now)
+        return [self.content.questions[qid] for qid in ids if qid in self.content.questions]
 
     def _next_review(self) -> Messages:
-        """The next missed question not yet gone over in this review; the menu when all are done."""
+        """The next question due; the menu when this round is done (answered cards move to a later day)."""
         learner = self.learner
         self.session.flush()
-        remaining = records.missed_questions(
-            self.session, self.content, learner, answered_before=learner.review_after_attempt
-        )
+        remaining = self._due_reviews()
         if remaining:
             learner.review_question_id = remaining[0][1].id
             return [self._show_question()]

@@ -1,0 +1,95 @@
+"""Spaced review: every missed or hesitant answer becomes an FSRS card that comes back by the day.
+
+FSRS (the `fsrs` package) keeps each card's memory state and picks the next interval in whole days: no
+learning steps, so a mistake is never asked again minutes later. The row's `due` is the start of the local
+day FSRS chose, so the evening reminder can count a question missed yesterday evening; but never sooner
+than MIN_GAP after the answer (a mistake at 23:30 is not due at midnight).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from fsrs import Card, Rating, Scheduler
+from sqlmodel import Session, col, func, select
+
+from bot.storage.models import ReviewCard
+from scheduler.reminders import BANGKOK, at_local, local_date
+
+MIN_GAP = timedelta(hours=8)
+
+
+def make_scheduler(*, fuzz: bool = True) -> Scheduler:
+    """Day-level FSRS. Fuzz spreads a big cohort's reviews over neighbouring days instead of one."""
+    return Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=fuzz)
+
+
+def offered_at(fsrs_due: datetime, answered_at: datetime, zone: ZoneInfo = BANGKOK) -> datetime:
+    """When the card is offered: the start of its local due day, and at least MIN_GAP after the answer."""
+    return max(at_local(local_date(fsrs_due, zone), 0, zone), answered_at + MIN_GAP)
+
+
+def record_answer(
+    session: Session,
+    *,
+    learner_id: int,
+    question_id: str,
+    correct: bool,
+    now: datetime,
+    scheduler: Scheduler,
+    zone: ZoneInfo = BANGKOK,
+) -> ReviewCard | None:
+    """Schedule the question after an answer: a miss (or "not sure") makes or resets a card; a right answer
+    to a question that has a card stretches its interval. Right answers without a card need nothing."""
+    row = session.exec(
+        select(ReviewCard).where(ReviewCard.learner_id == learner_id, ReviewCard.question_id == question_id)
+    ).first()
+    if row is None and correct:
+        return None
+    # The row is the card's identity; an explicit card_id also spares py-fsrs's 1 ms sleep per new card.
+    card = Card.from_json(row.card) if row else Card(card_id=0, due=now)
+    # Day-level: answering on the due day counts as on time, even a few hours before FSRS's exact instant
+    # (FSRS counts whole elapsed days, and would otherwise see a same-day review).
+    on_due_day = row is not None and now < card.due and local_date(now, zone) >= local_date(card.due, zone)
+    reviewed_at = card.due if on_due_day else now
+    card, _ = scheduler.review_card(card, Rating.Good if correct else Rating.Again, reviewed_at)
+    due = offered_at(card.due, now, zone)
+    if row is None:
+        row = ReviewCard(
+            learner_id=learner_id, question_id=question_id, card=card.to_json(), due=due, updated_at=now
+        )
+    else:
+        row.card, row.due, row.updated_at = card.to_json(), due, now
+    session.add(row)
+    return row
+
+
+def due_question_ids(session: Session, learner_id: int, now: datetime) -> list[str]:
+    """Questions due for review now, the longest-waiting first."""
+    return list(
+        session.exec(
+            select(ReviewCard.question_id)
+            .where(ReviewCard.learner_id == learner_id, col(ReviewCard.due) <= now)
+            .order_by(col(ReviewCard.due), col(ReviewCard.id))
+        )
+    )
+
+
+def next_due(session: Session, learner_id: int) -> datetime | None:
+    """When the next review card comes due, if the learner has any."""
+    return session.exec(select(func.min(ReviewCard.due)).where(ReviewCard.learner_id == learner_id)).one()
+
+
+def due_counts(session: Session, learner_ids: Iterable[int], now: datetime) -> dict[int, int]:
+    """How many reviews each learner has due now (learners with none are left out)."""
+    ids = list(learner_ids)
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(ReviewCard.learner_id, func.count())
+        .where(col(ReviewCard.learner_id).in_(ids), col(ReviewCard.due) <= now)
+        .group_by(col(ReviewCard.learner_id))
+    )
+    return dict(rows.all())

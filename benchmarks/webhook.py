@@ -1,0 +1,230 @@
+"""End-to-end webhook throughput: Ruthan against a bare echo bot on the same SDK, side by side in one run.
+
+    python3 dev.py bench        (or: .venv/bin/python -m benchmarks.webhook [--events N] [--senders 32])
+
+Each bot runs as its own `uvicorn` process. This process plays LINE twice over: it posts signed webhooks
+from 32 concurrent learners (each waits for its reply before sending the next message, as people do) and
+runs the LINE API stand-in that receives the replies. Latency is from posting the webhook to the stand-in
+receiving the reply with that event's token. Ruthan does its full work on the embedded SQLite: durable
+inbox, learning flow, answers recorded, outbox, reply. The two bots run alternately (echo, Ruthan, echo,
+Ruthan) and the report gives each run, so noise on a shared machine shows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import hashlib
+import hmac
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+from aiohttp import web
+
+from bot.standin import LineStandIn
+
+ROOT = Path(__file__).resolve().parents[1]
+SECRET = "benchmark-secret"
+TOKEN = "benchmark-token"
+# A learner's loop through the general track: onboarding buttons, then reading and typed answers.
+SCRIPT = ["ต่อไป", "ต่อไป", "ต่อไป", "ข้อ 2", "ข", "2", "ค่ะ", "ความคืบหน้า", "เรียนต่อ"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class TimedStandIn(LineStandIn):
+    """The stand-in, noting when each reply token arrives."""
+
+    def __init__(self) -> None:
+        super().__init__(access_token=TOKEN)
+        self.arrived: dict[str, asyncio.Future[float]] = {}
+
+    def expect(self, token: str) -> asyncio.Future[float]:
+        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        self.arrived[token] = future
+        return future
+
+    async def _reply(self, request: web.Request) -> web.Response:
+        response = await super()._reply(request)
+        self.calls.clear()  # keep memory flat over long runs
+        return response
+
+    def _record(self, request: web.Request, body: object) -> None:
+        token = body.get("replyToken") if isinstance(body, dict) else None
+        future = self.arrived.pop(token, None) if token else None
+        if future and not future.done():
+            future.set_result(time.perf_counter())
+
+
+def signed(events: list[dict]) -> tuple[bytes, str]:
+    body = json.dumps({"destination": "Ubench", "events": events}).encode()
+    return body, base64.b64encode(hmac.new(SECRET.encode(), body, hashlib.sha256).digest()).decode()
+
+
+def event(user: str, kind: str, **fields: object) -> dict:
+    return {
+        "type": kind,
+        "mode": "active",
+        "timestamp": int(time.time() * 1000),
+        "source": {"type": "user", "userId": user},
+        "webhookEventId": uuid.uuid4().hex.upper()[:26],
+        "deliveryContext": {"isRedelivery": False},
+        "replyToken": uuid.uuid4().hex,
+        **fields,
+    }
+
+
+def learner_events(user: str, count: int) -> list[dict]:
+    events = [
+        event(user, "follow", follow={"isUnblocked": False}),
+        event(user, "postback", postback={"data": "a=consent&v=yes"}),
+        event(user, "postback", postback={"data": "a=track&id=general"}),
+    ]
+    while len(events) < count:
+        text = SCRIPT[(len(events) - 3) % len(SCRIPT)]
+        events.append(event(user, "message", message={"type": "text", "id": "1", "text": text, "quoteToken": "q"}))
+    return events[:count]
+
+
+@dataclass
+class Result:
+    name: str
+    events: int
+    seconds: float
+    latencies: list[float]
+    errors: int
+    peak_rss_mb: float
+
+    @property
+    def rate(self) -> float:
+        return self.events / self.seconds
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        return 1000 * ordered[min(len(ordered) - 1, int(p * len(ordered)))]
+
+
+def peak_rss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
+    except (OSError, StopIteration):
+        return float("nan")
+
+
+async def run_bot(name: str, module_app: list[str], standin: TimedStandIn, total: int, senders: int) -> Result:
+    port = free_port()
+    workdir = tempfile.mkdtemp(prefix=f"bench-{name}-")
+    env = os.environ | {
+        "LINE_CHANNEL_SECRET": SECRET,
+        "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
+        "LINE_API_BASE_URL": standin.url,
+        "DATABASE_URL": f"sqlite:///{workdir}/ruthan.db",
+        "CONTENT_DIR": str(ROOT),
+    }
+    prefix = os.environ.get("BENCH_PROFILE_PREFIX", "").split() if name == "Ruthan" else []
+    server = subprocess.Popen(
+        [*prefix, sys.executable, "-m", "uvicorn", *module_app, "--app-dir", str(ROOT), "--port", str(port),
+         "--log-level", "warning"],
+        env=env, cwd=workdir,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        async with aiohttp.ClientSession() as http:
+            for _ in range(200):
+                if server.poll() is not None:
+                    raise SystemExit(f"{name} did not start (exit code {server.returncode})")
+                try:
+                    async with http.get(f"{url}/healthz") as response:
+                        if response.status == 200:
+                            break
+                except aiohttp.ClientError:
+                    pass
+                await asyncio.sleep(0.1)
+            per_sender = total // senders
+            latencies: list[float] = []
+            errors = 0
+
+            async def learner(index: int) -> None:
+                nonlocal errors
+                for one in learner_events(f"U{index:032x}", per_sender):
+                    body, signature = signed([one])
+                    arrived = standin.expect(one["replyToken"])
+                    started = time.perf_counter()
+                    async with http.post(f"{url}/callback", data=body,
+                                         headers={"X-Line-Signature": signature,
+                                                  "Content-Type": "application/json"}) as response:
+                        if response.status != 200:
+                            errors += 1
+                            continue
+                    try:
+                        latencies.append(await asyncio.wait_for(arrived, 10) - started)
+                    except TimeoutError:
+                        errors += 1
+
+            started = time.perf_counter()
+            await asyncio.gather(*(learner(index) for index in range(senders)))
+            seconds = time.perf_counter() - started
+        return Result(name, per_sender * senders, seconds, latencies, errors, peak_rss_mb(server.pid))
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as info:
+            model = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{os.cpu_count()} cores, {model}, Python {platform.python_version()}, {platform.system()}"
+
+
+async def main(total: int, senders: int, rounds: int) -> None:
+    standin = TimedStandIn()
+    await standin.start()
+    ruthan = ["bot.app:from_environment", "--factory"]
+    echo = ["benchmarks.echo_bot:create_app", "--factory"]
+    results: list[Result] = []
+    try:
+        for _ in range(rounds):
+            results.append(await run_bot("echo bot", echo, standin, total, senders))
+            results.append(await run_bot("Ruthan", ruthan, standin, total, senders))
+    finally:
+        await standin.stop()
+    print(f"\nMachine: {machine()}; {senders} concurrent senders; {total} events per run\n")
+    print("| run | bot | events/s | p50 ms | p99 ms | errors | peak RSS MB |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for number, result in enumerate(results, start=1):
+        print(f"| {number} | {result.name} | {result.rate:,.0f} | {result.percentile(0.5):.1f} | "
+              f"{result.percentile(0.99):.1f} | {result.errors} | {result.peak_rss_mb:.0f} |")
+    echo_rates = [r.rate for r in results if r.name == "echo bot"]
+    ruthan_rates = [r.rate for r in results if r.name == "Ruthan"]
+    ratio = statistics.median(ruthan_rates) / statistics.median(echo_rates)
+    print(f"\nRuthan / echo bot throughput (medians): {ratio:.2f}x")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, default=3200, help="webhook events per run")
+    parser.add_argument("--senders", type=int, default=32, help="concurrent learners")
+    parser.add_argument("--rounds", type=int, default=2, help="alternating runs of each bot")
+    args = parser.parse_args()
+    asyncio.run(main(args.events, args.senders, args.rounds))

@@ -10,6 +10,10 @@ import bot.storage.models  # noqa: F401  (registers the tables)
 
 config = context.config
 target_metadata = SQLModel.metadata
+if not config.get_main_option("sqlalchemy.url"):
+    from bot.settings import load_settings
+
+    config.set_main_option("sqlalchemy.url", load_settings().sqlalchemy_url.replace("%", "%%"))
 
 
 def run_migrations_offline() -> None:

@@ -33,6 +33,7 @@ async def finish_track(bot: BotUnderTest, content: Content, track_id: str, *, ri
     screen = await bot.tap(user, screen, TRACK_LABELS[track_id])
     if track_id == "student":
         screen = await bot.tap(user, screen, "10 ปีขึ้นไป")
+    screen = await bot.tap(user, screen, "เย็น 19:00")  # when to be reminded
     summaries: list[str] = []
     for _ in range(400):  # a generous bound, so a loop in the flow fails the test instead of hanging
         if "จบบท" in screen.text:

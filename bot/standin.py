@@ -2,15 +2,19 @@
 
 It answers the endpoints Ruthan uses the way LINE does (single-use reply tokens, retry keys that answer
 409 when repeated, 400 for malformed requests) and records every request. Point the SDK at it with
-`LINE_API_BASE_URL=http://127.0.0.1:<port>`. Faults can be injected to test the sender.
+`LINE_API_BASE_URL=http://127.0.0.1:<port>`. Faults can be injected to test the sender: queued `Fault`s
+for exact scenarios, or `RandomFaults` (a few percent of 500s and timeouts) for load tests; `rate_limits`
+enforce per-endpoint limits with a token bucket (429 when exceeded); `monthly_limit` answers LINE's
+"monthly limit" 429 once that many messages have been accepted.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import random
 import time
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,11 +47,64 @@ class Fault:
     after_accepting: bool = False
 
 
+@dataclass
+class RandomFaults:
+    """Fail a share of push and multicast requests at random: half with 500 before accepting them, half by
+    hanging for `hang` seconds (longer than the client waits), of which half after accepting."""
+
+    rate: float = 0.03
+    hang: float = 3.0
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        self._random = random.Random(self.seed)
+
+    def draw(self) -> Fault | None:
+        roll = self._random.random()
+        if roll >= self.rate:
+            return None
+        kind = roll / self.rate
+        if kind < 0.5:
+            return Fault(500, "Injected internal error")
+        return Fault(500, "Injected timeout", delay=self.hang, after_accepting=kind >= 0.75)
+
+
+class TokenBucket:
+    """LINE-style per-endpoint limit: `rate` requests a second, bursts up to `capacity`."""
+
+    def __init__(self, rate: float, capacity: float | None = None):
+        self.rate = rate
+        self.capacity = capacity if capacity is not None else rate
+        self._tokens = self.capacity
+        self._at = time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self._tokens = min(self.capacity, self._tokens + (now - self._at) * self.rate)
+        self._at = now
+        if self._tokens >= 1:
+            self._tokens -= 1
+            return True
+        return False
+
+
 class LineStandIn:
-    def __init__(self, *, access_token: str | None = None):
+    def __init__(self, *, access_token: str | None = None, rate_limits: dict[str, float] | None = None,
+                 random_faults: RandomFaults | None = None, monthly_limit: int | None = None,
+                 keep_bodies: bool = True):
         self.access_token = access_token
         self.calls: list[Recorded] = []
         self.faults: deque[Fault] = deque()
+        self.random_faults = random_faults
+        # Endpoint name ("push", "multicast", "reply") -> requests per second.
+        self.buckets = {name: TokenBucket(rate) for name, rate in (rate_limits or {}).items()}
+        self.monthly_limit = monthly_limit
+        # Load tests count instead of keeping every request.
+        self.keep_bodies = keep_bodies
+        # Messages accepted per recipient (push and multicast): a duplicate shows up as a count above one.
+        self.deliveries: Counter[str] = Counter()
+        self.requests: Counter[tuple[str, int]] = Counter()  # (endpoint, status) -> count
+        self.messages_accepted = 0
         self._used_tokens: set[str] = set()
         self._retry_keys: set[str] = set()
         self._runner: web.AppRunner | None = None
@@ -60,6 +117,8 @@ class LineStandIn:
         app = web.Application(client_max_size=2 * 1024 * 1024)
         app.router.add_post("/v2/bot/message/reply", self._reply)
         app.router.add_post("/v2/bot/message/push", self._push)
+        app.router.add_post("/v2/bot/message/multicast", self._multicast)
+        app.router.add_get("/stats", self._stats)
         app.router.add_get("/v2/bot/message/quota", self._quota)
         app.router.add_get("/v2/bot/message/quota/consumption", self._consumption)
         return app
@@ -107,6 +166,9 @@ class LineStandIn:
     async def _common(self, request: web.Request) -> tuple[Any, Fault | None] | web.Response:
         if self.access_token is not None and request.headers.get("Authorization") != f"Bearer {self.access_token}":
             return _error(401, "Authentication failed. Confirm that the access token in the authorization header is valid.")
+        bucket = self.buckets.get(request.path.rsplit("/", 1)[-1])
+        if bucket is not None and not bucket.take():
+            return _error(429, "Too many requests")
         try:
             body = await request.json()
         except (ValueError, UnicodeDecodeError):
@@ -114,15 +176,26 @@ class LineStandIn:
         fault = None
         if self.faults and self.faults[0].path in (None, request.path):
             fault = self.faults.popleft()
+        elif self.random_faults is not None and not request.path.endswith("/reply"):
+            fault = self.random_faults.draw()
+        if fault is not None and not fault.after_accepting:
             if fault.delay:
                 await asyncio.sleep(fault.delay)
-            if not fault.after_accepting:
-                return _error(fault.status, fault.message)
+            return _error(fault.status, fault.message)
         return body, fault
+
+    async def _answer(self, body: dict[str, Any], fault: Fault | None) -> web.Response:
+        """The answer for an accepted request: success, or the fault that hides the success."""
+        if fault is None:
+            return _sent(body)
+        if fault.delay:
+            await asyncio.sleep(fault.delay)
+        return _error(fault.status, fault.message)
 
     def _record(self, request: web.Request, body: Any) -> None:
         headers = {key: value for key, value in request.headers.items() if key.lower() != "authorization"}
-        self.calls.append(Recorded(request.method, request.path, headers, body))
+        if self.keep_bodies:
+            self.calls.append(Recorded(request.method, request.path, headers, body))
         self.changed.set()
 
     async def _reply(self, request: web.Request) -> web.Response:
@@ -138,14 +211,35 @@ class LineStandIn:
             return _error(400, "Invalid reply token")
         self._used_tokens.add(token)
         self._record(request, body)
-        return _error(fault.status, fault.message) if fault else _sent(body)
+        return await self._answer(body, fault)
 
     async def _push(self, request: web.Request) -> web.Response:
+        def recipients(body: dict[str, Any]) -> list[str] | None:
+            return [body["to"]] if isinstance(body.get("to"), str) and body["to"] else None
+
+        response = await self._send(request, recipients)
+        self.requests["push", response.status] += 1
+        return response
+
+    async def _multicast(self, request: web.Request) -> web.Response:
+        def recipients(body: dict[str, Any]) -> list[str] | None:
+            to = body.get("to")
+            ok = isinstance(to, list) and 1 <= len(to) <= 500 and all(isinstance(user, str) for user in to)
+            return to if ok else None
+
+        response = await self._send(request, recipients)
+        self.requests["multicast", response.status] += 1
+        return response
+
+    async def _send(self, request: web.Request, recipients_of: Any) -> web.Response:
+        """Push and multicast: one retry key, one acceptance, however many times the request is repeated."""
         checked = await self._common(request)
         if isinstance(checked, web.Response):
             return checked
         body, fault = checked
-        problem = _check_messages(body) or (None if body.get("to") else "The property, 'to', in the request body is invalid")
+        recipients = recipients_of(body) if isinstance(body, dict) else None
+        invalid_to = "The property, 'to', in the request body is invalid"
+        problem = _check_messages(body) or (None if recipients else invalid_to)
         if problem:
             return _error(400, problem)
         key = request.headers.get("X-Line-Retry-Key")
@@ -155,16 +249,36 @@ class LineStandIn:
                 status=409,
                 headers={"x-line-accepted-request-id": key},
             )
+        count = len(recipients) * len(body["messages"])
+        if self.monthly_limit is not None and self.messages_accepted + count > self.monthly_limit:
+            return _error(429, "You have reached your monthly limit.")
         if key:
             self._retry_keys.add(key)
+        self.messages_accepted += count
+        self.deliveries.update(recipients)
         self._record(request, body)
-        return _error(fault.status, fault.message) if fault else _sent(body)
+        return await self._answer(body, fault)
+
+    async def _stats(self, request: web.Request) -> web.Response:
+        """Counts for load tests run in another process."""
+        return web.json_response(self.stats())
+
+    def stats(self) -> dict[str, Any]:
+        counts = Counter(self.deliveries.values())
+        requests = sorted(self.requests.items())
+        return {
+            "recipients": len(self.deliveries),
+            "duplicates": sum(count - 1 for count in self.deliveries.values() if count > 1),
+            "deliveries_by_count": {str(times): users for times, users in sorted(counts.items())},
+            "requests": {f"{endpoint} {status}": n for (endpoint, status), n in requests},
+            "messages_accepted": self.messages_accepted,
+        }
 
     async def _quota(self, request: web.Request) -> web.Response:
         return web.json_response({"type": "limited", "value": 15000})
 
     async def _consumption(self, request: web.Request) -> web.Response:
-        return web.json_response({"totalUsage": len(self.sent("/push"))})
+        return web.json_response({"totalUsage": self.messages_accepted})
 
 
 def _sent(body: dict[str, Any]) -> web.Response:

@@ -34,5 +34,8 @@ class LineGateway(Protocol):
     async def push(self, to: str, messages: list[MessageJSON], retry_key: str) -> None:
         """Send to a chat; `retry_key` makes a repeated request a no-op (LINE answers 409)."""
 
+    async def multicast(self, to: list[str], messages: list[MessageJSON], retry_key: str) -> None:
+        """Send the same messages to up to 500 users; `retry_key` as for push."""
+
     async def close(self) -> None:
         """Release connections."""

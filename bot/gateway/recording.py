@@ -9,8 +9,8 @@ from bot.gateway.base import LineApiError, MessageJSON
 
 @dataclass
 class Call:
-    endpoint: str  # "reply" or "push"
-    target: str  # reply token or chat ID
+    endpoint: str  # "reply", "push" or "multicast"
+    target: str  # reply token or chat ID ("," between multicast recipients)
     messages: list[MessageJSON]
     retry_key: str | None = None
 
@@ -34,6 +34,14 @@ class RecordingGateway:
         if any(call.retry_key == retry_key for call in self.calls):
             raise LineApiError(409, "The retry key is already accepted")
         self.calls.append(Call("push", to, messages, retry_key))
+
+    async def multicast(self, to: list[str], messages: list[MessageJSON], retry_key: str) -> None:
+        self._maybe_fail()
+        if any(call.retry_key == retry_key for call in self.calls):
+            raise LineApiError(409, "The retry key is already accepted")
+        if not 1 <= len(to) <= 500:
+            raise LineApiError(400, "Size must be between 1 and 500")
+        self.calls.append(Call("multicast", ",".join(to), messages, retry_key))
 
     async def close(self) -> None:
         return None

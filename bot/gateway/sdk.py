@@ -10,6 +10,7 @@ from linebot.v3.messaging import (
     AsyncApiClient,
     AsyncMessagingApi,
     Configuration,
+    MulticastRequest,
     PushMessageRequest,
     ReplyMessageRequest,
 )
@@ -20,8 +21,11 @@ from bot.gateway.base import LineApiError, MessageJSON
 class SdkGateway:
     """Create inside the running event loop (the SDK's aiohttp session needs one)."""
 
-    def __init__(self, *, access_token: str, host: str, timeout: float):
+    def __init__(self, *, access_token: str, host: str, timeout: float, max_connections: int = 100):
         configuration = Configuration(access_token=access_token, host=host.rstrip("/"))
+        # The SDK's default pool is 5 per CPU: a fan-out at LINE's rate limits needs more requests in flight
+        # (and a request that times out holds its connection until then).
+        configuration.connection_pool_maxsize = max_connections
         self._client = AsyncApiClient(configuration)
         self._api = AsyncMessagingApi(self._client)
         # The SDK's default is 300 s; a stuck call must not hold a learner's reply hostage.
@@ -35,6 +39,14 @@ class SdkGateway:
         request = PushMessageRequest.from_dict({"to": to, "messages": messages})
         await self._call(
             self._api.push_message_with_http_info(
+                request, x_line_retry_key=retry_key, _request_timeout=self._timeout
+            )
+        )
+
+    async def multicast(self, to: list[str], messages: list[MessageJSON], retry_key: str) -> None:
+        request = MulticastRequest.from_dict({"to": to, "messages": messages})
+        await self._call(
+            self._api.multicast_with_http_info(
                 request, x_line_retry_key=retry_key, _request_timeout=self._timeout
             )
         )

@@ -61,6 +61,9 @@ class TerminalGateway:
     async def push(self, to: str, messages: list[MessageJSON], retry_key: str) -> None:
         self._show(messages)
 
+    async def multicast(self, to: list[str], messages: list[MessageJSON], retry_key: str) -> None:
+        self._show(messages)
+
     async def close(self) -> None:
         return None
 

@@ -1,4 +1,4 @@
-"""The FastAPI application: webhook, health check, and the runtime's life cycle."""
+"""The FastAPI application: webhook, health check, metrics, and the runtime's life cycle."""
 
 from __future__ import annotations
 
@@ -7,16 +7,18 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from linebot.v3.webhook import SignatureValidator
 
 from bot import webhook
 from bot.clock import Clock, SystemClock
 from bot.content import Content, load_content
 from bot.gateway import LineGateway, SdkGateway
+from bot.metrics import CONTENT_TYPE, Metrics
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.storage.db import make_engine, upgrade
+from scheduler.outbox import pause_status
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +31,10 @@ def create_app(
     clock: Clock | None = None,
     migrate: bool = True,
     recovery_interval: float = 5.0,
+    sweep_interval: float | None = None,
 ) -> FastAPI:
     """Build the app. Tests pass their own gateway and clock; `ruthan serve` passes only settings."""
+    metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -42,7 +46,8 @@ def create_app(
             # The SDK's aiohttp session must be created inside the running loop, hence here.
             token = settings.line_channel_access_token.get_secret_value() if settings.line_channel_access_token else ""
             line = SdkGateway(access_token=token, host=settings.line_api_base_url,
-                              timeout=settings.line_timeout_seconds)
+                              timeout=settings.line_timeout_seconds,
+                              max_connections=settings.line_max_connections)
         runtime = Runtime(
             engine=engine,
             content=content or load_content(settings.content_dir),
@@ -50,7 +55,11 @@ def create_app(
             clock=clock or SystemClock(),
             recovery_interval=recovery_interval,
             timezone=settings.tz,
+            metrics=metrics,
+            rates=settings.line_rates,
+            sweep_interval=sweep_interval or settings.reminder_sweep_seconds,
         )
+        metrics.watch(engine, runtime.clock.now)
         app.state.runtime = runtime
         await runtime.start()
         app.state.ready = True
@@ -73,5 +82,14 @@ def create_app(
         ready = bool(request.app.state.ready)
         body = {"status": "ok" if ready else "starting", "webhook": "on" if settings.line_enabled else "off"}
         return JSONResponse(body, status_code=200 if ready else 503)
+
+    @app.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
+    async def prometheus() -> Response:
+        return Response(metrics.render(), media_type=CONTENT_TYPE)
+
+    @app.get("/delivery", summary="Delivery state for the trainers' dashboard (is pushing paused?)")
+    async def delivery(request: Request) -> JSONResponse:
+        runtime: Runtime = request.app.state.runtime
+        return JSONResponse(await runtime.db(pause_status, runtime.engine))
 
     return app

@@ -8,6 +8,7 @@ import logging
 import sys
 import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,8 +20,12 @@ from bot.settings import Settings, SettingsError, load_settings
 app = typer.Typer(help="Ruthan (รู้ทัน): a LINE bot that teaches cyber-safety in Thai.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 content_app = typer.Typer(help="Lessons and quizzes.", no_args_is_help=True)
+demo_app = typer.Typer(help="Demo learners for trials and load tests.", no_args_is_help=True)
+delivery_app = typer.Typer(help="Delivery to LINE: the push pause.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(content_app, name="content")
+app.add_typer(demo_app, name="demo")
+app.add_typer(delivery_app, name="delivery")
 
 
 def _fail(message: str) -> typer.Exit:
@@ -47,6 +52,7 @@ def _content(root: Path) -> Content:
 
 def _logging(level: str = "INFO") -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per job run
 
 
 @app.command()
@@ -140,6 +146,131 @@ async def _chat(settings: Settings, content: Content, user: str) -> None:
                 event["message"]["text"] = action["text"]
         await runtime.receive([event])
         await runtime.settle()
+
+
+@app.command()
+def worker(
+    share: Annotated[float, typer.Option(min=0.01, max=1.0, help=(
+        "This process's share of LINE's rate limits (four workers for one channel: 0.25 each)."))] = 1.0,
+) -> None:
+    """Run the reminder sweep and the delivery worker without the web service (any number, on PostgreSQL)."""
+    settings = _settings()
+    _logging()
+    content = _content(settings.content_dir)
+    if not settings.line_channel_access_token:
+        raise _fail("LINE_CHANNEL_ACCESS_TOKEN is not set: a worker has nothing to send with.")
+    typer.echo(f"Ruthan worker using {_safe_url(settings.database_url)}; Ctrl-C to stop.")
+    asyncio.run(_worker(settings, content, share))
+
+
+def worker_runtime(settings: Settings, content: Content, *, share: float = 1.0, gateway: Any = None) -> Any:
+    """The runtime of a worker process: the sweep, delivery and recovery of `serve`, without the web."""
+    from bot.clock import SystemClock
+    from bot.gateway import SdkGateway
+    from bot.runtime import Runtime
+    from bot.storage.db import make_engine
+
+    token = settings.line_channel_access_token
+    line = gateway or SdkGateway(access_token=token.get_secret_value() if token else "",
+                                 host=settings.line_api_base_url, timeout=settings.line_timeout_seconds,
+                                 max_connections=settings.line_max_connections)
+    return Runtime(
+        engine=make_engine(settings.sqlalchemy_url),
+        content=content,
+        gateway=line,
+        clock=SystemClock(),
+        recovery_interval=2.0,
+        timezone=settings.tz,
+        rates={name: rate * share for name, rate in settings.line_rates.items()},
+        sweep_interval=settings.reminder_sweep_seconds,
+        worker_options={
+            "lease": timedelta(seconds=settings.delivery_lease_seconds),
+            "concurrency": settings.delivery_concurrency,
+        },
+    )
+
+
+async def _worker(settings: Settings, content: Content, share: float) -> None:
+    import signal
+
+    from bot.storage.db import upgrade
+
+    upgrade(settings.sqlalchemy_url)
+    runtime = worker_runtime(settings, content, share=share)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await runtime.start()
+    try:
+        await stop.wait()
+    finally:
+        await runtime.stop()
+        runtime.engine.dispose()
+
+
+@demo_app.command("seed")
+def demo_seed(
+    learners: Annotated[int, typer.Option(min=1, help="How many demo learners to create.")] = 100,
+    due_now: Annotated[
+        bool, typer.Option("--due-now", help="Make their reminders due at once, at any hour.")
+    ] = False,
+) -> None:
+    """Create demo learners (cohort "demo") whose reminders are due: at 19:00, or at once with --due-now."""
+    from bot.clock import SystemClock
+    from bot.storage.db import make_engine, upgrade
+    from scheduler import demo
+
+    settings = _settings()
+    content = _content(settings.content_dir)
+    upgrade(settings.sqlalchemy_url)
+    engine = make_engine(settings.sqlalchemy_url)
+    try:
+        made = demo.seed(engine, content, count=learners, now=SystemClock().now(), due_now=due_now,
+                         zone=settings.zone)
+    finally:
+        engine.dispose()
+    when = "now (quiet hours do not apply to demo learners)" if due_now else "at 19:00"
+    typer.echo(f"Created {made} demo learners; their reminders are due {when}.")
+
+
+@demo_app.command("clear")
+def demo_clear() -> None:
+    """Remove every demo learner and their messages."""
+    from bot.storage.db import make_engine
+    from scheduler import demo
+
+    engine = make_engine(_settings().sqlalchemy_url)
+    try:
+        typer.echo(f"Removed {demo.clear(engine)} demo learners.")
+    finally:
+        engine.dispose()
+
+
+@delivery_app.command("status")
+def delivery_status() -> None:
+    """Say whether pushing is paused (LINE's monthly limit) and since when."""
+    from bot.storage.db import make_engine
+    from scheduler.outbox import pause_status
+
+    engine = make_engine(_settings().sqlalchemy_url)
+    try:
+        typer.echo(json.dumps(pause_status(engine), ensure_ascii=False))
+    finally:
+        engine.dispose()
+
+
+@delivery_app.command("resume")
+def delivery_resume() -> None:
+    """Lift a push pause now (the plan's limit was raised) instead of waiting for the hourly probe."""
+    from bot.storage.db import make_engine
+    from scheduler.outbox import resume_push
+
+    engine = make_engine(_settings().sqlalchemy_url)
+    try:
+        typer.echo("Pushing resumed." if resume_push(engine) else "Pushing was not paused.")
+    finally:
+        engine.dispose()
 
 
 @db_app.command("upgrade")

@@ -3,15 +3,20 @@
 The webhook and `ruthan chat` both feed events in through `Runtime.receive`; only the gateway differs.
 Database work runs in worker threads (SQLAlchemy is synchronous); on SQLite one thread at a time, since
 SQLite has a single writer anyway and queueing in Python is cheaper than retrying on a locked database.
+
+The same runtime runs the scheduled work (scheduler/): the reminder sweep and the delivery worker that
+drains the outbox, in the web process (`ruthan serve`) or alone (`ruthan worker`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import anyio
 from anyio import CapacityLimiter
@@ -22,29 +27,47 @@ from bot import inbox, sender
 from bot.clock import Clock
 from bot.content import Content
 from bot.gateway import LineGateway
-from scheduler import start_jobs
+from bot.gateway.throttle import ThrottledGateway
+from bot.metrics import MeteredGateway, Metrics
+from bot.storage.models import OutboxStatus
+from scheduler import outbox, start_jobs
+from scheduler.sweep import SweepReport, sweep
+from scheduler.worker import DeliveryWorker, DrainReport
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # An event still pending this long after it arrived was dropped by a crash (or its handler failed): retry it.
 STALE_AFTER = timedelta(seconds=10)
+# At shutdown, how long running jobs may take to finish what they hold (a lease covers anything cut short).
+STOP_GRACE_SECONDS = 10.0
 
 
 class Runtime:
     def __init__(self, *, engine: Engine, content: Content, gateway: LineGateway, clock: Clock,
-                 recovery_interval: float = 5.0, timezone: str = "Asia/Bangkok"):
+                 recovery_interval: float = 5.0, timezone: str = "Asia/Bangkok",
+                 metrics: Metrics | None = None, rates: dict[str, float] | None = None,
+                 sweep_interval: float | None = 60.0,
+                 worker_options: dict[str, Any] | None = None):
         self.engine = engine
         self.content = content
-        self.gateway = gateway
         self.clock = clock
-        self.sender = sender.Sender(gateway, clock)
+        self.metrics = metrics or Metrics()
+        # Every call is counted, and paced to LINE's per-endpoint limits (a share of them, see the worker).
+        self.gateway = MeteredGateway(ThrottledGateway(gateway, **(rates or {})), self.metrics)
+        self.sender = sender.Sender(self.gateway, clock)
         self._limiter = CapacityLimiter(1 if engine.dialect.name == "sqlite" else 8)
+        self.worker = DeliveryWorker(engine=engine, sender=self.sender, clock=clock, db=self.db,
+                                     metrics=self.metrics, **(worker_options or {}))
         self._chat_locks: dict[str | None, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._recovery_interval = recovery_interval
+        self._sweep_interval = sweep_interval
         self._timezone = timezone
+        self._zone = ZoneInfo(timezone)
         self._scheduler: AsyncIOScheduler | None = None
+        self._jobs: set[asyncio.Task[Any]] = set()
+        self._stopping = False
 
     async def db(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return await anyio.to_thread.run_sync(lambda: function(*args, **kwargs), limiter=self._limiter)
@@ -53,10 +76,12 @@ class Runtime:
 
     async def receive(self, events: list[dict[str, Any]]) -> int:
         """Store events durably, start handling them, and return how many were new."""
+        arrived = time.perf_counter()
         fresh = await self.db(inbox.accept, self.engine, events, self.clock.now())
         by_id = {str(event["webhookEventId"]): event for event in events}
         for event_id in fresh:
-            self._spawn(self._process(event_id, inbox.chat_id_of(by_id[event_id])))
+            self.metrics.webhook_events.labels(self.metrics.event_kind(by_id[event_id])).inc()
+            self._spawn(self._process(event_id, inbox.chat_id_of(by_id[event_id]), arrived))
         return len(fresh)
 
     def _spawn(self, coroutine: Any) -> None:
@@ -64,14 +89,16 @@ class Runtime:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _process(self, event_id: str, chat_id: str | None) -> None:
+    async def _process(self, event_id: str, chat_id: str | None, arrived: float | None = None) -> None:
         # Events of one chat are handled in arrival order; different chats in parallel.
         lock = self._chat_locks.setdefault(chat_id, asyncio.Lock())
         try:
             async with lock:
                 handled = await self.db(inbox.handle, self.engine, self.content, event_id, self.clock.now())
                 if handled and handled.outbox_id is not None:
-                    await self.deliver(handled.outbox_id, leased=True)
+                    status = await self.deliver(handled.outbox_id, leased=True)
+                    if status is OutboxStatus.SENT and arrived is not None:
+                        self.metrics.reply_latency.observe(time.perf_counter() - arrived)
         except Exception:
             # Whatever failed is still pending in the database; the recovery job will pick it up.
             log.exception("event %s: processing interrupted; left for recovery", event_id)
@@ -79,13 +106,42 @@ class Runtime:
             if not lock.locked() and not lock._waiters:  # type: ignore[attr-defined]
                 self._chat_locks.pop(chat_id, None)
 
-    async def deliver(self, outbox_id: int, *, leased: bool = False) -> None:
+    async def deliver(self, outbox_id: int, *, leased: bool = False) -> OutboxStatus | None:
+        """Send one outbox row now (an answer just decided); None if another worker holds it."""
         row = await self.db(sender.claim, self.engine, outbox_id, self.clock.now(), leased=leased)
         if row is None:
-            return
-        status, error, retry_after = await self.sender.send(row)
-        await self.db(sender.finish, self.engine, outbox_id, self.clock.now(), status=status, error=error,
-                      retry_after=retry_after)
+            return None
+        outcome = await self.sender.send(row, push=self.worker.push_allowed)
+        now = self.clock.now()
+        if outcome.monthly_limit:
+            self.worker.push_allowed = False
+            await self.db(outbox.pause_push, self.engine, now, retry_at=now + sender.PAUSE_PROBE,
+                          reason="LINE monthly message limit reached")
+        await self.db(sender.finish, self.engine, outbox_id, now, status=outcome.status, error=outcome.error,
+                      retry_after=outcome.retry_after)
+        return outcome.status
+
+    # ----- reminders and delivery ---------------------------------------------------------------------------
+
+    async def sweep_once(self) -> SweepReport:
+        """Write the reminders due now to the outbox, then send them."""
+        report = await self.db(sweep, self.engine, self.content, self.clock.now(), zone=self._zone)
+        self.metrics.reminders_queued.inc(report.queued)
+        for reason, count in report.skipped.items():
+            self.metrics.reminders_skipped.labels(reason).inc(count)
+        if report.queued:
+            log.info("sweep: %d reminders queued, skipped %s", report.queued, report.skipped or "none")
+        await self.drain()
+        return report
+
+    async def drain(self) -> DrainReport:
+        """Send everything due in the outbox."""
+        report = await self.worker.drain()
+        if report.rows_sent or report.failed or report.expired:
+            log.info("delivery: %d sent (%d multicasts), %d failed, %d expired, %d to retry%s",
+                     report.rows_sent, report.batches_sent, report.failed, report.expired, report.retried,
+                     "; pushing paused" if report.paused else "")
+        return report
 
     # ----- recovery -----------------------------------------------------------------------------------------
 
@@ -94,20 +150,41 @@ class Runtime:
         now = self.clock.now()
         for event_id in await self.db(inbox.pending, self.engine, received_before=now - stale_after):
             await self._process(event_id, None)
-        for outbox_id in await self.db(sender.due, self.engine, now):
-            await self.deliver(outbox_id)
+        await self.drain()
 
     async def _recover_safely(self, stale_after: timedelta = STALE_AFTER) -> None:
+        await self._job("recovery", lambda: self.recover_once(stale_after))
+
+    async def _job(self, name: str, work: Callable[[], Any]) -> None:
+        """Run a scheduled job: errors are logged (the next run tries again); a shutdown ends it quietly."""
+        if self._stopping:
+            return
+        task = asyncio.current_task()
+        if task is not None:
+            self._jobs.add(task)
         try:
-            await self.recover_once(stale_after)
+            await work()
+        except asyncio.CancelledError:
+            if not self._stopping:
+                raise
+            log.info("%s stopped by shutdown; leases hand what it held to the next worker", name)
         except Exception:
-            log.exception("recovery pass failed; trying again at the next run")
+            log.exception("%s failed; trying again at the next run", name)
+        finally:
+            self._jobs.discard(task)  # type: ignore[arg-type]
 
     async def start(self) -> None:
         # At start-up nothing is in flight in this process: whatever is pending was left by the last one.
         await self._recover_safely(stale_after=timedelta(0))
+        if self._sweep_interval:
+            # Reminders due while no process ran go out now, in the background: start-up does not wait.
+            self._spawn(self._sweep_safely())
         self._scheduler = start_jobs(recover=self._recover_safely, every_seconds=self._recovery_interval,
-                                     timezone=self._timezone)
+                                     timezone=self._timezone, sweep=self._sweep_safely,
+                                     sweep_seconds=self._sweep_interval)
+
+    async def _sweep_safely(self) -> None:
+        await self._job("reminder sweep", self.sweep_once)
 
     async def settle(self) -> None:
         """Wait until every event received so far has been handled and its messages sent."""
@@ -115,8 +192,15 @@ class Runtime:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def stop(self) -> None:
+        self._stopping = True
+        self.worker.stop()
         if self._scheduler:
             self._scheduler.shutdown(wait=False)
+        if self._jobs:
+            _, late = await asyncio.wait(list(self._jobs), timeout=STOP_GRACE_SECONDS)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
         await self.settle()
         await self.gateway.close()
 

@@ -3,9 +3,11 @@
 Nothing is sent twice:
 - a reply token is single use, so repeating a reply after a timeout is safe: if the first one landed, LINE
   answers 400 and the row is marked sent;
-- a push carries the row's X-Line-Retry-Key, so a repeat is answered 409 ("already accepted").
+- a push carries the row's X-Line-Retry-Key, so a repeat is answered 409 ("already accepted"); so does a
+  multicast, with its batch's key (scheduler/outbox.py).
 Nothing is lost: a row stays pending, leased, until LINE accepts it or refuses it for good; a worker that
-dies mid-delivery lets its lease run out and the row is delivered by the next one.
+dies mid-delivery lets its lease run out and the row is delivered by the next one. LINE's "monthly limit"
+429 is not a refusal: the row waits, and pushing pauses (scheduler/worker.py) instead of burning retries.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from bot.storage.models import Outbox, OutboxStatus
 log = logging.getLogger(__name__)
 
 MAX_DELIVERY_ATTEMPTS = 12
+# While LINE's monthly limit holds, one probe an hour (a plan upgrade can lift it at any time).
+PAUSE_PROBE = timedelta(hours=1)
 
 
 def _worth_retrying(exc: BaseException) -> bool:
@@ -54,6 +58,21 @@ class Claimed:
     messages: list[MessageJSON]
     retry_key: str
     attempts: int
+    purpose: str = "reply"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one delivery went: SENT, FAILED (with the reason), or PENDING to try again after `retry_after`."""
+
+    status: OutboxStatus
+    error: str | None = None
+    retry_after: timedelta | None = None
+    # LINE's monthly message limit is reached: pushing should pause for everyone.
+    monthly_limit: bool = False
+
+
+SENT = Outcome(OutboxStatus.SENT)
 
 
 def claim(engine: Engine, outbox_id: int, now: datetime, *, leased: bool) -> Claimed | None:
@@ -79,7 +98,7 @@ def claim(engine: Engine, outbox_id: int, now: datetime, *, leased: bool) -> Cla
             if not use_reply:
                 row.reply_token = None
         return Claimed(row.id, row.chat_id, row.reply_token, row.reply_attempts, row.messages, row.retry_key,
-                       row.attempts)
+                       row.attempts, row.purpose)
 
 
 def finish(engine: Engine, outbox_id: int, now: datetime, *, status: OutboxStatus, error: str | None = None,
@@ -118,7 +137,8 @@ class Sender:
         self.gateway = gateway
         self.clock = clock
 
-    async def send(self, row: Claimed) -> tuple[OutboxStatus, str | None, timedelta | None]:
+    async def send(self, row: Claimed, *, push: bool = True) -> Outcome:
+        """Deliver one row: reply if its token is fresh, else push (unless pushing is paused)."""
         batches = requests(row.messages)
         first, rest = batches[0], batches[1:]
         try:
@@ -127,19 +147,33 @@ class Sender:
                     rest = batches  # the token could not be used: push everything
             else:
                 rest = batches
+            if rest and not push:
+                return Outcome(OutboxStatus.PENDING, "pushing is paused (monthly limit)", PAUSE_PROBE)
             for index, batch in enumerate(rest):
-                key = row.retry_key if index == 0 else str(uuid.uuid5(uuid.UUID(row.retry_key), str(index)))
-                await self._push(row.chat_id, batch, key)
+                await self._push(row.chat_id, batch, _request_key(row.retry_key, index))
         except LineApiError as exc:
-            if exc.monthly_limit:
-                log.error("LINE monthly message limit reached; outbox row %s not sent", row.id)
-                return OutboxStatus.FAILED, "monthly limit reached", None
-            if _worth_retrying(exc):
-                log.warning("LINE unavailable for outbox row %s (%s); will retry", row.id, exc.status)
-                return OutboxStatus.PENDING, str(exc), timedelta(seconds=min(300, 5 * 2**row.attempts))
-            log.error("LINE refused outbox row %s: %s", row.id, exc)
-            return OutboxStatus.FAILED, str(exc), None
-        return OutboxStatus.SENT, None, None
+            return self._failed(f"outbox row {row.id}", exc, row.attempts)
+        return SENT
+
+    async def send_batch(self, batch_id: int, recipients: list[str], messages: list[MessageJSON],
+                         retry_key: str, attempts: int) -> Outcome:
+        """Deliver one multicast batch: the same messages to every recipient, under the batch's retry key."""
+        try:
+            for index, part in enumerate(requests(messages)):
+                await self._multicast(recipients, part, _request_key(retry_key, index))
+        except LineApiError as exc:
+            return self._failed(f"multicast batch {batch_id}", exc, attempts)
+        return SENT
+
+    def _failed(self, what: str, exc: LineApiError, attempts: int) -> Outcome:
+        if exc.monthly_limit:
+            log.error("LINE monthly message limit reached: %s waits and pushing pauses", what)
+            return Outcome(OutboxStatus.PENDING, "monthly limit reached", PAUSE_PROBE, monthly_limit=True)
+        if _worth_retrying(exc):
+            log.warning("LINE unavailable for %s (%s); will retry", what, exc.status)
+            return Outcome(OutboxStatus.PENDING, str(exc), _backoff(exc, attempts))
+        log.error("LINE refused %s: %s", what, exc)
+        return Outcome(OutboxStatus.FAILED, str(exc))
 
     async def _reply(self, row: Claimed, messages: list[MessageJSON]) -> bool:
         """True when the reply landed (or had already landed); False when the token cannot be used."""
@@ -169,3 +203,25 @@ class Sender:
                     if exc.status == 409:
                         return  # accepted by an earlier try with the same retry key
                     raise
+
+    async def _multicast(self, to: list[str], messages: list[MessageJSON], retry_key: str) -> None:
+        async for attempt in _retrying():
+            with attempt:
+                try:
+                    await self.gateway.multicast(to, messages, retry_key)
+                except LineApiError as exc:
+                    if exc.status == 409:
+                        return  # accepted by an earlier try with the same retry key
+                    raise
+
+
+def _request_key(retry_key: str, index: int) -> str:
+    """The retry key of the index-th request of a row (more than five messages take several requests)."""
+    return retry_key if index == 0 else str(uuid.uuid5(uuid.UUID(retry_key), str(index)))
+
+
+def _backoff(exc: LineApiError, attempts: int) -> timedelta:
+    """How long a row waits after the quick retries failed: LINE's Retry-After if it gave one."""
+    if exc.retry_after:
+        return timedelta(seconds=min(300, exc.retry_after))
+    return timedelta(seconds=min(300, 5 * 2**attempts))

@@ -29,6 +29,24 @@ class Settings(BaseSettings):
     content_dir: Path = PROJECT_ROOT
     # LINE's own webhook bodies are small; anything larger is refused before it is read in full.
     max_body_bytes: int = Field(default=256 * 1024, gt=0)
+    # LINE's per-endpoint rate limits, per channel. Several processes sending for one channel share them:
+    # give each its share (e.g. two workers: 1000 and 100).
+    line_push_rate: float = Field(default=2000, gt=0)
+    line_multicast_rate: float = Field(default=200, gt=0)
+    line_reply_rate: float = Field(default=2000, gt=0)
+    # Requests in flight to LINE at once (a request that times out holds its connection until then).
+    line_max_connections: int = Field(default=200, gt=0)
+    # How often the reminder sweep looks for learners due a reminder.
+    reminder_sweep_seconds: float = Field(default=60, gt=0)
+    # How long a worker may hold outbox work before another worker may take it over (after a crash).
+    delivery_lease_seconds: float = Field(default=60, gt=0)
+    # Requests a worker has in flight at once (keep at or below line_max_connections).
+    delivery_concurrency: int = Field(default=200, gt=0)
+
+    @property
+    def line_rates(self) -> dict[str, float]:
+        return {"push": self.line_push_rate, "multicast": self.line_multicast_rate,
+                "reply": self.line_reply_rate}
 
     @field_validator("tz")
     @classmethod

@@ -1,0 +1,142 @@
+"""What operators see at GET /metrics (Prometheus text format).
+
+Counters and histograms are per process (scrape every web and worker process); the outbox and pause gauges
+are read from the database at scrape time, so every process reports the same, shared numbers.
+Each app gets its own registry: nothing global, and tests can build as many apps as they like.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from datetime import datetime
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, select
+
+from bot.gateway.base import LineApiError, LineGateway, MessageJSON
+from bot.storage.models import Outbox, OutboxBatch, OutboxStatus, ServiceFlag
+
+log = logging.getLogger(__name__)
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+PUSH_PAUSED = "push_paused"
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.webhook_events = Counter(
+            "ruthan_webhook_events",
+            "Webhook events accepted, by kind (message kinds as message:<type>).",
+            ["kind"],
+            registry=self.registry,
+        )
+        self.reply_latency = Histogram(
+            "ruthan_reply_latency_seconds",
+            "From a webhook event's arrival to its answer being accepted by LINE.",
+            buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60),
+            registry=self.registry,
+        )
+        self.line_calls = Counter(
+            "ruthan_line_api_calls",
+            "LINE Messaging API requests, by endpoint and HTTP status ('timeout': none).",
+            ["endpoint", "status"],
+            registry=self.registry,
+        )
+        self.reminders_queued = Counter(
+            "ruthan_reminders_queued", "Reminders written to the outbox by the sweep.", registry=self.registry
+        )
+        self.reminders_sent = Counter(
+            "ruthan_reminders_sent", "Reminders accepted by LINE (one per learner).", registry=self.registry
+        )
+        self.reminders_skipped = Counter(
+            "ruthan_reminders_skipped", "Reminders not sent, by reason.", ["reason"], registry=self.registry
+        )
+
+    def watch(self, engine: Engine, clock: Callable[[], datetime]) -> None:
+        """Report the shared outbox and pause state, read from the database at each scrape."""
+        self.registry.register(_DatabaseCollector(engine, clock))
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
+
+    def event_kind(self, event: dict) -> str:
+        kind = str(event.get("type", "unknown"))
+        if kind == "message":
+            kind += ":" + str((event.get("message") or {}).get("type", "unknown"))
+        return kind
+
+
+class _DatabaseCollector(Collector):
+    def __init__(self, engine: Engine, clock: Callable[[], datetime]):
+        self.engine = engine
+        self.clock = clock
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        depth = GaugeMetricFamily(
+            "ruthan_outbox_pending", "Outbox rows waiting to be sent, by purpose.", labels=["purpose"]
+        )
+        age = GaugeMetricFamily("ruthan_outbox_oldest_pending_age_seconds", "Age of the oldest pending row.")
+        batches = GaugeMetricFamily("ruthan_outbox_batches_pending", "Multicast requests waiting to be sent.")
+        paused = GaugeMetricFamily("ruthan_push_paused", "1 while pushing is paused (LINE monthly limit).")
+        try:
+            with Session(self.engine) as session:
+                oldest = None
+                for purpose, count, first in session.exec(
+                    select(Outbox.purpose, func.count(), func.min(Outbox.created_at))
+                    .where(Outbox.status == OutboxStatus.PENDING)
+                    .group_by(col(Outbox.purpose))
+                ):
+                    depth.add_metric([purpose], count)
+                    oldest = first if oldest is None or (first and first < oldest) else oldest
+                pending_batches = session.exec(
+                    select(func.count())
+                    .select_from(OutboxBatch)
+                    .where(OutboxBatch.status == OutboxStatus.PENDING)
+                ).one()
+                flag = session.get(ServiceFlag, PUSH_PAUSED)
+        except Exception:  # a scrape must not fail because the database is busy or down
+            log.exception("metrics: database unavailable")
+            return
+        now = self.clock()
+        age.add_metric([], max(0.0, (now - _aware(oldest)).total_seconds()) if oldest else 0.0)
+        batches.add_metric([], pending_batches)
+        paused.add_metric([], 1 if flag else 0)
+        yield from (depth, age, batches, paused)
+
+
+def _aware(value: datetime) -> datetime:
+    from datetime import UTC
+
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class MeteredGateway:
+    """Counts every LINE call by endpoint and outcome, whatever gateway does the talking."""
+
+    def __init__(self, inner: LineGateway, metrics: Metrics):
+        self.inner = inner
+        self.metrics = metrics
+
+    async def reply(self, reply_token: str, messages: list[MessageJSON]) -> None:
+        await self._count("reply", self.inner.reply(reply_token, messages))
+
+    async def push(self, to: str, messages: list[MessageJSON], retry_key: str) -> None:
+        await self._count("push", self.inner.push(to, messages, retry_key))
+
+    async def multicast(self, to: list[str], messages: list[MessageJSON], retry_key: str) -> None:
+        await self._count("multicast", self.inner.multicast(to, messages, retry_key))
+
+    async def close(self) -> None:
+        await self.inner.close()
+
+    async def _count(self, endpoint: str, call: object) -> None:
+        try:
+            await call  # type: ignore[misc]
+        except LineApiError as exc:
+            self.metrics.line_calls.labels(endpoint, str(exc.status or "timeout")).inc()
+            raise
+        self.metrics.line_calls.labels(endpoint, "200").inc()

@@ -1,0 +1,295 @@
+"""The delivery worker: drains the outbox within LINE's limits; pauses pushing when the month's quota ends.
+
+One drain is a small pipeline:
+- a claimer leases work a few hundred units ahead: multicast batches (identical reminders, up to 500
+  learners each) and single rows (replies whose delivery failed, personal pushes);
+- many senders send the units concurrently; the gateway paces each endpoint to its rate limit, so a slow or
+  timed-out request holds one sender, not the whole drain;
+- a finisher records results, marking accepted rows in bulk.
+A process killed anywhere in this loses nothing: unfinished leases run out and the work is sent again under
+the same retry keys, which LINE answers 409 if it had already accepted them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine
+
+from bot import sender as rows
+from bot.clock import Clock
+from bot.metrics import Metrics
+from bot.sender import Claimed, Outcome, Sender
+from bot.storage.models import OutboxStatus
+from scheduler import outbox
+from scheduler.outbox import BatchClaim
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+DbRunner = Callable[..., Awaitable[Any]]
+Unit = BatchClaim | Claimed
+REMINDER = "reminder"
+
+
+@dataclass
+class DrainReport:
+    rows_sent: int = 0
+    batches_sent: int = 0
+    failed: int = 0
+    retried: int = 0
+    expired: int = 0
+    paused: bool = False
+    seconds: float = 0.0
+
+
+@dataclass
+class _Finished:
+    unit: Unit
+    outcome: Outcome
+
+
+@dataclass
+class _State:
+    report: DrainReport = field(default_factory=DrainReport)
+    push: bool = True  # False while LINE's monthly limit holds
+
+
+class DeliveryWorker:
+    """Sends what the outbox holds. Any number of these may run, in any number of processes."""
+
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        sender: Sender,
+        clock: Clock,
+        db: DbRunner,
+        metrics: Metrics | None = None,
+        lease: timedelta = timedelta(seconds=60),
+        claim_size: int = 500,
+        batch_claim_size: int = 50,
+        concurrency: int = 200,
+        group_window: int = 10_000,
+    ):
+        self.engine = engine
+        self.sender = sender
+        self.clock = clock
+        self.db = db
+        self.metrics = metrics
+        self.lease = lease
+        self.claim_size = claim_size
+        self.batch_claim_size = batch_claim_size
+        self.concurrency = concurrency
+        self.group_window = group_window
+        # Known pause (refreshed at each drain) so replies handled meanwhile do not push into the limit.
+        self.push_allowed = True
+        self._lock = asyncio.Lock()
+        self._stopping = False
+
+    def stop(self) -> None:
+        """Claim nothing more: drains finish what they hold and return (for a graceful shutdown)."""
+        self._stopping = True
+
+    async def drain(self) -> DrainReport:
+        """Send everything due now; return when nothing due is left."""
+        async with self._lock:  # one drain at a time per worker; other workers run their own
+            started = time.perf_counter()
+            state = _State()
+            state.push = await self._push_allowed(state)
+            queue: asyncio.Queue[Unit | None] = asyncio.Queue(
+                maxsize=max(self.claim_size, self.concurrency) * 2
+            )
+            done: asyncio.Queue[_Finished | None] = asyncio.Queue()
+            senders = [
+                asyncio.create_task(self._send_loop(queue, done, state)) for _ in range(self.concurrency)
+            ]
+            finisher = asyncio.create_task(self._finish_loop(done, state))
+            try:
+                await self._claim_loop(queue, state)
+            finally:
+                for _ in senders:
+                    await queue.put(None)
+                await asyncio.gather(*senders, return_exceptions=True)
+                await done.put(None)
+                await finisher
+            state.report.seconds = time.perf_counter() - started
+            state.report.paused = not state.push
+            return state.report
+
+    # ----- claiming ---------------------------------------------------------------------------------------
+
+    async def _push_allowed(self, state: _State) -> bool:
+        """Whether to push in this drain. A pause whose time has come is probed with one request."""
+        until = await self.db(outbox.push_paused_until, self.engine)
+        if until is None:
+            self.push_allowed = True
+            return True
+        now = self.clock.now()
+        if until > now:
+            self.push_allowed = False
+            return False
+        probe = await self._claim(now, batches=1, singles=1, push=True)
+        if not probe:
+            return True  # nothing to push: the pause stays until the next real push tells
+        outcome = await self._send(probe[0], push=True)
+        await self._record([_Finished(probe[0], outcome)], state)
+        if outcome.monthly_limit:
+            return False
+        for unit in probe[1:]:
+            await self._record([_Finished(unit, await self._send(unit, push=True))], state)
+        log.warning("LINE accepted a push again: pushing resumes")
+        await self.db(outbox.resume_push, self.engine)
+        self.push_allowed = True
+        return True
+
+    async def _claim(self, now: datetime, *, batches: int, singles: int, push: bool) -> list[Unit]:
+        units: list[Unit] = []
+        if push and batches:
+            units += await self.db(outbox.claim_batches, self.engine, now, lease=self.lease, limit=batches)
+            if len(units) < batches and await self.db(
+                outbox.group, self.engine, now, window=self.group_window
+            ):
+                units += await self.db(
+                    outbox.claim_batches, self.engine, now, lease=self.lease, limit=batches - len(units)
+                )
+        units += await self.db(
+            outbox.claim_rows, self.engine, now, lease=self.lease, limit=singles, push=push
+        )
+        return units
+
+    async def _claim_loop(self, queue: asyncio.Queue[Unit | None], state: _State) -> None:
+        expired = await self.db(outbox.expire, self.engine, self.clock.now())
+        self._count_expired(expired, state)
+        while not self._stopping:
+            units = await self._claim(
+                self.clock.now(), batches=self.batch_claim_size, singles=self.claim_size, push=state.push
+            )
+            if not units:
+                return
+            for unit in units:
+                await queue.put(unit)
+
+    # ----- sending ----------------------------------------------------------------------------------------
+
+    async def _send_loop(
+        self, queue: asyncio.Queue[Unit | None], done: asyncio.Queue[_Finished | None], state: _State
+    ) -> None:
+        while (unit := await queue.get()) is not None:
+            try:
+                outcome = await self._send(unit, push=state.push)
+            except Exception as exc:  # a bug must not kill the drain; the row waits for its lease to run out
+                log.exception("delivery of %s failed unexpectedly", unit)
+                outcome = Outcome(
+                    OutboxStatus.PENDING, f"{type(exc).__name__}: {exc}"[:300], timedelta(minutes=1)
+                )
+            if outcome.monthly_limit and state.push:
+                state.push = False
+                self.push_allowed = False
+            await done.put(_Finished(unit, outcome))
+
+    async def _send(self, unit: Unit, *, push: bool) -> Outcome:
+        if isinstance(unit, Claimed):
+            return await self.sender.send(unit, push=push)
+        if not push:
+            return Outcome(OutboxStatus.PENDING, "pushing is paused (monthly limit)", rows.PAUSE_PROBE)
+        return await self.sender.send_batch(
+            unit.id, unit.recipients, unit.messages, unit.retry_key, unit.attempts
+        )
+
+    # ----- finishing --------------------------------------------------------------------------------------
+
+    async def _finish_loop(self, done: asyncio.Queue[_Finished | None], state: _State) -> None:
+        pending: list[_Finished] = []
+        while True:
+            try:
+                item = await asyncio.wait_for(done.get(), timeout=0.1)
+            except TimeoutError:
+                item = _Tick
+            if item is None:
+                await self._record(pending, state)
+                return
+            if item is not _Tick:
+                pending.append(item)  # type: ignore[arg-type]
+            if pending and (item is _Tick or len(pending) >= 500):
+                await self._record(pending, state)
+                pending = []
+
+    async def _record(self, finished: list[_Finished], state: _State) -> None:
+        """Write results: accepted single rows in one statement, everything else one by one."""
+        now = self.clock.now()
+        report = state.report
+        sent_rows = [
+            item.unit
+            for item in finished
+            if isinstance(item.unit, Claimed) and item.outcome.status is OutboxStatus.SENT
+        ]
+        await self.db(outbox.mark_sent, self.engine, now, [row.id for row in sent_rows])
+        report.rows_sent += len(sent_rows)
+        self._count_sent(sum(row.purpose == REMINDER for row in sent_rows))
+        for item in finished:
+            unit, outcome = item.unit, item.outcome
+            if outcome.monthly_limit:
+                await self.db(
+                    outbox.pause_push,
+                    self.engine,
+                    now,
+                    retry_at=now + rows.PAUSE_PROBE,
+                    reason="LINE monthly message limit reached",
+                )
+            if isinstance(unit, Claimed):
+                if outcome.status is OutboxStatus.SENT:
+                    continue
+                await self.db(
+                    rows.finish,
+                    self.engine,
+                    unit.id,
+                    now,
+                    status=outcome.status,
+                    error=outcome.error,
+                    retry_after=outcome.retry_after,
+                )
+                final = outcome.status is OutboxStatus.FAILED or outcome.retry_after is None
+                self._count_outcome(final, 1 if unit.purpose == REMINDER else 0, report)
+                continue
+            status = await self.db(
+                outbox.finish_batch,
+                self.engine,
+                now,
+                unit.id,
+                status=outcome.status,
+                error=outcome.error,
+                retry_after=outcome.retry_after,
+            )
+            reminders = sum(purpose == REMINDER for _, _, purpose in unit.rows)
+            if status is OutboxStatus.SENT:
+                report.batches_sent += 1
+                report.rows_sent += len(unit.rows)
+                self._count_sent(reminders)
+            else:
+                self._count_outcome(status is OutboxStatus.FAILED, reminders, report)
+
+    def _count_outcome(self, failed: bool, reminders: int, report: DrainReport) -> None:
+        if failed:
+            report.failed += 1
+            if self.metrics and reminders:
+                self.metrics.reminders_skipped.labels("failed").inc(reminders)
+        else:
+            report.retried += 1
+
+    def _count_sent(self, reminders: int) -> None:
+        if self.metrics and reminders:
+            self.metrics.reminders_sent.inc(reminders)
+
+    def _count_expired(self, expired: dict[str, int], state: _State) -> None:
+        state.report.expired += sum(expired.values())
+        if self.metrics and expired.get(REMINDER):
+            self.metrics.reminders_skipped.labels("expired").inc(expired[REMINDER])
+
+
+_Tick: Any = object()

@@ -1,0 +1,198 @@
+"""Delivery of reminders to LINE: multicast groups, retry keys, LINE's limits, failures, metrics.
+
+Through the real worker, SDK and LINE stand-in; every test runs on SQLite and on PostgreSQL unless noted.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+from sqlalchemy import delete, update
+from sqlmodel import Session, select
+
+from bot.standin import Fault
+from bot.storage.db import make_engine
+from bot.storage.models import Learner, ModuleResult, Outbox, OutboxBatch, OutboxStatus, ReviewCard
+from scheduler import demo
+from scheduler.sweep import sweep
+from tests.harness import BotUnderTest, user_id
+from tests.test_learning_loop import onboard, rows
+from tests.test_reminders import at
+
+
+def seed(bot: BotUnderTest, count: int, *, same_message: bool = False) -> list[str]:
+    """Demo learners due a reminder now; with `same_message`, all at the same point (one reminder text)."""
+    engine = make_engine(bot.settings().sqlalchemy_url)
+    try:
+        demo.seed(engine, bot.content, count=count, now=bot.clock.now(), due_now=True)
+        with Session(engine) as session:
+            if same_message:
+                session.exec(update(Learner).values(track_id="general", module_id="t-habit"))
+                session.exec(delete(ModuleResult))
+                session.exec(delete(ReviewCard))
+                session.commit()
+            return list(session.exec(select(Learner.line_user_id)))
+    finally:
+        engine.dispose()
+
+
+def recipients(bot: BotUnderTest) -> Counter[str]:
+    return bot.line.deliveries
+
+
+async def test_identical_reminders_go_by_multicast_in_groups_of_at_most_500(bot: BotUnderTest) -> None:
+    users = seed(bot, 1100, same_message=True)
+    await bot.runtime.sweep_once()
+    calls = bot.line.take()
+    sizes = sorted(len(call.body["to"]) for call in calls)
+    assert all(call.path.endswith("/multicast") for call in calls)
+    assert sizes == [100, 500, 500]
+    assert set(recipients(bot)) == set(users) and set(recipients(bot).values()) == {1}
+    assert all(call.headers.get("X-Line-Retry-Key") for call in calls)
+    assert {row.status for row in rows(bot, Outbox)} == {OutboxStatus.SENT}
+    assert {batch.status for batch in rows(bot, OutboxBatch)} == {OutboxStatus.SENT}
+
+
+async def test_reminders_at_different_points_go_in_one_multicast_per_text(bot: BotUnderTest) -> None:
+    users = seed(bot, 200)
+    await bot.runtime.sweep_once()
+    calls = bot.line.take()
+    texts = [call.body["messages"][0]["text"] for call in calls]
+    assert len(texts) == len(set(texts))  # one request per distinct reminder
+    assert sum(len(call.body["to"]) if call.path.endswith("/multicast") else 1 for call in calls) == len(
+        users
+    )
+    assert set(recipients(bot).values()) == {1}
+
+
+async def test_a_retry_after_a_5xx_or_a_timeout_reuses_the_key_and_never_duplicates(
+    bot: BotUnderTest,
+) -> None:
+    users = seed(bot, 600, same_message=True)
+    # LINE accepts the first multicast but answers 500; then accepts the second and never answers in time.
+    bot.line.faults.append(Fault(500, after_accepting=True, path="/v2/bot/message/multicast"))
+    bot.line.faults.append(Fault(500, delay=3, after_accepting=True, path="/v2/bot/message/multicast"))
+    await bot.runtime.sweep_once()
+    assert set(recipients(bot)) == set(users)
+    assert set(recipients(bot).values()) == {1}  # nobody twice
+    assert bot.line.requests["multicast", 409] == 2  # the retries, with the same keys, were already accepted
+    assert {row.status for row in rows(bot, Outbox)} == {OutboxStatus.SENT}
+
+
+async def test_a_request_lost_before_line_accepted_it_is_sent_again(bot: BotUnderTest) -> None:
+    users = seed(bot, 3, same_message=True)
+    bot.line.faults.extend([Fault(502), Fault(503)])
+    await bot.runtime.sweep_once()
+    assert set(recipients(bot)) == set(users) and set(recipients(bot).values()) == {1}
+
+
+async def test_rate_limited_429_is_backed_off_and_retried(bot: BotUnderTest) -> None:
+    user = user_id("rate-limited")
+    await onboard(bot, user, "บุคคลทั่วไป")
+    at(bot, 20, 19, 0)
+    bot.line.faults.append(Fault(429, "Too many requests", path="/v2/bot/message/push"))
+    await bot.runtime.sweep_once()
+    assert recipients(bot)[user] == 1
+
+
+async def test_other_4xx_are_recorded_as_failed_with_the_reason(bot: BotUnderTest) -> None:
+    user = user_id("refused")
+    await onboard(bot, user, "บุคคลทั่วไป")
+    at(bot, 20, 19, 0)
+    bot.line.faults.append(
+        Fault(400, "The property, 'to', in the request body is invalid", path="/v2/bot/message/push")
+    )
+    await bot.runtime.sweep_once()
+    (row,) = [row for row in rows(bot, Outbox) if row.purpose == "reminder"]
+    assert row.status is OutboxStatus.FAILED and "invalid" in (row.error or "")
+    bot.clock.advance(hours=1)
+    await bot.runtime.drain()
+    assert bot.line.requests["push", 400] == 1  # not tried again
+    metrics = await metrics_text(bot)
+    assert 'ruthan_reminders_skipped_total{reason="failed"} 1.0' in metrics
+
+
+async def test_the_monthly_limit_pauses_pushing_reports_it_and_resumes_when_lifted(bot: BotUnderTest) -> None:
+    users = seed(bot, 30, same_message=True)
+    bot.line.monthly_limit = 0
+    await bot.runtime.sweep_once()
+    assert bot.line.requests["multicast", 429] == 1  # one try, not a burst of retries
+    assert recipients(bot) == Counter()
+    status = (await bot.http.get("/delivery")).json()
+    assert status["push_paused"] is True and "monthly" in status["reason"]
+    assert "ruthan_push_paused 1.0" in await metrics_text(bot)
+    assert {row.status for row in rows(bot, Outbox)} == {OutboxStatus.PENDING}  # waiting, not failed
+
+    user = user_id("still-answered")
+    reply = await bot.follow(user)  # replies are free: conversations go on
+    assert reply.calls and reply.calls[0].path.endswith("/reply")
+
+    bot.clock.advance(minutes=30)
+    await bot.runtime.drain()
+    assert bot.line.requests["multicast", 429] == 1  # paused: no calls at all
+    bot.clock.advance(minutes=31)
+    await bot.runtime.drain()  # the hourly probe: one request, still refused
+    assert bot.line.requests["multicast", 429] == 2
+    bot.line.monthly_limit = None  # the plan was upgraded
+    bot.clock.advance(hours=1, minutes=1)
+    await bot.runtime.drain()
+    assert set(recipients(bot)) == set(users) and set(recipients(bot).values()) == {1}
+    assert (await bot.http.get("/delivery")).json() == {"push_paused": False}
+
+
+async def test_the_sweep_is_safe_to_run_on_many_workers_at_once(bot: BotUnderTest) -> None:
+    users = seed(bot, 3000)
+    url = bot.settings().sqlalchemy_url
+    engines = [make_engine(url) for _ in range(4)]
+    errors: list[BaseException] = []
+
+    def run(engine) -> None:  # type: ignore[no-untyped-def]
+        try:
+            sweep(engine, bot.content, bot.clock.now(), chunk=500)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(engine,)) for engine in engines]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for engine in engines:
+        engine.dispose()
+    assert errors == []
+    reminders = [row for row in rows(bot, Outbox) if row.purpose == "reminder"]
+    assert len(reminders) == len(users) and len({row.chat_id for row in reminders}) == len(users)
+    assert {learner.ignored_reminders for learner in rows(bot, Learner)} == {1}
+
+
+async def test_metrics_report_events_calls_reminders_and_the_outbox(bot: BotUnderTest) -> None:
+    user = user_id("counted")
+    await onboard(bot, user, "บุคคลทั่วไป")
+    at(bot, 20, 19, 0)
+    await bot.runtime.sweep_once()
+    text = await metrics_text(bot)
+    assert 'ruthan_webhook_events_total{kind="follow"} 1.0' in text
+    assert 'ruthan_webhook_events_total{kind="postback"} 3.0' in text
+    assert 'ruthan_line_api_calls_total{endpoint="reply",status="200"} 4.0' in text
+    assert 'ruthan_line_api_calls_total{endpoint="push",status="200"} 1.0' in text
+    assert "ruthan_reminders_sent_total 1.0" in text and "ruthan_reminders_queued_total 1.0" in text
+    assert "ruthan_reply_latency_seconds_count 4.0" in text
+    assert "ruthan_outbox_oldest_pending_age_seconds 0.0" in text and "ruthan_push_paused 0.0" in text
+
+
+async def test_metrics_show_outbox_depth_and_age(bot: BotUnderTest) -> None:
+    seed(bot, 5, same_message=True)
+    bot.line.faults.extend(Fault(503) for _ in range(3))
+    await bot.runtime.sweep_once()
+    bot.clock.advance(seconds=90)
+    text = await metrics_text(bot)
+    assert 'ruthan_outbox_pending{purpose="reminder"} 5.0' in text
+    assert "ruthan_outbox_oldest_pending_age_seconds 90.0" in text
+
+
+async def metrics_text(bot: BotUnderTest) -> str:
+    assert bot.http is not None
+    response = await bot.http.get("/metrics")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/plain")
+    return response.text

@@ -93,3 +93,10 @@ def create_app(
         return JSONResponse(await runtime.db(pause_status, runtime.engine))
 
     return app
+
+
+def from_environment() -> FastAPI:
+    """App factory for `uvicorn --factory bot.app:from_environment` (several workers, process managers)."""
+    from bot.settings import load_settings
+
+    return create_app(load_settings())

@@ -415,7 +415,8 @@ class Tutor:
             return self._resume()
         question = current[1]
         options = [option.text for option in question.options]
-        aliases = [option.aliases for option in question.options]
+        # A button's label is what LINE shows as the learner's words, so typing it must count too.
+        aliases = [[*option.aliases, *([option.label] if option.label else [])] for option in question.options]
         reading = answers.classify(message, options, aliases)
         if reading.kind == "choice" and reading.index is not None:
             return self._score(reading.index)

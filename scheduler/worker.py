@@ -112,12 +112,17 @@ class DeliveryWorker:
             finisher = asyncio.create_task(self._finish_loop(done, state))
             try:
                 await self._claim_loop(queue, state)
-            finally:
                 for _ in senders:
                     await queue.put(None)
-                await asyncio.gather(*senders, return_exceptions=True)
+                await asyncio.gather(*senders)
                 await done.put(None)
                 await finisher
+            except BaseException:
+                # Cancelled (or broken): stop at once, like a killed process; leases cover the rest.
+                for task in (*senders, finisher):
+                    task.cancel()
+                await asyncio.gather(*senders, finisher, return_exceptions=True)
+                raise
             state.report.seconds = time.perf_counter() - started
             state.report.paused = not state.push
             return state.report

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from linebot.v3.webhook import SignatureValidator
 
 from bot import webhook
@@ -17,7 +18,10 @@ from bot.gateway import LineGateway, SdkGateway
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.runtime import Runtime
 from bot.settings import Settings
+from bot.simulator import Mailbox, SimulatorRouter
 from bot.storage.db import make_engine, upgrade
+from bot.web import STATIC_DIR, assets
+from bot.web import simulator as simulator_pages
 from scheduler.outbox import pause_status
 
 log = logging.getLogger(__name__)
@@ -48,10 +52,12 @@ def create_app(
             line = SdkGateway(access_token=token, host=settings.line_api_base_url,
                               timeout=settings.line_timeout_seconds,
                               max_connections=settings.line_max_connections)
+        # Messages for simulated learners (/simulator) stop here; everyone else's go on to LINE.
+        app.state.simulator_mailbox = Mailbox()
         runtime = Runtime(
             engine=engine,
             content=content or load_content(settings.content_dir),
-            gateway=line,
+            gateway=SimulatorRouter(line, app.state.simulator_mailbox),
             clock=clock or SystemClock(),
             recovery_interval=recovery_interval,
             timezone=settings.tz,
@@ -76,6 +82,9 @@ def create_app(
     secret = settings.line_channel_secret
     app.state.signature_validator = SignatureValidator(secret.get_secret_value()) if secret else None
     app.include_router(webhook.router)
+    app.include_router(simulator_pages.router)
+    app.include_router(assets.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/healthz", summary="Ready to take webhooks")
     async def healthz(request: Request) -> JSONResponse:

@@ -69,13 +69,19 @@ def serve(
     _logging()
     content = _content(settings.content_dir)
     if not settings.line_enabled:
-        typer.secho(
-            "The LINE webhook is off: LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN are not set.\n"
-            "To try the bot without LINE, run `python3 dev.py chat` (or `ruthan chat`) in another terminal.",
-            fg=typer.colors.YELLOW,
-        )
+        typer.secho(serve_without_line_notice(host, port, settings), fg=typer.colors.YELLOW)
     typer.echo(f"Ruthan on http://{host}:{port} (health: /healthz) using {_safe_url(settings.database_url)}")
     uvicorn.run(create_app(settings, content=content), host=host, port=port, log_level="info")
+
+
+def serve_without_line_notice(host: str, port: int, settings: Settings) -> str:
+    """What `serve` says when LINE is not configured: where to try the bot instead."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    lines = ["The LINE webhook is off: LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN are not set."]
+    if settings.simulator_access == "open":
+        lines.append(f"Try the bot in your browser: http://{shown}:{port}/simulator")
+    lines.append("Or talk to it in the terminal: `python3 dev.py chat` (or `ruthan chat`).")
+    return "\n".join(lines)
 
 
 def _safe_url(url: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -42,6 +43,16 @@ class Settings(BaseSettings):
     delivery_lease_seconds: float = Field(default=60, gt=0)
     # Requests a worker has in flight at once (keep at or below line_max_connections).
     delivery_concurrency: int = Field(default=200, gt=0)
+
+    # The learner-view simulator at /simulator: "auto" opens it to everyone while LINE is not configured
+    # (a local try-out) and to signed-in trainers once it is; "open", "trainers" or "off" decide outright.
+    simulator: Literal["auto", "open", "trainers", "off"] = "auto"
+
+    @property
+    def simulator_access(self) -> str:
+        if self.simulator != "auto":
+            return self.simulator
+        return "trainers" if self.line_enabled else "open"
 
     @property
     def line_rates(self) -> dict[str, float]:

@@ -102,8 +102,10 @@ class Reply:
 
 
 class BotUnderTest:
-    def __init__(self, database_url: str, content: Content, standin: LineStandIn, clock: FrozenClock):
+    def __init__(self, database_url: str, content: Content, standin: LineStandIn, clock: FrozenClock,
+                 **overrides: Any):
         self.database_url = database_url
+        self.overrides = overrides  # further settings, e.g. simulator="open"
         self.content = content
         self.line = standin
         self.clock = clock
@@ -118,6 +120,7 @@ class BotUnderTest:
             line_api_base_url=self.line.url,
             database_url=self.database_url,
             line_timeout_seconds=2,
+            **self.overrides,
         )
 
     async def start(self) -> None:

@@ -32,6 +32,20 @@ def button(label: str, action: str, **params: object) -> Button:
     return Button(label, action, tuple((key, str(value)) for key, value in params.items()))
 
 
+def rich_menu_buttons() -> list[Button]:
+    """The six buttons of the learners' rich menu (and of the simulator's menu), in reading order."""
+    from bot.flow import texts as t
+
+    return [
+        button(t.CONTINUE, "continue"),
+        button(t.PROGRESS, "progress"),
+        button(t.REVIEW, "review"),
+        button(t.SET_REMINDER, "set_reminder"),
+        button(t.HELP_LABEL, "help"),
+        button(t.MENU_LABEL, "menu"),
+    ]
+
+
 def with_buttons(message: MessageJSON, buttons: list[Button]) -> MessageJSON:
     if buttons:
         message["quickReply"] = {

@@ -1,0 +1,110 @@
+"""GET /simulator: a LINE chat in the browser, driven by the same runtime and handlers as the webhook."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from bot import simulator
+from bot.flow.ui import rich_menu_buttons
+from bot.runtime import Runtime
+from bot.simulator import Delivered, Mailbox
+from bot.web import render
+from bot.web.lineview import quick_replies, render_message
+
+router = APIRouter(prefix="/simulator", tags=["simulator"])
+POLL_SECONDS = 20.0
+
+
+class SimAction(BaseModel):
+    """What the simulated learner did: typed `text`, or pressed a button that sends postback `data`."""
+
+    user: str = Field(pattern=r"^Usim[0-9a-f]{28}$")
+    text: str | None = Field(default=None, max_length=2000)
+    data: str | None = Field(default=None, max_length=300)
+
+
+class SimStart(BaseModel):
+    user: str | None = Field(default=None, pattern=r"^Usim[0-9a-f]{28}$")
+
+
+def _runtime(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+def _mailbox(request: Request) -> Mailbox:
+    return request.app.state.simulator_mailbox
+
+
+async def allowed(request: Request) -> None:
+    """Who may use the simulator (setting SIMULATOR): everyone, signed-in trainers, or nobody."""
+    access = request.app.state.settings.simulator_access
+    if access == "open":
+        return
+    if access == "trainers":
+        checker = getattr(request.app.state, "trainer_check", None)
+        if checker is not None and await checker(request):
+            return
+        raise HTTPException(401, "Sign in at /admin/login to use the simulator")
+    raise HTTPException(404, "The simulator is off")
+
+
+Allowed = Annotated[None, Depends(allowed)]
+RuntimeDep = Annotated[Runtime, Depends(_runtime)]
+MailboxDep = Annotated[Mailbox, Depends(_mailbox)]
+
+
+def _shown(items: list[Delivered]) -> dict[str, Any]:
+    messages = [item.message for item in items]
+    return {
+        "seq": items[-1].seq if items else None,
+        "messages": [{"seq": item.seq, "html": str(render_message(item.message))} for item in items],
+        "buttons": quick_replies(messages),
+    }
+
+
+async def _act(runtime: Runtime, mailbox: Mailbox, user: str, event: dict[str, Any]) -> dict[str, Any]:
+    before = mailbox.last_seq
+    await runtime.receive([event])
+    await runtime.settle()
+    return {"user": user, **_shown(mailbox.after(user, before))}
+
+
+@router.get("", include_in_schema=False)
+async def page(request: Request, _: Allowed) -> Response:
+    menu = [{"label": b.label, "data": b.data} for b in rich_menu_buttons()]
+    return render(request, "simulator.html", menu=menu)
+
+
+@router.post("/api/start", summary="Start (or resume) a simulated learner")
+async def start(body: SimStart, runtime: RuntimeDep, mailbox: MailboxDep, _: Allowed) -> dict[str, Any]:
+    """A new simulated learner follows the bot and sees its welcome; a known one sees its recent messages."""
+    if body.user and mailbox.after(body.user, 0):
+        return {"user": body.user, **_shown(mailbox.after(body.user, 0))}
+    user = body.user or simulator.new_user_id()
+    return await _act(runtime, mailbox, user, simulator.follow_event(user))
+
+
+@router.post("/api/send", summary="Type a message or press a button as a simulated learner")
+async def send(body: SimAction, runtime: RuntimeDep, mailbox: MailboxDep, _: Allowed) -> dict[str, Any]:
+    if body.data:
+        event = simulator.postback_event(body.user, body.data)
+    elif body.text and body.text.strip():
+        event = simulator.text_event(body.user, body.text)
+    else:
+        raise HTTPException(422, "Send text or postback data")
+    return await _act(runtime, mailbox, body.user, event)
+
+
+@router.get("/api/poll", summary="Messages pushed to a simulated learner (reminders, announcements)")
+async def poll(
+    mailbox: MailboxDep,
+    _: Allowed,
+    user: Annotated[str, Query(pattern=r"^Usim[0-9a-f]{28}$")],
+    after: Annotated[int, Query(ge=0)] = 0,
+    wait: Annotated[float, Query(ge=0, le=POLL_SECONDS)] = POLL_SECONDS,
+) -> dict[str, Any]:
+    return {"user": user, **_shown(await mailbox.wait(user, after, wait))}

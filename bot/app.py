@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from linebot.v3.webhook import SignatureValidator
 
@@ -20,7 +21,9 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.simulator import Mailbox, SimulatorRouter
 from bot.storage.db import make_engine, upgrade
-from bot.web import STATIC_DIR, assets
+from bot.trainers.auth import Passwords
+from bot.web import STATIC_DIR, admin, assets, deps
+from bot.web import api as trainer_api
 from bot.web import simulator as simulator_pages
 from scheduler.outbox import pause_status
 
@@ -83,7 +86,19 @@ def create_app(
     app.state.signature_validator = SignatureValidator(secret.get_secret_value()) if secret else None
     app.include_router(webhook.router)
     app.include_router(simulator_pages.router)
+    app.include_router(trainer_api.router)
+    app.include_router(admin.router)
     app.include_router(assets.router)
+    app.state.passwords = Passwords(settings)
+
+    async def signed_in(request: Request) -> bool:
+        return await deps.current_principal(request) is not None
+
+    app.state.trainer_check = signed_in
+
+    @app.exception_handler(deps.LoginRequired)
+    async def to_login(request: Request, exc: deps.LoginRequired) -> RedirectResponse:
+        return RedirectResponse(f"/admin/login?next={quote(exc.next_url, safe='')}", status_code=303)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/healthz", summary="Ready to take webhooks")

@@ -16,6 +16,7 @@ import typer
 
 from bot.content import Content, ContentError, load_content
 from bot.settings import Settings, SettingsError, load_settings
+from bot.trainers import cli as trainer_commands
 
 app = typer.Typer(help="Ruthan (รู้ทัน): a LINE bot that teaches cyber-safety in Thai.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -26,6 +27,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(content_app, name="content")
 app.add_typer(demo_app, name="demo")
 app.add_typer(delivery_app, name="delivery")
+app.add_typer(trainer_commands.admin_app, name="admin")
 
 
 def _fail(message: str) -> typer.Exit:

@@ -48,6 +48,22 @@ class Settings(BaseSettings):
     # (a local try-out) and to signed-in trainers once it is; "open", "trainers" or "off" decide outright.
     simulator: Literal["auto", "open", "trainers", "off"] = "auto"
 
+    # Trainers' sign-in: argon2id cost (the defaults are argon2-cffi's: 64 MiB, 3 passes, ~0.15 s a try),
+    # how long a session lasts unused and at most, and the lock-out after wrong passwords.
+    password_memory_kib: int = Field(default=65536, ge=1024)
+    password_time_cost: int = Field(default=3, ge=1)
+    session_idle_minutes: int = Field(default=12 * 60, gt=0)
+    session_max_hours: int = Field(default=7 * 24, gt=0)
+    login_max_failures: int = Field(default=5, gt=0)
+    login_lock_minutes: int = Field(default=15, gt=0)
+    # Sign-in attempts that fail from one address within the lock window before it must wait (429).
+    login_max_failures_per_source: int = Field(default=30, gt=0)
+    # Session cookies marked Secure: unset follows each request (HTTPS, or X-Forwarded-Proto from a proxy).
+    secure_cookies: bool | None = None
+    # The bot's LINE ID (e.g. @ruthan): used for add-friend links and QR codes that open the chat.
+    line_bot_basic_id: str | None = None
+    line_data_api_base_url: str = "https://api-data.line.me"
+
     @property
     def simulator_access(self) -> str:
         if self.simulator != "auto":

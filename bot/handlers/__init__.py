@@ -67,10 +67,11 @@ MEDIA = (
 )
 
 ROUTES: tuple[Route, ...] = (
-    # Groups and rooms first: no lessons there, only an introduction.
+    # Groups and rooms first: no lessons there, only an introduction (and class codes typed by trainers).
     Route(JoinEvent, group.joined),
     Route(MemberJoinedEvent, group.member_joined),
     Route(LeaveEvent, group.left),
+    Route(MessageEvent, group.typed, message=TextMessageContent, chat="group"),
     Route(MessageEvent, group.ignored, chat="group"),
     Route(PostbackEvent, group.ignored, chat="group"),
     # One-to-one chats: the learning loop.

@@ -7,6 +7,7 @@ from sqlalchemy import pool
 from sqlmodel import SQLModel, create_engine
 
 import bot.storage.models  # noqa: F401  (registers the tables)
+import bot.storage.trainers  # noqa: F401
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -1,0 +1,395 @@
+"""What a trainer sees about a class: who is active, how far they are, scores, weak skills, missed questions.
+
+Only members who agreed to the privacy notice are counted. Everything is read from the learning records
+(attempts, module results, the learner row): nothing is copied or kept for the dashboard itself.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, func
+from sqlmodel import Session, col, select
+
+from bot.content import Content
+from bot.simulator import is_simulated
+from bot.storage.models import Attempt, Learner, ModuleResult
+from bot.storage.trainers import ClassMember, Classroom
+
+ACTIVE_DAYS = 7  # "active this week": studied in the last 7 local days
+STOPPED_DAYS = 14  # "stopped": nothing for 14 days (or never started, a week after joining)
+ACTIVITY_DAYS = 14  # the activity chart's span
+MIN_SKILL_ANSWERS = 3  # fewer answers than this say little about a skill
+
+# Question tags (quizzes/*.yaml `skill`) as a trainer reads them.
+SKILL_NAMES: dict[str, tuple[str, str]] = {
+    "cybersecurity": ("ความปลอดภัยออนไลน์ / กลโกง", "Online safety and scams"),
+    "digital-literacy": ("รู้เท่าทันข่าวและสื่อ", "Media and news literacy"),
+    "digital-rights": ("ข้อมูลส่วนตัวและสิทธิ", "Personal data and rights"),
+    "communication": ("การสื่อสารออนไลน์", "Online communication"),
+    "cyberbullying": ("การกลั่นแกล้งออนไลน์", "Cyberbullying"),
+    "digital-use": ("การใช้อย่างพอดี", "Healthy use"),
+}
+
+
+def skill_name(skill: str, lang: str = "th") -> str:
+    pair = SKILL_NAMES.get(skill)
+    return (pair[1] if lang == "en" else pair[0]) if pair else skill
+
+
+class Status:
+    ACTIVE = "active"
+    IDLE = "idle"  # studied before, but not this week
+    NEW = "new"
+    STOPPED = "stopped"
+    DONE = "done"
+    BLOCKED = "blocked"  # unfollowed the bot: nothing reaches them
+
+
+@dataclass
+class LearnerRow:
+    learner_id: int
+    label: str
+    nickname: str | None
+    simulated: bool
+    track: str
+    modules_done: int
+    modules_total: int
+    answered: int
+    correct: int
+    last_studied: date | None
+    joined_at: datetime
+    status: str
+
+    @property
+    def percent_done(self) -> int:
+        return round(100 * self.modules_done / self.modules_total) if self.modules_total else 0
+
+    @property
+    def percent_correct(self) -> int | None:
+        return round(100 * self.correct / self.answered) if self.answered else None
+
+
+@dataclass
+class SkillRow:
+    skill: str
+    answered: int
+    missed: int
+
+    @property
+    def miss_rate(self) -> int:
+        return round(100 * self.missed / self.answered) if self.answered else 0
+
+
+@dataclass
+class QuestionRow:
+    question_id: str
+    module: str
+    skill: str
+    prompt: str
+    answered: int
+    missed: int
+
+    @property
+    def miss_rate(self) -> int:
+        return round(100 * self.missed / self.answered) if self.answered else 0
+
+
+@dataclass
+class ModuleRow:
+    module_id: str
+    title: str
+    done: int
+    learners: int  # members whose track includes the module
+
+
+@dataclass
+class ClassReport:
+    class_id: int
+    name: str
+    code: str
+    learners: list[LearnerRow] = field(default_factory=list)
+    modules: list[ModuleRow] = field(default_factory=list)
+    skills: list[SkillRow] = field(default_factory=list)
+    questions: list[QuestionRow] = field(default_factory=list)
+    activity: list[tuple[date, int]] = field(default_factory=list)
+
+    @property
+    def members(self) -> int:
+        return len(self.learners)
+
+    def count(self, status: str) -> int:
+        return sum(row.status == status for row in self.learners)
+
+    @property
+    def active_this_week(self) -> int:
+        return self.count(Status.ACTIVE)
+
+    @property
+    def stopped(self) -> list[LearnerRow]:
+        return [row for row in self.learners if row.status in (Status.STOPPED, Status.BLOCKED)]
+
+    @property
+    def completion(self) -> int:
+        """Average share of their track's modules the members have finished, in percent."""
+        if not self.learners:
+            return 0
+        return round(sum(row.percent_done for row in self.learners) / len(self.learners))
+
+    @property
+    def average_score(self) -> int | None:
+        answered = sum(row.answered for row in self.learners)
+        return round(100 * sum(row.correct for row in self.learners) / answered) if answered else None
+
+    @property
+    def weakest_skills(self) -> list[SkillRow]:
+        ranked = [row for row in self.skills if row.answered >= MIN_SKILL_ANSWERS and row.missed]
+        return sorted(ranked, key=lambda row: (-row.miss_rate, -row.answered))[:3]
+
+
+def _label(learner_id: int, nickname: str | None) -> str:
+    return nickname or f"ผู้เรียน #{learner_id}"
+
+
+def class_report(
+    session: Session, content: Content, classroom: Classroom, now: datetime, zone: ZoneInfo
+) -> ClassReport:
+    today = now.astimezone(zone).date()
+    report = ClassReport(classroom.id or 0, classroom.name, classroom.code)
+    members = session.exec(
+        select(Learner, ClassMember.nickname, ClassMember.joined_at)
+        .join(ClassMember, col(ClassMember.learner_id) == Learner.id)
+        .where(ClassMember.class_id == classroom.id, col(Learner.consented_at).is_not(None))
+        .order_by(col(ClassMember.joined_at))
+    ).all()
+    if not members:
+        return report
+    member_ids = select(ClassMember.learner_id).where(ClassMember.class_id == classroom.id)
+    finished: dict[int, set[str]] = defaultdict(set)
+    for learner_id, module_id in session.exec(
+        select(ModuleResult.learner_id, ModuleResult.module_id).where(
+            col(ModuleResult.learner_id).in_(member_ids)
+        )
+    ):
+        finished[learner_id].add(module_id)
+    scores: dict[int, tuple[int, int]] = {}
+    for learner_id, answered, correct in session.exec(
+        select(Attempt.learner_id, func.count(), func.sum(case((col(Attempt.correct), 1), else_=0)))
+        .where(col(Attempt.learner_id).in_(member_ids), col(Attempt.review).is_(False))
+        .group_by(col(Attempt.learner_id))
+    ):
+        scores[learner_id] = (int(answered), int(correct or 0))
+
+    module_learners: dict[str, int] = defaultdict(int)
+    module_done: dict[str, int] = defaultdict(int)
+    for learner, nickname, joined_at in members:
+        track = content.track(learner.track_id)
+        lessons = content.lessons_of(track) if track else []
+        done = sum(lesson.id in finished[learner.id] for lesson in lessons)
+        for lesson in lessons:
+            module_learners[lesson.id] += 1
+            module_done[lesson.id] += lesson.id in finished[learner.id]
+        answered, correct = scores.get(learner.id, (0, 0))
+        row = LearnerRow(
+            learner_id=learner.id,
+            label=_label(learner.id, nickname),
+            nickname=nickname,
+            simulated=is_simulated(learner.line_user_id),
+            track=track.title if track else "-",
+            modules_done=done,
+            modules_total=len(lessons),
+            answered=answered,
+            correct=correct,
+            last_studied=learner.last_studied_on,
+            joined_at=joined_at,
+            status="",
+        )
+        row.status = _status(
+            row, following=learner.following, today=today, joined=joined_at.astimezone(zone).date()
+        )
+        report.learners.append(row)
+
+    for module_id, learners in module_learners.items():
+        lesson = content.lessons.get(module_id)
+        if lesson is not None:
+            report.modules.append(ModuleRow(module_id, lesson.module.title, module_done[module_id], learners))
+    order = {lesson_id: index for index, lesson_id in enumerate(content.lessons)}
+    report.modules.sort(key=lambda row: order.get(row.module_id, 0))
+
+    _questions_and_skills(session, content, member_ids, report)
+    report.activity = _activity(session, member_ids, now, zone)
+    return report
+
+
+def _status(row: LearnerRow, *, following: bool, today: date, joined: date) -> str:
+    if not following:
+        return Status.BLOCKED
+    if row.modules_total and row.modules_done >= row.modules_total:
+        return Status.DONE
+    last = row.last_studied
+    if last is not None and last > today - timedelta(days=ACTIVE_DAYS):
+        return Status.ACTIVE
+    if last is None:
+        return Status.STOPPED if joined <= today - timedelta(days=ACTIVE_DAYS) else Status.NEW
+    return Status.STOPPED if last <= today - timedelta(days=STOPPED_DAYS) else Status.IDLE
+
+
+def _questions_and_skills(session: Session, content: Content, member_ids, report: ClassReport) -> None:  # type: ignore[no-untyped-def]
+    skills: dict[str, SkillRow] = {}
+    for question_id, answered, correct in session.exec(
+        select(Attempt.question_id, func.count(), func.sum(case((col(Attempt.correct), 1), else_=0)))
+        .where(col(Attempt.learner_id).in_(member_ids), col(Attempt.review).is_(False))
+        .group_by(col(Attempt.question_id))
+    ):
+        found = content.questions.get(question_id)
+        if found is None:
+            continue  # removed from the content since
+        lesson, question = found
+        missed = int(answered) - int(correct or 0)
+        report.questions.append(
+            QuestionRow(
+                question_id, lesson.module.title, question.skill, question.prompt, int(answered), missed
+            )
+        )
+        skill = skills.setdefault(question.skill, SkillRow(question.skill, 0, 0))
+        skill.answered += int(answered)
+        skill.missed += missed
+    report.questions.sort(key=lambda row: (-row.miss_rate, -row.answered))
+    report.skills = sorted(skills.values(), key=lambda row: -row.miss_rate)
+
+
+def _activity(session: Session, member_ids, now: datetime, zone: ZoneInfo) -> list[tuple[date, int]]:  # type: ignore[no-untyped-def]
+    """Learners who answered at least one question, per local day, over the last two weeks."""
+    today = now.astimezone(zone).date()
+    first = today - timedelta(days=ACTIVITY_DAYS - 1)
+    since = datetime.combine(first, datetime.min.time(), tzinfo=zone)
+    learners_by_day: dict[date, set[int]] = defaultdict(set)
+    for learner_id, answered_at in session.exec(
+        select(Attempt.learner_id, Attempt.answered_at)
+        .where(col(Attempt.learner_id).in_(member_ids), col(Attempt.answered_at) >= since)
+        .distinct()
+    ):
+        learners_by_day[answered_at.astimezone(zone).date()].add(learner_id)
+    return [
+        (first + timedelta(days=offset), len(learners_by_day[first + timedelta(days=offset)]))
+        for offset in range(ACTIVITY_DAYS)
+    ]
+
+
+@dataclass
+class ClassSummary:
+    class_id: int
+    name: str
+    code: str
+    owner: str
+    members: int
+    active_this_week: int
+    groups: int
+
+
+def summaries(
+    session: Session, classrooms: list[Classroom], owners: dict[int, str], now: datetime, zone: ZoneInfo
+) -> list[ClassSummary]:
+    """One line per class for the class list: members and how many studied this week."""
+    from bot.storage.trainers import ClassGroup
+
+    ids = [c.id for c in classrooms]
+    if not ids:
+        return []
+    since = now.astimezone(zone).date() - timedelta(days=ACTIVE_DAYS - 1)
+    members: dict[int, int] = defaultdict(int)
+    active: dict[int, int] = defaultdict(int)
+    for class_id, studied in session.exec(
+        select(ClassMember.class_id, Learner.last_studied_on)
+        .join(Learner, col(Learner.id) == ClassMember.learner_id)
+        .where(col(ClassMember.class_id).in_(ids), col(Learner.consented_at).is_not(None))
+    ):
+        members[class_id] += 1
+        active[class_id] += bool(studied and studied >= since)
+    groups: dict[int, int] = defaultdict(int)
+    for (class_id,) in session.exec(
+        select(ClassGroup.class_id).where(col(ClassGroup.class_id).in_(ids))
+    ).all():
+        groups[class_id] += 1
+    return [
+        ClassSummary(
+            c.id or 0,
+            c.name,
+            c.code,
+            owners.get(c.owner_id, ""),
+            members[c.id or 0],
+            active[c.id or 0],
+            groups[c.id or 0],
+        )
+        for c in classrooms
+    ]
+
+
+STATUS_NAMES = {
+    Status.ACTIVE: ("เรียนอยู่", "Active"),
+    Status.IDLE: ("ไม่ได้เรียนสัปดาห์นี้", "Not this week"),
+    Status.NEW: ("เพิ่งเข้าห้อง", "Just joined"),
+    Status.STOPPED: ("หยุดเรียน", "Stopped"),
+    Status.DONE: ("เรียนครบ", "Finished"),
+    Status.BLOCKED: ("บล็อกบอต", "Blocked the bot"),
+}
+
+
+def status_name(status: str, lang: str = "th") -> str:
+    pair = STATUS_NAMES.get(status, (status, status))
+    return pair[1] if lang == "en" else pair[0]
+
+
+def csv_export(report: ClassReport, lang: str = "th") -> bytes:
+    """The class's progress as CSV with a BOM, so that Excel opens Thai text correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    header = (
+        [
+            "ชื่อ",
+            "เลขผู้เรียน",
+            "ชุดบทเรียน",
+            "บทที่จบ",
+            "บททั้งหมด",
+            "ตอบถูก (%)",
+            "ตอบแล้ว (ข้อ)",
+            "เรียนล่าสุด",
+            "สถานะ",
+            "เข้าห้องเมื่อ",
+        ]
+        if lang != "en"
+        else [
+            "Name",
+            "Learner no.",
+            "Track",
+            "Modules done",
+            "Modules",
+            "Correct (%)",
+            "Answered",
+            "Last studied",
+            "Status",
+            "Joined",
+        ]
+    )
+    writer.writerow(header)
+    for row in report.learners:
+        writer.writerow(
+            [
+                row.label,
+                row.learner_id,
+                row.track,
+                row.modules_done,
+                row.modules_total,
+                "" if row.percent_correct is None else row.percent_correct,
+                row.answered,
+                row.last_studied.isoformat() if row.last_studied else "",
+                status_name(row.status, lang),
+                row.joined_at.date().isoformat(),
+            ]
+        )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -1,0 +1,281 @@
+"""The trainers' pages under /admin: sign-in, classes and their dashboards, accounts, the audit log.
+
+Pages call the same service functions as the JSON API (bot/web/api.py), so both enforce the same rules.
+Every form that changes something carries the session's CSRF token.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session, col, select
+
+from bot.storage.trainers import ClassGroup, Role, Trainer
+from bot.trainers import audit, auth, classes, dashboard
+from bot.trainers.auth import LoginOutcome, Principal
+from bot.web import api, charts, deps, render
+from bot.web.deps import COOKIE, PageAdmin, PageTrainer, in_session
+from bot.web.i18n import Translator, language_of
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+
+
+def page(
+    request: Request, name: str, principal: Principal | None, status_code: int = 200, **context: Any
+) -> Response:
+    return render(
+        request, name, status_code=status_code, me=principal, flash=request.query_params.get("ok"), **context
+    )
+
+
+def back(url: str, message: str | None = None) -> RedirectResponse:
+    return RedirectResponse(url + (f"?ok={quote(message)}" if message else ""), status_code=303)
+
+
+def local(request: Request, moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    return moment.astimezone(deps.settings_of(request).zone).strftime("%d/%m/%Y %H:%M")
+
+
+# ----- sign-in ----------------------------------------------------------------------------------------------
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/admin/classes"
+
+
+@router.get("/login")
+async def login_form(request: Request, next: str | None = None) -> Response:
+    return page(request, "login.html", None, next=_safe_next(next))
+
+
+@router.post("/login")
+async def login(
+    request: Request,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=200)],
+    next: Annotated[str, Form()] = "/admin/classes",
+) -> Response:
+    runtime = deps.runtime_of(request)
+    settings = deps.settings_of(request)
+    result = await runtime.db(
+        auth.login,
+        runtime.engine,
+        settings,
+        username=username,
+        password=password,
+        source=deps.client_source(request),
+        now=runtime.clock.now(),
+        passwords=request.app.state.passwords,
+    )
+    if result.outcome is LoginOutcome.OK and result.token:
+        response = RedirectResponse(_safe_next(next), status_code=303)
+        response.set_cookie(
+            COOKIE,
+            result.token,
+            max_age=settings.session_max_hours * 3600,
+            httponly=True,
+            samesite="lax",
+            secure=deps.cookie_secure(request),
+            path="/",
+        )
+        return response
+    t_key = {
+        LoginOutcome.LOCKED: "login_locked",
+        LoginOutcome.THROTTLED: "login_throttled",
+    }.get(result.outcome, "login_wrong")
+    minutes = max(1, round(result.retry_after.total_seconds() / 60)) if result.retry_after else 0
+    status = 429 if result.outcome is LoginOutcome.THROTTLED else 401
+    return page(
+        request,
+        "login.html",
+        None,
+        status_code=status,
+        error=t_key,
+        minutes=minutes,
+        next=_safe_next(next),
+        username=username,
+    )
+
+
+@router.post("/logout")
+async def logout(request: Request, principal: PageTrainer) -> Response:
+    token = request.cookies.get(COOKIE)
+    if token:
+        runtime = deps.runtime_of(request)
+        await runtime.db(auth.logout, runtime.engine, token)
+    response = RedirectResponse("/admin/login", status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+@router.get("")
+async def home(principal: PageTrainer) -> Response:
+    return RedirectResponse("/admin/classes", status_code=303)
+
+
+# ----- classes ----------------------------------------------------------------------------------------------
+
+
+@router.get("/classes")
+async def class_list(request: Request, principal: PageTrainer) -> Response:
+    summaries = await in_session(request, api.list_summaries(request, principal))
+    return page(request, "classes.html", principal, classes=summaries)
+
+
+@router.post("/classes")
+async def class_create(
+    request: Request, principal: PageTrainer, name: Annotated[str, Form(max_length=80)]
+) -> Response:
+    created = await api.create_class(api.NewClass(name=name.strip() or "-"), request, principal)
+    message = Translator(language_of(request))("class_created", name=created.name, code=created.code)
+    return back(f"/admin/classes/{created.id}", message)
+
+
+@router.get("/classes/{class_id}")
+async def class_page(request: Request, principal: PageTrainer, class_id: int) -> Response:
+    try:
+        report = await api.class_report(request, principal, class_id)
+    except HTTPException:
+        return page(request, "not_found.html", principal, status_code=404)
+    groups = await in_session(request, _groups, class_id)
+    basic_id = deps.settings_of(request).line_bot_basic_id
+    links = classes.links(basic_id, report.code)
+    return page(
+        request,
+        "class.html",
+        principal,
+        report=report,
+        links=links,
+        qr=classes.qr_svg(links.chat_url) if links.chat_url else None,
+        groups=groups,
+        charts=_class_charts(report, _lang(request)),
+        local=lambda moment: local(request, moment),
+        status_name=dashboard.status_name,
+        skill_name=dashboard.skill_name,
+    )
+
+
+def _lang(request: Request) -> str:
+    return language_of(request)
+
+
+def _groups(session: Session, class_id: int) -> list[ClassGroup]:
+    return list(
+        session.exec(select(ClassGroup).where(ClassGroup.class_id == class_id).order_by(col(ClassGroup.id)))
+    )
+
+
+def _class_charts(report: dashboard.ClassReport, lang: str) -> dict[str, Any]:
+    activity = charts.columns(
+        [(day.strftime("%d/%m"), count) for day, count in report.activity],
+        title="activity",
+    )
+    modules = charts.bars(
+        [
+            charts.Bar(row.title, row.done, row.learners, f"{row.done}/{row.learners}")
+            for row in report.modules
+        ],
+        title="modules",
+    )
+    skills = charts.bars(
+        [
+            charts.Bar(
+                dashboard.skill_name(row.skill, lang),
+                row.miss_rate,
+                100,
+                f"{row.miss_rate}%",
+                charts.miss_color(row.miss_rate),
+            )
+            for row in report.weakest_skills
+        ],
+        title="skills",
+    )
+    return {"activity": activity, "modules": modules, "skills": skills}
+
+
+@router.get("/classes/{class_id}/qr.png")
+async def class_qr(request: Request, principal: PageTrainer, class_id: int) -> Response:
+    classroom = await api.visible(request, principal, class_id)
+    return api.qr_response(request, classroom)
+
+
+@router.get("/classes/{class_id}/export.csv")
+async def class_csv(request: Request, principal: PageTrainer, class_id: int) -> Response:
+    report = await api.class_report(request, principal, class_id)
+    return api.csv_response(report, _lang(request))
+
+
+@router.post("/classes/{class_id}/groups/{group_row}/remove")
+async def group_remove(request: Request, principal: PageTrainer, class_id: int, group_row: int) -> Response:
+    classroom = await api.visible(request, principal, class_id)
+    now = deps.runtime_of(request).clock.now()
+    await in_session(request, api.unlink_group, principal, classroom, group_row, now)
+    return back(f"/admin/classes/{class_id}", "group_removed")
+
+
+# ----- trainers (admin) and the audit log ----------------------------------------------------------------
+
+
+@router.get("/trainers")
+async def trainer_list(request: Request, principal: PageAdmin) -> Response:
+    def work(session: Session) -> list[Trainer]:
+        return list(session.exec(select(Trainer).order_by(col(Trainer.id))))
+
+    trainers = await in_session(request, work)
+    return page(request, "trainers.html", principal, trainers=trainers, local=lambda m: local(request, m))
+
+
+@router.post("/trainers")
+async def trainer_create(
+    request: Request,
+    principal: PageAdmin,
+    username: Annotated[str, Form(max_length=64)],
+    display_name: Annotated[str, Form(max_length=80)],
+    password: Annotated[str, Form(max_length=200)],
+    role: Annotated[Role, Form()] = Role.TRAINER,
+) -> Response:
+    try:
+        created = await api.create_trainer(
+            api.NewTrainer.model_construct(
+                username=username, display_name=display_name, password=password, role=role
+            ),
+            request,
+            principal,
+        )
+    except HTTPException as exc:
+
+        def work(session: Session) -> list[Trainer]:
+            return list(session.exec(select(Trainer).order_by(col(Trainer.id))))
+
+        trainers = await in_session(request, work)
+        return page(
+            request,
+            "trainers.html",
+            principal,
+            status_code=422,
+            trainers=trainers,
+            error=exc.detail,
+            local=lambda m: local(request, m),
+        )
+    return back("/admin/trainers", created.username)
+
+
+@router.get("/audit")
+async def audit_page(request: Request, principal: PageTrainer) -> Response:
+    entries = await api.audit_entries(request, principal)
+    return page(
+        request,
+        "audit.html",
+        principal,
+        entries=entries,
+        local=lambda m: local(request, m),
+        line_group=audit.LINE_GROUP_ACTOR,
+    )

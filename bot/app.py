@@ -22,8 +22,11 @@ from bot.settings import Settings
 from bot.simulator import Mailbox, SimulatorRouter
 from bot.storage.db import make_engine, upgrade
 from bot.trainers.auth import Passwords
-from bot.web import STATIC_DIR, admin, assets, deps
+from bot.trainers.jobs import AnnouncementJob
+from bot.trainers.line_account import LineAccount
+from bot.web import STATIC_DIR, admin, admin_announcements, assets, deps
 from bot.web import api as trainer_api
+from bot.web import api_announcements
 from bot.web import simulator as simulator_pages
 from scheduler.outbox import pause_status
 
@@ -39,6 +42,7 @@ def create_app(
     migrate: bool = True,
     recovery_interval: float = 5.0,
     sweep_interval: float | None = None,
+    line_account: LineAccount | None = None,
 ) -> FastAPI:
     """Build the app. Tests pass their own gateway and clock; `ruthan serve` passes only settings."""
     metrics = Metrics()
@@ -70,13 +74,20 @@ def create_app(
         )
         metrics.watch(engine, runtime.clock.now)
         app.state.runtime = runtime
+        app.state.line_account = line_account or _line_account(settings)
         await runtime.start()
+        job = AnnouncementJob(runtime, every_seconds=settings.announcement_check_seconds)
+        app.state.announcements = job
+        job.start()
         app.state.ready = True
         try:
             yield
         finally:
             app.state.ready = False
+            await job.stop()
             await runtime.stop()
+            if app.state.line_account is not None:
+                await app.state.line_account.close()
             engine.dispose()
 
     app = FastAPI(title="Ruthan", summary="A LINE bot that teaches cyber-safety in Thai", lifespan=lifespan)
@@ -87,7 +98,9 @@ def create_app(
     app.include_router(webhook.router)
     app.include_router(simulator_pages.router)
     app.include_router(trainer_api.router)
+    app.include_router(api_announcements.router)
     app.include_router(admin.router)
+    app.include_router(admin_announcements.router)
     app.include_router(assets.router)
     app.state.passwords = Passwords(settings)
 
@@ -117,6 +130,15 @@ def create_app(
         return JSONResponse(await runtime.db(pause_status, runtime.engine))
 
     return app
+
+
+def _line_account(settings: Settings) -> LineAccount | None:
+    """Quota, group sizes and the rich menu: only when LINE is configured."""
+    token = settings.line_channel_access_token
+    if token is None:
+        return None
+    return LineAccount(access_token=token.get_secret_value(), host=settings.line_api_base_url,
+                       data_host=settings.line_data_api_base_url, timeout=settings.line_timeout_seconds)
 
 
 def from_environment() -> FastAPI:

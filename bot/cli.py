@@ -202,6 +202,7 @@ async def _worker(settings: Settings, content: Content, share: float) -> None:
     import signal
 
     from bot.storage.db import upgrade
+    from bot.trainers.jobs import AnnouncementJob
 
     upgrade(settings.sqlalchemy_url)
     runtime = worker_runtime(settings, content, share=share)
@@ -210,9 +211,12 @@ async def _worker(settings: Settings, content: Content, share: float) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     await runtime.start()
+    announcements = AnnouncementJob(runtime, every_seconds=settings.announcement_check_seconds)
+    announcements.start()
     try:
         await stop.wait()
     finally:
+        await announcements.stop()
         await runtime.stop()
         runtime.engine.dispose()
 

@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     # The bot's LINE ID (e.g. @ruthan): used for add-friend links and QR codes that open the chat.
     line_bot_basic_id: str | None = None
     line_data_api_base_url: str = "https://api-data.line.me"
+    # How often scheduled announcements are checked for being due.
+    announcement_check_seconds: float = Field(default=15, gt=0)
 
     @property
     def simulator_access(self) -> str:

@@ -111,6 +111,12 @@ class LineStandIn:
         self.port = 0
         self.changed = asyncio.Event()
 
+        # Account-level state for the dashboard and the rich menu.
+        self.quota_limit: int | None = 15000  # None: no monthly limit (LINE's quota type "none")
+        self.group_sizes: dict[str, int] = {}  # group or room ID -> members (unknown IDs answer 404)
+        self.rich_menus: dict[str, dict[str, Any]] = {}
+        self.rich_menu_images: dict[str, tuple[str, bytes]] = {}  # ID -> (content type, bytes)
+        self.default_rich_menu: str | None = None
     # ----- life cycle ---------------------------------------------------------------------------------------
 
     def app(self) -> web.Application:
@@ -122,6 +128,14 @@ class LineStandIn:
         app.router.add_get("/v2/bot/message/quota", self._quota)
         app.router.add_get("/v2/bot/message/quota/consumption", self._consumption)
         return app
+        app.router.add_get("/v2/bot/group/{group_id}/members/count", self._member_count)
+        app.router.add_get("/v2/bot/room/{group_id}/members/count", self._member_count)
+        app.router.add_post("/v2/bot/richmenu", self._create_rich_menu)
+        app.router.add_get("/v2/bot/richmenu/list", self._list_rich_menus)
+        app.router.add_delete("/v2/bot/richmenu/{rich_menu_id}", self._delete_rich_menu)
+        # On LINE this one is served by the data host (api-data.line.me).
+        app.router.add_post("/v2/bot/richmenu/{rich_menu_id}/content", self._upload_rich_menu_image)
+        app.router.add_post("/v2/bot/user/all/richmenu/{rich_menu_id}", self._set_default_rich_menu)
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         self._runner = web.AppRunner(self.app(), access_log=None)
@@ -275,7 +289,9 @@ class LineStandIn:
         }
 
     async def _quota(self, request: web.Request) -> web.Response:
-        return web.json_response({"type": "limited", "value": 15000})
+        if self.quota_limit is None:
+            return web.json_response({"type": "none"})
+        return web.json_response({"type": "limited", "value": self.quota_limit})
 
     async def _consumption(self, request: web.Request) -> web.Response:
         return web.json_response({"totalUsage": self.messages_accepted})
@@ -283,6 +299,86 @@ class LineStandIn:
 
 def _sent(body: dict[str, Any]) -> web.Response:
     sent = [{"id": str(time.monotonic_ns() + index), "quoteToken": "q"} for index, _ in enumerate(body["messages"])]
+    # ----- account: group sizes and the rich menu -----------------------------------------------------------
+
+    def _authorized(self, request: web.Request) -> web.Response | None:
+        if self.access_token is not None and request.headers.get("Authorization") != f"Bearer {self.access_token}":
+            return _error(401, "Authentication failed.")
+        return None
+
+    async def _member_count(self, request: web.Request) -> web.Response:
+        refused = self._authorized(request)
+        if refused:
+            return refused
+        size = self.group_sizes.get(request.match_info["group_id"])
+        if size is None:
+            return _error(404, "Not found")
+        return web.json_response({"count": size})
+
+    async def _create_rich_menu(self, request: web.Request) -> web.Response:
+        refused = self._authorized(request)
+        if refused:
+            return refused
+        body = await request.json()
+        size = body.get("size") or {}
+        areas = body.get("areas") or []
+        problem = None
+        if size.get("width") != 2500 or size.get("height") not in (1686, 843):
+            problem = "size must be 2500x1686 or 2500x843"
+        elif not 1 <= len(areas) <= 20:
+            problem = "areas: 1 to 20"
+        elif len(body.get("chatBarText", "")) > 14:
+            problem = "chatBarText: at most 14 characters"
+        if problem:
+            return _error(400, problem)
+        rich_menu_id = f"richmenu-{len(self.rich_menus) + 1:032x}"
+        self.rich_menus[rich_menu_id] = body
+        self._record(request, body)
+        return web.json_response({"richMenuId": rich_menu_id})
+
+    async def _list_rich_menus(self, request: web.Request) -> web.Response:
+        refused = self._authorized(request)
+        if refused:
+            return refused
+        menus = [{"richMenuId": menu_id, **body} for menu_id, body in self.rich_menus.items()]
+        return web.json_response({"richmenus": menus})
+
+    async def _delete_rich_menu(self, request: web.Request) -> web.Response:
+        refused = self._authorized(request)
+        if refused:
+            return refused
+        if self.rich_menus.pop(request.match_info["rich_menu_id"], None) is None:
+            return _error(404, "Not found")
+        return web.json_response({})
+
+    async def _upload_rich_menu_image(self, request: web.Request) -> web.Response:
+        refused = self._authorized(request)
+        if refused:
+            return refused
+        rich_menu_id = request.match_info["rich_menu_id"]
+        content_type = request.headers.get("Content-Type", "")
+        body = await request.read()
+        if rich_menu_id not in self.rich_menus:
+            return _error(404, "Not found")
+        if content_type not in ("image/png", "image/jpeg") or not body or len(body) > 1024 * 1024:
+            return _error(400, "An image (JPEG or PNG, at most 1 MB) is required")
+        if rich_menu_id in self.rich_menu_images:
+            return _error(400, "An image has already been uploaded to the richmenu")
+        self.rich_menu_images[rich_menu_id] = (content_type, body)
+        self._record(request, {"richMenuId": rich_menu_id, "bytes": len(body)})
+        return web.json_response({})
+
+    async def _set_default_rich_menu(self, request: web.Request) -> web.Response:
+        refused = self._authorized(request)
+        if refused:
+            return refused
+        rich_menu_id = request.match_info["rich_menu_id"]
+        if rich_menu_id not in self.rich_menu_images:
+            return _error(400, "must upload richmenu image before applying it to user")
+        self.default_rich_menu = rich_menu_id
+        self._record(request, {"richMenuId": rich_menu_id})
+        return web.json_response({})
+
     return web.json_response({"sentMessages": sent})
 
 

@@ -118,6 +118,7 @@ class BotUnderTest:
             line_channel_secret=SECRET,
             line_channel_access_token=TOKEN,
             line_api_base_url=self.line.url,
+            line_data_api_base_url=self.line.url,
             database_url=self.database_url,
             line_timeout_seconds=2,
             **self.overrides,

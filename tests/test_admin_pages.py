@@ -114,3 +114,62 @@ async def test_pages_switch_to_english(tbot: BotUnderTest) -> None:
     page = await tbot.http.get("/admin/login?lang=en")
     assert "Trainer sign-in" in page.text
     assert "Trainer sign-in" in (await tbot.http.get("/admin/login")).text  # remembered
+
+
+async def test_announcement_pages_preview_then_send(tbot: BotUnderTest) -> None:
+    make_trainer(tbot, "kru", name="ครูวิไล")
+    csrf = await browser_sign_in(tbot, "kru")
+    created = await tbot.http.post("/admin/classes", data={"name": "ชมรมวัด", "csrf": csrf})
+    class_id = int(created.headers["location"].split("/")[-1].split("?")[0])
+    form = await tbot.http.get(f"/admin/announcements/new?class_id={class_id}")
+    assert f'value="{class_id}" checked' in form.text
+    fields = {
+        "csrf": csrf,
+        "class_ids": str(class_id),
+        "title": "",
+        "body": "ระวัง SMS ปลอม <b>",
+        "image_url": "",
+        "style": "card",
+        "when": "now",
+        "send_at": "",
+    }
+    preview = await tbot.http.post("/admin/announcements/preview", data=fields)
+    assert preview.status_code == 200
+    assert "ประกาศจาก ครูวิไล" in preview.text and "&lt;b&gt;" in preview.text and "<b>" not in preview.text
+    assert "ผู้เรียน 0 คน" in preview.text and "0 ข้อความ" in preview.text
+    sent = await tbot.http.post("/admin/announcements", data=fields)
+    assert sent.status_code == 303
+    detail = await tbot.http.get(sent.headers["location"])
+    assert "ส่งแล้ว" in detail.text and "กำลังส่งประกาศ" in detail.text
+
+
+async def test_announcement_pages_schedule_edit_and_cancel(tbot: BotUnderTest) -> None:
+    make_trainer(tbot, "kru")
+    csrf = await browser_sign_in(tbot, "kru")
+    created = await tbot.http.post("/admin/classes", data={"name": "ชมรมวัด", "csrf": csrf})
+    class_id = created.headers["location"].split("/")[-1].split("?")[0]
+    later = (tbot.clock.now().astimezone(tbot.settings().zone)).replace(tzinfo=None, second=0, microsecond=0)
+    fields = {
+        "csrf": csrf,
+        "class_ids": class_id,
+        "body": "พรุ่งนี้ไม่มีเรียน",
+        "style": "text",
+        "when": "later",
+        "send_at": (later.replace(hour=(later.hour + 2) % 24)).strftime("%Y-%m-%dT%H:%M"),
+    }
+    preview = await tbot.http.post("/admin/announcements/preview", data=fields)
+    assert "ตั้งเวลาส่ง" in preview.text
+    sent = await tbot.http.post("/admin/announcements", data=fields)
+    url = sent.headers["location"].split("?")[0]
+    detail = await tbot.http.get(url)
+    assert "รอส่ง" in detail.text and "แก้ไขประกาศ" in detail.text
+    edit = await tbot.http.get(url + "/edit")
+    assert "พรุ่งนี้ไม่มีเรียน" in edit.text
+    saved = await tbot.http.post(url + "/edit", data=fields | {"body": "พรุ่งนี้เรียนตามปกติ"})
+    assert saved.status_code == 303
+    assert "พรุ่งนี้เรียนตามปกติ" in (await tbot.http.get(url)).text
+    cancelled = await tbot.http.post(url + "/cancel", data={"csrf": csrf})
+    assert cancelled.status_code == 303
+    assert "ยกเลิกแล้ว" in (await tbot.http.get(url)).text
+    listing = await tbot.http.get("/admin/announcements")
+    assert "พรุ่งนี้เรียนตามปกติ" in listing.text

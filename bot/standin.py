@@ -110,13 +110,13 @@ class LineStandIn:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.changed = asyncio.Event()
-
         # Account-level state for the dashboard and the rich menu.
         self.quota_limit: int | None = 15000  # None: no monthly limit (LINE's quota type "none")
         self.group_sizes: dict[str, int] = {}  # group or room ID -> members (unknown IDs answer 404)
         self.rich_menus: dict[str, dict[str, Any]] = {}
         self.rich_menu_images: dict[str, tuple[str, bytes]] = {}  # ID -> (content type, bytes)
         self.default_rich_menu: str | None = None
+
     # ----- life cycle ---------------------------------------------------------------------------------------
 
     def app(self) -> web.Application:
@@ -127,7 +127,6 @@ class LineStandIn:
         app.router.add_get("/stats", self._stats)
         app.router.add_get("/v2/bot/message/quota", self._quota)
         app.router.add_get("/v2/bot/message/quota/consumption", self._consumption)
-        return app
         app.router.add_get("/v2/bot/group/{group_id}/members/count", self._member_count)
         app.router.add_get("/v2/bot/room/{group_id}/members/count", self._member_count)
         app.router.add_post("/v2/bot/richmenu", self._create_rich_menu)
@@ -136,6 +135,7 @@ class LineStandIn:
         # On LINE this one is served by the data host (api-data.line.me).
         app.router.add_post("/v2/bot/richmenu/{rich_menu_id}/content", self._upload_rich_menu_image)
         app.router.add_post("/v2/bot/user/all/richmenu/{rich_menu_id}", self._set_default_rich_menu)
+        return app
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         self._runner = web.AppRunner(self.app(), access_log=None)
@@ -296,9 +296,6 @@ class LineStandIn:
     async def _consumption(self, request: web.Request) -> web.Response:
         return web.json_response({"totalUsage": self.messages_accepted})
 
-
-def _sent(body: dict[str, Any]) -> web.Response:
-    sent = [{"id": str(time.monotonic_ns() + index), "quoteToken": "q"} for index, _ in enumerate(body["messages"])]
     # ----- account: group sizes and the rich menu -----------------------------------------------------------
 
     def _authorized(self, request: web.Request) -> web.Response | None:
@@ -379,6 +376,9 @@ def _sent(body: dict[str, Any]) -> web.Response:
         self._record(request, {"richMenuId": rich_menu_id})
         return web.json_response({})
 
+
+def _sent(body: dict[str, Any]) -> web.Response:
+    sent = [{"id": str(time.monotonic_ns() + index), "quoteToken": "q"} for index, _ in enumerate(body["messages"])]
     return web.json_response({"sentMessages": sent})
 
 

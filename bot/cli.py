@@ -28,6 +28,8 @@ app.add_typer(content_app, name="content")
 app.add_typer(demo_app, name="demo")
 app.add_typer(delivery_app, name="delivery")
 app.add_typer(trainer_commands.admin_app, name="admin")
+richmenu_app = typer.Typer(help="The learners' rich menu: six big buttons under the chat.", no_args_is_help=True)
+app.add_typer(richmenu_app, name="richmenu")
 
 
 def _fail(message: str) -> typer.Exit:
@@ -283,6 +285,51 @@ def delivery_resume() -> None:
         typer.echo("Pushing resumed." if resume_push(engine) else "Pushing was not paused.")
     finally:
         engine.dispose()
+
+
+@richmenu_app.command("draw")
+def richmenu_draw(
+    out: Annotated[Path, typer.Option(help="Where to write the PNG.")] = Path("richmenu.png"),
+) -> None:
+    """Draw the menu image only (to look at it before installing)."""
+    from bot.richmenu import RichMenuError, draw
+
+    try:
+        out.write_bytes(draw())
+    except RichMenuError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"Wrote {out} (2500x1686).")
+
+
+@richmenu_app.command("install")
+def richmenu_install() -> None:
+    """Draw the menu, upload it to LINE and make it every learner's default (older Ruthan menus are removed)."""
+    from bot.gateway import LineApiError
+    from bot.richmenu import RichMenuError, draw, install
+    from bot.trainers.line_account import LineAccount
+
+    settings = _settings()
+    token = settings.line_channel_access_token
+    if token is None:
+        raise _fail("LINE_CHANNEL_ACCESS_TOKEN is not set: there is no LINE channel to install the menu on.")
+    try:
+        image = draw()
+    except RichMenuError as exc:
+        raise _fail(str(exc)) from None
+
+    async def run() -> str:
+        account = LineAccount(access_token=token.get_secret_value(), host=settings.line_api_base_url,
+                              data_host=settings.line_data_api_base_url, timeout=settings.line_timeout_seconds)
+        try:
+            return await install(account, image=image)
+        finally:
+            await account.close()
+
+    try:
+        rich_menu_id = asyncio.run(run())
+    except LineApiError as exc:
+        raise _fail(f"LINE refused the rich menu: {exc}") from None
+    typer.echo(f"Rich menu {rich_menu_id} installed as every learner's default.")
 
 
 @db_app.command("upgrade")

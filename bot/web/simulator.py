@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -101,10 +102,17 @@ async def send(body: SimAction, runtime: RuntimeDep, mailbox: MailboxDep, _: All
 
 @router.get("/api/poll", summary="Messages pushed to a simulated learner (reminders, announcements)")
 async def poll(
+    request: Request,
     mailbox: MailboxDep,
     _: Allowed,
     user: Annotated[str, Query(pattern=r"^Usim[0-9a-f]{28}$")],
     after: Annotated[int, Query(ge=0)] = 0,
     wait: Annotated[float, Query(ge=0, le=POLL_SECONDS)] = POLL_SECONDS,
 ) -> dict[str, Any]:
-    return {"user": user, **_shown(await mailbox.wait(user, after, wait))}
+    """Long polling: answers as soon as something arrives, or empty after `wait` seconds."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = await mailbox.wait(user, after, min(1.0, max(0.0, deadline - time.monotonic())))
+        # A page closed (or a server shutting down) must not keep this request open for long.
+        if found or time.monotonic() >= deadline or await request.is_disconnected():
+            return {"user": user, **_shown(found)}

@@ -156,3 +156,28 @@ async def test_openapi_documents_the_trainer_api(tbot: BotUnderTest) -> None:
     schema = (await tbot.http.get("/openapi.json")).json()
     for path in ("/api/v1/session", "/api/v1/classes", "/api/v1/classes/{class_id}", "/api/v1/audit"):
         assert path in schema["paths"]
+
+
+async def test_an_admin_unlocks_and_disables_accounts(tbot: BotUnderTest) -> None:
+    boss_id = make_trainer(tbot, "boss", role=Role.ADMIN)
+    victim_id = make_trainer(tbot, "victim")
+    admin = await sign_in(tbot, "boss")
+    victim = await sign_in(tbot, "victim")
+    for _ in range(5):
+        await tbot.http.post("/api/v1/session", json={"username": "victim", "password": "guess-guess"})
+    assert (
+        await tbot.http.post("/api/v1/session", json={"username": "victim", "password": PASSWORD})
+    ).status_code == 423
+    unlocked = await tbot.http.patch(f"/api/v1/trainers/{victim_id}", json={"unlock": True}, headers=admin)
+    assert unlocked.status_code == 200
+    await sign_in(tbot, "victim")
+    disabled = await tbot.http.patch(f"/api/v1/trainers/{victim_id}", json={"active": False}, headers=admin)
+    assert disabled.status_code == 200
+    assert (await tbot.http.get("/api/v1/me", headers=victim)).status_code == 401  # signed out at once
+    refused = await tbot.http.post("/api/v1/session", json={"username": "victim", "password": PASSWORD})
+    assert refused.status_code == 401
+    own = await tbot.http.patch(f"/api/v1/trainers/{boss_id}", json={"active": False}, headers=admin)
+    assert own.status_code == 409
+    assert (await tbot.http.patch(f"/api/v1/trainers/{boss_id}", json={}, headers=victim)).status_code == 401
+    actions = [entry["action"] for entry in (await tbot.http.get("/api/v1/audit", headers=admin)).json()]
+    assert actions.count("trainer.change") == 2

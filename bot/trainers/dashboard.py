@@ -126,9 +126,13 @@ class ClassReport:
     def count(self, status: str) -> int:
         return sum(row.status == status for row in self.learners)
 
+    active_since: date | None = None  # first local day of "this week" (the last 7 days)
+
     @property
     def active_this_week(self) -> int:
-        return self.count(Status.ACTIVE)
+        """Learners who studied in the last 7 days, whether or not they have finished their track."""
+        since = self.active_since
+        return sum(bool(since and row.last_studied and row.last_studied >= since) for row in self.learners)
 
     @property
     def stopped(self) -> list[LearnerRow]:
@@ -161,6 +165,7 @@ def class_report(
 ) -> ClassReport:
     today = now.astimezone(zone).date()
     report = ClassReport(classroom.id or 0, classroom.name, classroom.code)
+    report.active_since = today - timedelta(days=ACTIVE_DAYS - 1)
     members = session.exec(
         select(Learner, ClassMember.nickname, ClassMember.joined_at)
         .join(ClassMember, col(ClassMember.learner_id) == Learner.id)

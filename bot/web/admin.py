@@ -268,6 +268,21 @@ async def trainer_create(
     return back("/admin/trainers", created.username)
 
 
+@router.post("/trainers/{trainer_id}")
+async def trainer_change(
+    request: Request,
+    principal: PageAdmin,
+    trainer_id: int,
+    change: Annotated[str, Form(pattern="^(disable|enable|unlock)$")],
+) -> Response:
+    wanted = api.TrainerChange(
+        active={"disable": False, "enable": True}.get(change), unlock=change == "unlock"
+    )
+    now = deps.runtime_of(request).clock.now()
+    await in_session(request, api.update_trainer, principal, trainer_id, wanted, now)
+    return back("/admin/trainers", "trainer_changed")
+
+
 @router.get("/audit")
 async def audit_page(request: Request, principal: PageTrainer) -> Response:
     entries = await api.audit_entries(request, principal)

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, delete, select
 
-from bot.storage.trainers import ClassGroup, Classroom, Role, Trainer
+from bot.storage.trainers import ClassGroup, Classroom, Role, Trainer, TrainerSession
 from bot.trainers import audit, auth, classes, dashboard
 from bot.trainers.auth import LoginOutcome, Principal
 from bot.web import deps
@@ -46,6 +46,11 @@ class NewTrainer(BaseModel):
     display_name: str = Field(max_length=80)
     password: str = Field(min_length=auth.MIN_PASSWORD, max_length=200)
     role: Role = Role.TRAINER
+
+
+class TrainerChange(BaseModel):
+    active: bool | None = Field(default=None, description="false disables the account (and its sessions)")
+    unlock: bool = Field(default=False, description="lift a lock-out after wrong passwords")
 
 
 class NewClass(BaseModel):
@@ -461,6 +466,39 @@ async def create_trainer(body: NewTrainer, request: Request, principal: ApiAdmin
         return await in_session(request, work)
     except auth.AccountError as exc:
         raise HTTPException(422, str(exc)) from None
+
+
+@router.patch(
+    "/trainers/{trainer_id}", response_model=TrainerOut, summary="Disable, enable or unlock (admin)"
+)
+async def change_trainer(trainer_id: int, body: TrainerChange, request: Request, principal: ApiAdmin) -> Any:
+    now = deps.runtime_of(request).clock.now()
+    return await in_session(request, update_trainer, principal, trainer_id, body, now)
+
+
+def update_trainer(
+    session: Session, principal: Principal, trainer_id: int, change: TrainerChange, now: datetime
+) -> TrainerOut:
+    trainer = session.get(Trainer, trainer_id)
+    if trainer is None:
+        raise HTTPException(404, "No such trainer")
+    if change.active is False and trainer.id == principal.trainer_id:
+        raise HTTPException(409, "You cannot disable your own account")
+    done = []
+    if change.active is not None and change.active != trainer.active:
+        trainer.active = change.active
+        done.append("enabled" if change.active else "disabled")
+        if not change.active:
+            session.exec(delete(TrainerSession).where(col(TrainerSession.trainer_id) == trainer.id))
+    if change.unlock and (trainer.locked_until or trainer.failed_logins):
+        trainer.locked_until, trainer.failed_logins = None, 0
+        done.append("unlocked")
+    session.add(trainer)
+    if done:
+        audit.record(session, principal, "trainer.change", f"{trainer.username}: {', '.join(done)}", now=now)
+    return TrainerOut(
+        id=trainer.id or 0, username=trainer.username, display_name=trainer.display_name, role=trainer.role
+    )
 
 
 @router.get("/audit", response_model=list[AuditOut], summary="Who did what, when, to how many")

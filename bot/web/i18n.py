@@ -121,6 +121,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "role_trainer": ("ครู (เห็นเฉพาะห้องตัวเอง)", "Trainer (own classes)"),
     "trainer_created": ("เพิ่มบัญชี {username} แล้ว", "Added {username}"),
     "locked_until": ("ล็อกถึง", "Locked until"),
+    "trainer_unlock": ("ปลดล็อก", "Unlock"),
+    "trainer_disable": ("ปิดบัญชี", "Disable"),
+    "trainer_enable": ("เปิดบัญชี", "Enable"),
+    "trainer_disabled": ("ปิดอยู่", "disabled"),
+    "trainer_changed": ("บันทึกแล้ว", "Saved"),
     "last_login": ("เข้าระบบล่าสุด", "Last sign-in"),
     # Audit
     "audit_title": ("บันทึกการส่งและการเปลี่ยนแปลง", "Audit log"),

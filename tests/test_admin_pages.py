@@ -1,4 +1,4 @@
-"""The /admin pages over plain HTTP: sign-in with a cookie, forms with CSRF tokens, the same walls as the API."""
+"""The /admin pages over plain HTTP: a sign-in cookie, forms with CSRF tokens, the same walls as the API."""
 
 from __future__ import annotations
 

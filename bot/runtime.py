@@ -31,7 +31,7 @@ from bot.gateway.throttle import ThrottledGateway
 from bot.metrics import MeteredGateway, Metrics
 from bot.storage.models import OutboxStatus
 from scheduler import outbox, start_jobs
-from scheduler.sweep import SweepReport, sweep
+from scheduler.sweep import SweepReport, close_batches, sweep_chunk
 from scheduler.worker import DeliveryWorker, DrainReport
 
 log = logging.getLogger(__name__)
@@ -124,8 +124,25 @@ class Runtime:
     # ----- reminders and delivery ---------------------------------------------------------------------------
 
     async def sweep_once(self) -> SweepReport:
-        """Write the reminders due now to the outbox, then send them."""
-        report = await self.db(sweep, self.engine, self.content, self.clock.now(), zone=self._zone)
+        """Write the reminders due now to the outbox and send them, sending while the sweep goes on."""
+        report, after, now = SweepReport(), 0, self.clock.now()
+        sending: asyncio.Task[DrainReport] | None = None
+        try:
+            while True:
+                # One chunk per call, so that on SQLite the delivery's database work gets turns in between.
+                step = await self.db(sweep_chunk, self.engine, self.content, now, after=after, report=report,
+                                     zone=self._zone)
+                if step is None:
+                    break
+                after = step
+                if sending is None or sending.done():  # full multicast batches go out meanwhile
+                    if sending is not None:
+                        sending.result()  # surface a failed drain here rather than as a lost task's error
+                    sending = asyncio.create_task(self.drain())
+        finally:
+            await self.db(close_batches, self.engine, report, now)
+        if sending is not None:
+            await sending
         self.metrics.reminders_queued.inc(report.queued)
         for reason, count in report.skipped.items():
             self.metrics.reminders_skipped.labels(reason).inc(count)

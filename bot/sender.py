@@ -12,8 +12,10 @@ dies mid-delivery lets its lease run out and the row is delivered by the next on
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -31,6 +33,7 @@ from bot.storage.models import Outbox, OutboxStatus
 log = logging.getLogger(__name__)
 
 MAX_DELIVERY_ATTEMPTS = 12
+FIRST_RETRY_WAIT = 0.2  # seconds, as tenacity's first exponential wait below
 # While LINE's monthly limit holds, one probe an hour (a plan upgrade can lift it at any time).
 PAUSE_PROBE = timedelta(hours=1)
 
@@ -39,11 +42,11 @@ def _worth_retrying(exc: BaseException) -> bool:
     return isinstance(exc, LineApiError) and (exc.outcome_unknown or (exc.status == 429 and not exc.monthly_limit))
 
 
-def _retrying() -> AsyncRetrying:
+def _retrying(attempts: int = 3) -> AsyncRetrying:
     # A few quick tries inside one delivery; longer outages are handled by leaving the row pending.
     return AsyncRetrying(
         retry=retry_if_exception(_worth_retrying),
-        stop=stop_after_attempt(3),
+        stop=stop_after_attempt(attempts),
         wait=wait_exponential(multiplier=0.2, max=2),
         reraise=True,
     )
@@ -195,24 +198,36 @@ class Sender:
         return True
 
     async def _push(self, chat_id: str, messages: list[MessageJSON], retry_key: str) -> None:
-        async for attempt in _retrying():
-            with attempt:
-                try:
-                    await self.gateway.push(chat_id, messages, retry_key)
-                except LineApiError as exc:
-                    if exc.status == 409:
-                        return  # accepted by an earlier try with the same retry key
-                    raise
+        await _keyed(lambda: self.gateway.push(chat_id, messages, retry_key))
 
     async def _multicast(self, to: list[str], messages: list[MessageJSON], retry_key: str) -> None:
-        async for attempt in _retrying():
-            with attempt:
-                try:
-                    await self.gateway.multicast(to, messages, retry_key)
-                except LineApiError as exc:
-                    if exc.status == 409:
-                        return  # accepted by an earlier try with the same retry key
-                    raise
+        await _keyed(lambda: self.gateway.multicast(to, messages, retry_key))
+
+
+async def _keyed(call: Callable[[], Awaitable[None]]) -> None:
+    """A request with a retry key: 409 means an earlier try was accepted. Retried on 5xx, timeouts and 429.
+
+    The first try goes without the retry machinery (almost every request succeeds, and at fan-out rates
+    setting it up costs a tenth of a push); only a failure worth retrying enters tenacity's loop.
+    """
+    try:
+        await _accepted(call)
+        return
+    except LineApiError as exc:
+        if not _worth_retrying(exc):
+            raise
+    await asyncio.sleep(FIRST_RETRY_WAIT)
+    async for attempt in _retrying(attempts=2):
+        with attempt:
+            await _accepted(call)
+
+
+async def _accepted(call: Callable[[], Awaitable[None]]) -> None:
+    try:
+        await call()
+    except LineApiError as exc:
+        if exc.status != 409:
+            raise  # 409: accepted by an earlier try with the same retry key
 
 
 def _request_key(retry_key: str, index: int) -> str:

@@ -104,6 +104,7 @@ class LineStandIn:
         # Messages accepted per recipient (push and multicast): a duplicate shows up as a count above one.
         self.deliveries: Counter[str] = Counter()
         self.requests: Counter[tuple[str, int]] = Counter()  # (endpoint, status) -> count
+        self.accepted: Counter[str] = Counter()  # endpoint -> requests accepted (each retry key once)
         self.messages_accepted = 0
         self._used_tokens: set[str] = set()
         self._retry_keys: set[str] = set()
@@ -231,7 +232,7 @@ class LineStandIn:
         def recipients(body: dict[str, Any]) -> list[str] | None:
             return [body["to"]] if isinstance(body.get("to"), str) and body["to"] else None
 
-        response = await self._send(request, recipients)
+        response = await self._send(request, recipients, "push")
         self.requests["push", response.status] += 1
         return response
 
@@ -241,11 +242,11 @@ class LineStandIn:
             ok = isinstance(to, list) and 1 <= len(to) <= 500 and all(isinstance(user, str) for user in to)
             return to if ok else None
 
-        response = await self._send(request, recipients)
+        response = await self._send(request, recipients, "multicast")
         self.requests["multicast", response.status] += 1
         return response
 
-    async def _send(self, request: web.Request, recipients_of: Any) -> web.Response:
+    async def _send(self, request: web.Request, recipients_of: Any, endpoint: str) -> web.Response:
         """Push and multicast: one retry key, one acceptance, however many times the request is repeated."""
         checked = await self._common(request)
         if isinstance(checked, web.Response):
@@ -269,6 +270,7 @@ class LineStandIn:
         if key:
             self._retry_keys.add(key)
         self.messages_accepted += count
+        self.accepted[endpoint] += 1
         self.deliveries.update(recipients)
         self._record(request, body)
         return await self._answer(body, fault)
@@ -285,6 +287,7 @@ class LineStandIn:
             "duplicates": sum(count - 1 for count in self.deliveries.values() if count > 1),
             "deliveries_by_count": {str(times): users for times, users in sorted(counts.items())},
             "requests": {f"{endpoint} {status}": n for (endpoint, status), n in requests},
+            "accepted": dict(self.accepted),
             "messages_accepted": self.messages_accepted,
         }
 

@@ -65,17 +65,20 @@ def expire(engine: Engine, now: datetime) -> dict[str, int]:
 
 
 def group(engine: Engine, now: datetime, *, window: int = 10_000) -> int:
-    """Form multicast batches from due rows with the same messages; returns how many batches were made."""
+    """Form multicast batches from due rows with the same messages; returns how many batches were made.
+
+    The sweep files reminders into batches itself; this catches shareable rows written any other way.
+    """
+    due = (
+        col(Outbox.status) == OutboxStatus.PENDING,
+        col(Outbox.batch_id).is_(None),
+        col(Outbox.message_hash).is_not(None),
+        col(Outbox.not_before) <= now,
+    )
+    query = select(Outbox.id, Outbox.message_hash).where(*due)
     with session_scope(engine) as session:
         picked = session.exec(
-            select(Outbox.id, Outbox.message_hash)
-            .where(
-                col(Outbox.status) == OutboxStatus.PENDING,
-                col(Outbox.batch_id).is_(None),
-                col(Outbox.message_hash).is_not(None),
-                col(Outbox.not_before) <= now,
-            )
-            .order_by(col(Outbox.message_hash), col(Outbox.id))
+            query.order_by(col(Outbox.message_hash), col(Outbox.id))
             .limit(window)
             .with_for_update(skip_locked=True)
         ).all()
@@ -243,6 +246,24 @@ def mark_sent(engine: Engine, now: datetime, row_ids: list[int]) -> None:
             .where(col(Outbox.id).in_(row_ids))
             .values(status=OutboxStatus.SENT, sent_at=now, error=None, attempts=Outbox.attempts + 1)
         )
+
+
+def mark_batches_sent(engine: Engine, now: datetime, batch_ids: list[int]) -> int:
+    """Batches LINE accepted, with their rows, in one transaction; returns how many rows that was."""
+    if not batch_ids:
+        return 0
+    with session_scope(engine) as session:
+        session.exec(
+            update(OutboxBatch)
+            .where(col(OutboxBatch.id).in_(batch_ids))
+            .values(status=OutboxStatus.SENT, sent_at=now, error=None, attempts=OutboxBatch.attempts + 1)
+        )
+        result = session.exec(
+            update(Outbox)
+            .where(col(Outbox.batch_id).in_(batch_ids), col(Outbox.status) == OutboxStatus.PENDING)
+            .values(status=OutboxStatus.SENT, sent_at=now, error=None, attempts=Outbox.attempts + 1)
+        )
+        return result.rowcount
 
 
 def finish_batch(

@@ -173,7 +173,10 @@ class DeliveryWorker:
         self._count_expired(expired, state)
         while not self._stopping:
             units = await self._claim(
-                self.clock.now(), batches=self.batch_claim_size, singles=self.claim_size, push=state.push
+                self.clock.now(),
+                batches=self.batch_claim_size,
+                singles=self.claim_size,
+                push=state.push,
             )
             if not units:
                 return
@@ -226,19 +229,24 @@ class DeliveryWorker:
                 pending = []
 
     async def _record(self, finished: list[_Finished], state: _State) -> None:
-        """Write results: accepted single rows in one statement, everything else one by one."""
+        """Write results: what LINE accepted in bulk, everything else one by one."""
         now = self.clock.now()
         report = state.report
-        sent_rows = [
-            item.unit
-            for item in finished
-            if isinstance(item.unit, Claimed) and item.outcome.status is OutboxStatus.SENT
-        ]
+        accepted = [item.unit for item in finished if item.outcome.status is OutboxStatus.SENT]
+        sent_rows = [unit for unit in accepted if isinstance(unit, Claimed)]
+        sent_batches = [unit for unit in accepted if isinstance(unit, BatchClaim)]
         await self.db(outbox.mark_sent, self.engine, now, [row.id for row in sent_rows])
-        report.rows_sent += len(sent_rows)
-        self._count_sent(sum(row.purpose == REMINDER for row in sent_rows))
+        await self.db(outbox.mark_batches_sent, self.engine, now, [batch.id for batch in sent_batches])
+        report.rows_sent += len(sent_rows) + sum(len(batch.rows) for batch in sent_batches)
+        report.batches_sent += len(sent_batches)
+        self._count_sent(
+            sum(row.purpose == REMINDER for row in sent_rows)
+            + sum(purpose == REMINDER for batch in sent_batches for _, _, purpose in batch.rows)
+        )
         for item in finished:
             unit, outcome = item.unit, item.outcome
+            if outcome.status is OutboxStatus.SENT:
+                continue
             if outcome.monthly_limit:
                 await self.db(
                     outbox.pause_push,
@@ -248,8 +256,6 @@ class DeliveryWorker:
                     reason="LINE monthly message limit reached",
                 )
             if isinstance(unit, Claimed):
-                if outcome.status is OutboxStatus.SENT:
-                    continue
                 await self.db(
                     rows.finish,
                     self.engine,
@@ -272,12 +278,7 @@ class DeliveryWorker:
                 retry_after=outcome.retry_after,
             )
             reminders = sum(purpose == REMINDER for _, _, purpose in unit.rows)
-            if status is OutboxStatus.SENT:
-                report.batches_sent += 1
-                report.rows_sent += len(unit.rows)
-                self._count_sent(reminders)
-            else:
-                self._count_outcome(status is OutboxStatus.FAILED, reminders, report)
+            self._count_outcome(status is OutboxStatus.FAILED, reminders, report)
 
     def _count_outcome(self, failed: bool, reminders: int, report: DrainReport) -> None:
         if failed:

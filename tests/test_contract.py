@@ -34,3 +34,14 @@ async def test_every_request_in_a_conversation_matches_the_spec(lite_bot: BotUnd
     assert kinds == {"text", "flex"}
     for call in seen:
         assert contract.problems(call.method, call.path, call.body) == [], call.body
+
+
+async def test_reminder_pushes_and_multicasts_match_the_spec(lite_bot: BotUnderTest) -> None:
+    from tests.test_delivery import seed
+
+    seed(lite_bot, 6)  # some reminders shared (multicast), some alone (push)
+    await lite_bot.runtime.sweep_once()
+    sent = lite_bot.line.take()
+    assert {call.path for call in sent} == {"/v2/bot/message/push", "/v2/bot/message/multicast"}
+    for call in sent:
+        assert contract.problems(call.method, call.path, call.body) == [], call.body

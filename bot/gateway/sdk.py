@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 
 from linebot.v3.messaging import (
     ApiException,
     AsyncApiClient,
     AsyncMessagingApi,
     Configuration,
-    MulticastRequest,
-    PushMessageRequest,
     ReplyMessageRequest,
 )
 
@@ -26,7 +25,13 @@ class SdkGateway:
         # The SDK's default pool is 5 per CPU: a fan-out at LINE's rate limits needs more requests in flight
         # (and a request that times out holds its connection until then).
         configuration.connection_pool_maxsize = max_connections
+        # The SDK's HTTP session trusts the environment, which makes aiohttp look up proxies and ~/.netrc in
+        # a thread on every request: a fifth of a push's cost at fan-out rates. Read the proxy once instead.
+        configuration.proxy = os.environ.get("HTTPS_PROXY") or os.environ.get("https_proxy")
         self._client = AsyncApiClient(configuration)
+        session = self._client.rest_client.pool_manager
+        if hasattr(session, "_trust_env"):
+            session._trust_env = False
         self._api = AsyncMessagingApi(self._client)
         # The SDK's default is 300 s; a stuck call must not hold a learner's reply hostage.
         self._timeout = timeout
@@ -36,18 +41,25 @@ class SdkGateway:
         await self._call(self._api.reply_message_with_http_info(request, _request_timeout=self._timeout))
 
     async def push(self, to: str, messages: list[MessageJSON], retry_key: str) -> None:
-        request = PushMessageRequest.from_dict({"to": to, "messages": messages})
-        await self._call(
-            self._api.push_message_with_http_info(
-                request, x_line_retry_key=retry_key, _request_timeout=self._timeout
-            )
-        )
+        await self._send("/v2/bot/message/push", {"to": to, "messages": messages}, retry_key)
 
     async def multicast(self, to: list[str], messages: list[MessageJSON], retry_key: str) -> None:
-        request = MulticastRequest.from_dict({"to": to, "messages": messages})
+        await self._send("/v2/bot/message/multicast", {"to": to, "messages": messages}, retry_key)
+
+    async def _send(self, path: str, body: dict[str, object], retry_key: str) -> None:
+        """Push and multicast through the SDK's client (auth, errors, timeout) without its request models.
+
+        A fan-out runs at LINE's 2,000 requests a second; building and re-serialising the pydantic request
+        models is a quarter of a push's CPU (0.41 -> 0.32 ms measured). The messages are LINE JSON already
+        held to LINE's limits (bot/limits.py); the contract tests check the requests against LINE's OpenAPI.
+        """
+        headers = {"Content-Type": "application/json", "Accept": "application/json",
+                   "X-Line-Retry-Key": retry_key}
         await self._call(
-            self._api.multicast_with_http_info(
-                request, x_line_retry_key=retry_key, _request_timeout=self._timeout
+            self._client.call_api(
+                path, "POST", {}, [], headers, body=body, post_params=[], files={}, response_types_map={},
+                auth_settings=["Bearer"], _return_http_data_only=True, _request_timeout=self._timeout,
+                collection_formats={},
             )
         )
 

@@ -1,0 +1,303 @@
+"""Fan-out of due reminders against a LINE stand-in that enforces LINE's rate limits and fails now and then.
+
+    .venv/bin/python -m benchmarks.fanout --learners 100000
+    .venv/bin/python -m benchmarks.fanout --learners 100000 --scenario personal
+    .venv/bin/python -m benchmarks.fanout --learners 100000 --database postgresql://postgres@127.0.0.1:5432/test
+
+This process prepares the database (demo learners of the real curriculum, all due now) and runs the LINE
+stand-in: push 2,000 and multicast 200 requests a second (token buckets, 429 beyond), a few percent of
+requests answered 500 or left hanging past the client's timeout (half of those after LINE accepted them).
+The fan-out itself, the production sweep and delivery worker, runs in a process of its own, so its time,
+CPU and peak memory are its own.
+
+Scenarios:
+- reminders: the daily reminder as the sweep writes it. Learners at the same point of the same track get the
+  same text, so most go by multicast, 500 at a time;
+- personal: every message different (a personal note to each learner), so every one is a push.
+
+Reported: total time from the sweep's start to the last message accepted, against the lower bound LINE's
+rate limits set for the same requests (max over endpoints of requests / rate, push and multicast being
+separate limits); requests made (with retries and 409s); duplicates and losses (both must be 0); the
+fan-out process's peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import resource
+import sys
+import tempfile
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+TOKEN = "benchmark-token"
+RATES = {"push": 2000.0, "multicast": 200.0}
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as info:
+            model = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{os.cpu_count()} cores (nproc), {model}, Python {platform.python_version()}, {platform.system()}"
+
+
+# ----- preparing the database ----------------------------------------------------------------------------
+
+
+def prepare(url: str, learners: int, scenario: str) -> int:
+    """A fresh schema with `learners` demo learners due now; for `personal`, one distinct push each."""
+    from sqlalchemy import insert
+    from sqlmodel import Session, select
+
+    from bot.clock import SystemClock
+    from bot.content import load_content
+    from bot.flow.ui import text
+    from bot.storage.db import make_engine, upgrade
+    from bot.storage.models import Learner, Outbox, OutboxStatus
+    from scheduler import demo
+
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        now = SystemClock().now()
+        demo.seed(engine, load_content(ROOT), count=learners, now=now, due_now=True)
+        if scenario == "personal":
+            with Session(engine) as session:
+                users = list(session.exec(select(Learner.line_user_id)))
+                for start in range(0, len(users), 5000):
+                    session.exec(
+                        insert(Outbox),
+                        params=[
+                            {
+                                "chat_id": user,
+                                "messages": [text(f"สวัสดีค่ะ ข้อความนี้สำหรับคุณ ({user[-8:]})")],
+                                "retry_key": str(uuid.uuid4()),
+                                "status": OutboxStatus.PENDING,
+                                "attempts": 0,
+                                "reply_attempts": 0,
+                                "created_at": now,
+                                "not_before": now,
+                                "purpose": "personal",
+                            }
+                            for user in users[start : start + 5000]
+                        ],
+                    )
+                # Reminders go out another day: this scenario measures personal pushes alone.
+                session.exec(Learner.__table__.update().values(reminders_stopped=True))  # type: ignore[attr-defined]
+                session.commit()
+        return learners
+    finally:
+        engine.dispose()
+
+
+def fresh_database(base: str | None) -> tuple[str, Any]:
+    """(SQLAlchemy URL, clean-up) for an empty database: a temporary SQLite file, or a PostgreSQL schema."""
+    from bot.settings import Settings
+
+    if base is None:
+        folder = tempfile.mkdtemp(prefix="ruthan-fanout-")
+        return f"sqlite:///{folder}/fanout.db", lambda: None
+    import psycopg
+
+    schema = f"fanout_{uuid.uuid4().hex[:8]}"
+    plain = Settings(database_url=base).database_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+
+    def drop() -> None:
+        with psycopg.connect(plain, autocommit=True) as connection:
+            connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+    return Settings(database_url=f"{base}?options=-csearch_path%3D{schema}").sqlalchemy_url, drop
+
+
+# ----- the fan-out process ---------------------------------------------------------------------------------
+
+
+async def fan_out(url: str, line_url: str, scenario: str, timeout: float, concurrency: int) -> dict[str, Any]:
+    """Run the production sweep and delivery worker until nothing is left to send; measure it."""
+    from sqlmodel import Session, func, select
+
+    from bot.clock import SystemClock
+    from bot.content import load_content
+    from bot.gateway import SdkGateway
+    from bot.runtime import Runtime
+    from bot.storage.db import make_engine
+    from bot.storage.models import Outbox, OutboxStatus
+
+    engine = make_engine(url)
+    gateway = SdkGateway(access_token=TOKEN, host=line_url, timeout=timeout, max_connections=concurrency)
+    runtime = Runtime(
+        engine=engine,
+        content=load_content(ROOT),
+        gateway=gateway,
+        clock=SystemClock(),
+        rates=dict(RATES),
+        sweep_interval=None,
+        worker_options={"concurrency": concurrency, "lease": timedelta(seconds=60)},
+    )
+
+    def left() -> int:
+        with Session(engine) as session:
+            return session.exec(
+                select(func.count()).select_from(Outbox).where(Outbox.status == OutboxStatus.PENDING)
+            ).one()
+
+    started = time.perf_counter()
+    queued = 0
+    if scenario == "reminders":
+        queued = (await runtime.sweep_once()).queued
+    swept = time.perf_counter() - started
+    await runtime.drain()
+    while left():  # rows waiting out a back-off after LINE failed them several times in a row
+        await asyncio.sleep(0.5)
+        await runtime.drain()
+    seconds = time.perf_counter() - started
+    with Session(engine) as session:
+        statuses = dict(session.exec(select(Outbox.status, func.count()).group_by(Outbox.status)).all())
+    await gateway.close()
+    engine.dispose()
+    return {
+        "seconds": seconds,
+        "sweep_seconds": swept if scenario == "reminders" else 0.0,
+        "queued": queued,
+        "outbox": {str(status): count for status, count in statuses.items()},
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "cpu_seconds": time.process_time(),
+    }
+
+
+# ----- the orchestrator -------------------------------------------------------------------------------------
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    from bot.standin import LineStandIn, RandomFaults
+
+    url, drop = fresh_database(args.database)
+    try:
+        print(
+            f"preparing {args.learners:,} demo learners ({args.scenario}) in {url.split('?')[0]} ...",
+            flush=True,
+        )
+        began = time.perf_counter()
+        prepare(url, args.learners, args.scenario)
+        print(f"  ready in {time.perf_counter() - began:.1f} s", flush=True)
+        line = LineStandIn(
+            access_token=TOKEN,
+            rate_limits=dict(RATES),
+            keep_bodies=False,
+            random_faults=RandomFaults(rate=args.fault_rate, hang=args.timeout * 2, seed=args.seed),
+        )
+        await line.start()
+        try:
+            child = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "benchmarks.fanout",
+                "--child",
+                "--url",
+                url,
+                "--line",
+                line.url,
+                "--scenario",
+                args.scenario,
+                "--timeout",
+                str(args.timeout),
+                "--concurrency",
+                str(args.concurrency),
+                cwd=ROOT,
+                stdout=asyncio.subprocess.PIPE,
+            )
+            output, _ = await child.communicate()
+            if child.returncode != 0:
+                raise SystemExit(f"the fan-out process failed ({child.returncode})")
+            measured = json.loads(output.decode().strip().splitlines()[-1])
+            stats = line.stats()
+        finally:
+            await line.stop()
+    finally:
+        drop()
+    accepted = stats["accepted"]
+    bound = max(accepted.get(endpoint, 0) / rate for endpoint, rate in RATES.items())
+    made = stats["requests"]
+    return {
+        "learners": args.learners,
+        "scenario": args.scenario,
+        "database": "PostgreSQL" if args.database else "SQLite",
+        "seconds": round(measured["seconds"], 2),
+        "sweep_seconds": round(measured["sweep_seconds"], 2),
+        "bound_seconds": round(bound, 2),
+        "ratio": round(measured["seconds"] / bound, 2) if bound else None,
+        "accepted_requests": accepted,
+        "requests_by_status": made,
+        "requests_total": sum(made.values()),
+        "recipients": stats["recipients"],
+        "duplicates": stats["duplicates"],
+        "losses": args.learners - stats["recipients"],
+        "outbox": measured["outbox"],
+        "peak_rss_mb": round(measured["peak_rss_mb"], 1),
+        "cpu_seconds": round(measured["cpu_seconds"], 1),
+        "fault_rate": args.fault_rate,
+        "machine": machine(),
+    }
+
+
+def report(result: dict[str, Any]) -> str:
+    r, accepted = result, result["accepted_requests"]
+    return "\n".join(
+        [
+            f"{r['learners']:,} learners, {r['scenario']}, {r['database']} — {r['machine']}",
+            f"  total {r['seconds']} s (sweep {r['sweep_seconds']} s)"
+            f" vs rate-limit bound {r['bound_seconds']} s: {r['ratio']}x",
+            f"  accepted requests: {accepted.get('multicast', 0):,} multicast,"
+            f" {accepted.get('push', 0):,} push; all requests {r['requests_total']:,}",
+            f"  by status: {r['requests_by_status']}",
+            f"  recipients {r['recipients']:,}, duplicates {r['duplicates']}, losses {r['losses']};"
+            f" outbox {r['outbox']}",
+            f"  fan-out process: peak memory {r['peak_rss_mb']} MB, CPU {r['cpu_seconds']} s",
+        ]
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--learners", type=int, default=100_000)
+    parser.add_argument("--scenario", choices=["reminders", "personal"], default="reminders")
+    parser.add_argument(
+        "--database", help="a PostgreSQL URL (a scratch schema is made and dropped); default SQLite"
+    )
+    parser.add_argument(
+        "--fault-rate", type=float, default=0.03, help="share of requests failed (500 or timeout)"
+    )
+    parser.add_argument("--timeout", type=float, default=1.0, help="the LINE client's timeout, seconds")
+    parser.add_argument("--concurrency", type=int, default=400, help="requests in flight")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--line", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(
+            json.dumps(
+                asyncio.run(fan_out(args.url, args.line, args.scenario, args.timeout, args.concurrency))
+            )
+        )
+        return
+    result = asyncio.run(run(args))
+    print(json.dumps(result, ensure_ascii=False) if args.json else report(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -201,3 +201,20 @@ async def metrics_text(bot: BotUnderTest) -> str:
     response = await bot.http.get("/metrics")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/plain")
     return response.text
+
+
+async def test_batches_of_a_sweeper_that_died_open_by_themselves(bot: BotUnderTest) -> None:
+    from scheduler.sweep import OPEN_FOR, SweepReport, sweep_chunk
+
+    users = seed(bot, 30, same_message=True)
+    engine = make_engine(bot.settings().sqlalchemy_url)
+    try:
+        # The sweep wrote its chunk, then its process died before it could release its unfilled batch.
+        sweep_chunk(engine, bot.content, bot.clock.now(), after=0, report=SweepReport())
+    finally:
+        engine.dispose()
+    await bot.runtime.drain()
+    assert recipients(bot) == Counter()  # a batch still filling is not sent half-full...
+    bot.clock.advance(seconds=OPEN_FOR.total_seconds() + 1)
+    await bot.runtime.drain()
+    assert set(recipients(bot)) == set(users) and set(recipients(bot).values()) == {1}  # ...nor kept forever

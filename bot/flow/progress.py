@@ -53,7 +53,9 @@ def missed_questions(session: Session, content: Content, learner: Learner) -> li
     for attempt_id, question_id, correct in attempts:
         latest.pop(question_id, None)  # keep insertion order = order of the latest answer
         latest[question_id] = (attempt_id, correct)
-    return [content.questions[qid] for qid, (_, right) in latest.items() if not right and qid in content.questions]
+    return [
+        content.questions[qid] for qid, (_, right) in latest.items() if not right and qid in content.questions
+    ]
 
 
 def record_result(session: Session, learner: Learner, module_id: str, correct: int, total: int, now) -> None:
@@ -64,8 +66,11 @@ def record_result(session: Session, learner: Learner, module_id: str, correct: i
         existing.correct, existing.total, existing.completed_at = correct, total, now
         session.add(existing)
     else:
-        session.add(ModuleResult(learner_id=learner.id, module_id=module_id, correct=correct, total=total,
-                                 completed_at=now))
+        session.add(
+            ModuleResult(
+                learner_id=learner.id, module_id=module_id, correct=correct, total=total, completed_at=now
+            )
+        )
 
 
 def progress(session: Session, content: Content, learner: Learner, track: Track) -> Progress:
@@ -73,7 +78,9 @@ def progress(session: Session, content: Content, learner: Learner, track: Track)
     lessons = content.lessons_of(track)
     answered = correct = 0
     for _, is_correct in session.exec(
-        select(Attempt.id, Attempt.correct).where(Attempt.learner_id == learner.id, col(Attempt.review).is_(False))
+        select(Attempt.id, Attempt.correct).where(
+            Attempt.learner_id == learner.id, col(Attempt.review).is_(False)
+        )
     ):
         answered += 1
         correct += int(is_correct)

@@ -52,7 +52,12 @@ def with_buttons(message: MessageJSON, buttons: list[Button]) -> MessageJSON:
             "items": [
                 {
                     "type": "action",
-                    "action": {"type": "postback", "label": b.label[:20], "data": b.data, "displayText": b.label},
+                    "action": {
+                        "type": "postback",
+                        "label": b.label[:20],
+                        "data": b.data,
+                        "displayText": b.label,
+                    },
                 }
                 for b in buttons
             ]
@@ -73,8 +78,14 @@ def _text_node(body: str, *, size: str, bold: bool = False, color: str | None = 
     return node
 
 
-def card(body: str, *, title: str | None = None, footer: str | None = None, large: bool = False,
-         buttons: list[Button] | None = None) -> MessageJSON:
+def card(
+    body: str,
+    *,
+    title: str | None = None,
+    footer: str | None = None,
+    large: bool = False,
+    buttons: list[Button] | None = None,
+) -> MessageJSON:
     """A lesson card or question: plain text normally, a large-type Flex bubble for elderly learners."""
     if not large:
         parts = [part for part in (title, body, footer) if part]

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from linebot.v3.messaging import (
-    ApiException,
     AsyncApiClient,
     AsyncMessagingApi,
     AsyncMessagingApiBlob,
@@ -21,6 +20,7 @@ from linebot.v3.messaging import (
 )
 
 from bot.gateway import LineApiError
+from bot.gateway.sdk import line_call
 
 QUOTA_CACHE_SECONDS = 60.0
 
@@ -67,22 +67,14 @@ class LineAccount:
         await self._client.close()
         await self._data_client.close()
 
-    async def _call(self, call: Any) -> Any:
-        try:
-            return await call
-        except ApiException as exc:
-            raise LineApiError(exc.status, str(exc.body)[:200]) from None
-        except (TimeoutError, OSError) as exc:
-            raise LineApiError(None, type(exc).__name__) from None
-
     # ----- quota and groups ----------------------------------------------------------------------------
 
     async def quota(self) -> Quota:
         """This month's limit and use, cached for a minute (the dashboard may ask on every preview)."""
         if self._quota and time.monotonic() - self._quota[0] < QUOTA_CACHE_SECONDS:
             return self._quota[1]
-        limit = await self._call(self._api.get_message_quota(_request_timeout=self._timeout))
-        used = await self._call(self._api.get_message_quota_consumption(_request_timeout=self._timeout))
+        limit = await line_call(self._api.get_message_quota(_request_timeout=self._timeout))
+        used = await line_call(self._api.get_message_quota_consumption(_request_timeout=self._timeout))
         limited = limit.type == "limited"
         quota = Quota(limited, limit.value if limited else None, used.total_usage)
         self._quota = (time.monotonic(), quota)
@@ -95,11 +87,11 @@ class LineAccount:
         """How many members a group (or room) has; each of them counts against the quota."""
         try:
             if group_id.startswith("R"):
-                found = await self._call(
+                found = await line_call(
                     self._api.get_room_member_count(group_id, _request_timeout=self._timeout)
                 )
             else:
-                found = await self._call(
+                found = await line_call(
                     self._api.get_group_member_count(group_id, _request_timeout=self._timeout)
                 )
         except LineApiError:
@@ -109,24 +101,24 @@ class LineAccount:
     # ----- rich menu -----------------------------------------------------------------------------------
 
     async def rich_menus(self) -> list[tuple[str, str]]:
-        found = await self._call(self._api.get_rich_menu_list(_request_timeout=self._timeout))
+        found = await line_call(self._api.get_rich_menu_list(_request_timeout=self._timeout))
         return [(menu.rich_menu_id, menu.name) for menu in found.richmenus]
 
     async def create_rich_menu(self, menu: dict[str, Any]) -> str:
-        created = await self._call(
+        created = await line_call(
             self._api.create_rich_menu(RichMenuRequest.from_dict(menu), _request_timeout=self._timeout)
         )
         return str(created.rich_menu_id)
 
     async def upload_rich_menu_image(self, rich_menu_id: str, png: bytes) -> None:
-        await self._call(
+        await line_call(
             self._blob.set_rich_menu_image(
                 rich_menu_id, png, _headers={"Content-Type": "image/png"}, _request_timeout=self._timeout * 3
             )
         )
 
     async def set_default_rich_menu(self, rich_menu_id: str) -> None:
-        await self._call(self._api.set_default_rich_menu(rich_menu_id, _request_timeout=self._timeout))
+        await line_call(self._api.set_default_rich_menu(rich_menu_id, _request_timeout=self._timeout))
 
     async def delete_rich_menu(self, rich_menu_id: str) -> None:
-        await self._call(self._api.delete_rich_menu(rich_menu_id, _request_timeout=self._timeout))
+        await line_call(self._api.delete_rich_menu(rich_menu_id, _request_timeout=self._timeout))

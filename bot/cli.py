@@ -14,8 +14,9 @@ from typing import Annotated, Any
 
 import typer
 
+from bot.cli_common import fail, settings_or_exit
 from bot.content import Content, ContentError, load_content
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings
 from bot.trainers import cli as trainer_commands
 
 app = typer.Typer(help="Ruthan (รู้ทัน): a LINE bot that teaches cyber-safety in Thai.", no_args_is_help=True)
@@ -30,18 +31,6 @@ app.add_typer(delivery_app, name="delivery")
 app.add_typer(trainer_commands.admin_app, name="admin")
 richmenu_app = typer.Typer(help="The learners' rich menu: six big buttons under the chat.", no_args_is_help=True)
 app.add_typer(richmenu_app, name="richmenu")
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.secho(message, fg=typer.colors.RED, err=True)
-    return typer.Exit(1)
-
-
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except SettingsError as exc:
-        raise _fail(str(exc)) from None
 
 
 def _content(root: Path) -> Content:
@@ -69,7 +58,7 @@ def serve(
 
     from bot.app import create_app
 
-    settings = _settings()
+    settings = settings_or_exit()
     _logging()
     content = _content(settings.content_dir)
     if not settings.line_enabled:
@@ -104,7 +93,7 @@ def chat(
     ),
 ) -> None:
     """Talk to the bot in the terminal, as a learner would on LINE; no LINE account needed."""
-    settings = _settings()
+    settings = settings_or_exit()
     _logging("WARNING")
     content = _content(settings.content_dir)
     try:
@@ -164,11 +153,11 @@ def worker(
         "This process's share of LINE's rate limits (four workers for one channel: 0.25 each)."))] = 1.0,
 ) -> None:
     """Run the reminder sweep and the delivery worker without the web service (any number, on PostgreSQL)."""
-    settings = _settings()
+    settings = settings_or_exit()
     _logging()
     content = _content(settings.content_dir)
     if not settings.line_channel_access_token:
-        raise _fail("LINE_CHANNEL_ACCESS_TOKEN is not set: a worker has nothing to send with.")
+        raise fail("LINE_CHANNEL_ACCESS_TOKEN is not set: a worker has nothing to send with.")
     typer.echo(f"Ruthan worker using {_safe_url(settings.database_url)}; Ctrl-C to stop.")
     asyncio.run(_worker(settings, content, share))
 
@@ -235,7 +224,7 @@ def demo_seed(
     from bot.storage.db import make_engine, upgrade
     from scheduler import demo
 
-    settings = _settings()
+    settings = settings_or_exit()
     content = _content(settings.content_dir)
     upgrade(settings.sqlalchemy_url)
     engine = make_engine(settings.sqlalchemy_url)
@@ -254,7 +243,7 @@ def demo_clear() -> None:
     from bot.storage.db import make_engine
     from scheduler import demo
 
-    engine = make_engine(_settings().sqlalchemy_url)
+    engine = make_engine(settings_or_exit().sqlalchemy_url)
     try:
         typer.echo(f"Removed {demo.clear(engine)} demo learners.")
     finally:
@@ -267,7 +256,7 @@ def delivery_status() -> None:
     from bot.storage.db import make_engine
     from scheduler.outbox import pause_status
 
-    engine = make_engine(_settings().sqlalchemy_url)
+    engine = make_engine(settings_or_exit().sqlalchemy_url)
     try:
         typer.echo(json.dumps(pause_status(engine), ensure_ascii=False))
     finally:
@@ -280,7 +269,7 @@ def delivery_resume() -> None:
     from bot.storage.db import make_engine
     from scheduler.outbox import resume_push
 
-    engine = make_engine(_settings().sqlalchemy_url)
+    engine = make_engine(settings_or_exit().sqlalchemy_url)
     try:
         typer.echo("Pushing resumed." if resume_push(engine) else "Pushing was not paused.")
     finally:
@@ -297,7 +286,7 @@ def richmenu_draw(
     try:
         out.write_bytes(draw())
     except RichMenuError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     typer.echo(f"Wrote {out} (2500x1686).")
 
 
@@ -308,14 +297,14 @@ def richmenu_install() -> None:
     from bot.richmenu import RichMenuError, draw, install
     from bot.trainers.line_account import LineAccount
 
-    settings = _settings()
+    settings = settings_or_exit()
     token = settings.line_channel_access_token
     if token is None:
-        raise _fail("LINE_CHANNEL_ACCESS_TOKEN is not set: there is no LINE channel to install the menu on.")
+        raise fail("LINE_CHANNEL_ACCESS_TOKEN is not set: there is no LINE channel to install the menu on.")
     try:
         image = draw()
     except RichMenuError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
 
     async def run() -> str:
         account = LineAccount(access_token=token.get_secret_value(), host=settings.line_api_base_url,
@@ -328,7 +317,7 @@ def richmenu_install() -> None:
     try:
         rich_menu_id = asyncio.run(run())
     except LineApiError as exc:
-        raise _fail(f"LINE refused the rich menu: {exc}") from None
+        raise fail(f"LINE refused the rich menu: {exc}") from None
     typer.echo(f"Rich menu {rich_menu_id} installed as every learner's default.")
 
 
@@ -337,7 +326,7 @@ def db_upgrade() -> None:
     """Bring the database schema up to date (Alembic)."""
     from bot.storage.db import upgrade
 
-    settings = _settings()
+    settings = settings_or_exit()
     upgrade(settings.sqlalchemy_url)
     typer.echo(f"Database is up to date: {_safe_url(settings.database_url)}")
 
@@ -349,7 +338,7 @@ def content_check(
     """Validate every lesson, quiz and track; errors name the file and the field."""
     from bot.readability import elderly_problems
 
-    content = _content(root or _settings().content_dir)
+    content = _content(root or settings_or_exit().content_dir)
     problems = elderly_problems(content)
     if problems:
         typer.secho(f"Elderly-track wording has {len(problems)} problem(s):", fg=typer.colors.RED, err=True)
@@ -366,7 +355,7 @@ def content_stats(
     root: Annotated[Path | None, typer.Option(help="Folder holding curriculum/ and quizzes/.")] = None,
 ) -> None:
     """Count modules and questions, per track."""
-    stats = _content(root or _settings().content_dir).stats()
+    stats = _content(root or settings_or_exit().content_dir).stats()
     if as_json:
         typer.echo(json.dumps(stats, ensure_ascii=False))
         return

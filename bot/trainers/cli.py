@@ -7,21 +7,9 @@ from typing import Annotated
 
 import typer
 
-from bot.settings import Settings, SettingsError, load_settings
+from bot.cli_common import fail, settings_or_exit
 
 admin_app = typer.Typer(help="Trainer accounts for the dashboard at /admin.", no_args_is_help=True)
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.secho(message, fg=typer.colors.RED, err=True)
-    return typer.Exit(1)
-
-
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except SettingsError as exc:
-        raise _fail(str(exc)) from None
 
 
 def _new_password(password_stdin: bool) -> str:
@@ -50,8 +38,8 @@ def admin_create(
     from bot.trainers import audit, auth
 
     if role not in ("admin", "trainer"):
-        raise _fail("--role must be admin or trainer.")
-    settings = _settings()
+        raise fail("--role must be admin or trainer.")
+    settings = settings_or_exit()
     password = _new_password(password_stdin)
     upgrade(settings.sqlalchemy_url)
     engine = make_engine(settings.sqlalchemy_url)
@@ -76,7 +64,7 @@ def admin_create(
                 actor="command line",
             )
     except auth.AccountError as exc:
-        raise _fail(f"Not created: {exc}.") from None
+        raise fail(f"Not created: {exc}.") from None
     finally:
         engine.dispose()
     typer.echo(f"Created {role} '{trainer.username}'. Sign in at /admin/login on the running service.")
@@ -94,7 +82,7 @@ def admin_password(
     from bot.storage.trainers import Trainer
     from bot.trainers import auth
 
-    settings = _settings()
+    settings = settings_or_exit()
     name = auth.normalize_username(username)
     upgrade(settings.sqlalchemy_url)
     engine = make_engine(settings.sqlalchemy_url)
@@ -102,10 +90,10 @@ def admin_password(
         with session_scope(engine) as session:
             trainer = session.exec(select(Trainer).where(Trainer.username == name)).first()
             if trainer is None:
-                raise _fail(f"No account '{name}'.")
+                raise fail(f"No account '{name}'.")
             auth.set_password(session, trainer, _new_password(password_stdin), auth.Passwords(settings))
     except auth.AccountError as exc:
-        raise _fail(f"Not changed: {exc}.") from None
+        raise fail(f"Not changed: {exc}.") from None
     finally:
         engine.dispose()
     typer.echo(f"Password changed for '{name}'.")
@@ -119,7 +107,7 @@ def admin_list() -> None:
     from bot.storage.db import make_engine, session_scope, upgrade
     from bot.storage.trainers import Trainer
 
-    settings = _settings()
+    settings = settings_or_exit()
     upgrade(settings.sqlalchemy_url)
     engine = make_engine(settings.sqlalchemy_url)
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -71,6 +72,10 @@ def create_app(
             metrics=metrics,
             rates=settings.line_rates,
             sweep_interval=sweep_interval or settings.reminder_sweep_seconds,
+            worker_options={
+                "lease": timedelta(seconds=settings.delivery_lease_seconds),
+                "concurrency": settings.delivery_concurrency,
+            },
         )
         metrics.watch(engine, runtime.clock.now)
         app.state.runtime = runtime

@@ -118,7 +118,7 @@ class Runtime:
             await self.db(outbox.pause_push, self.engine, now, retry_at=now + sender.PAUSE_PROBE,
                           reason="LINE monthly message limit reached")
         await self.db(sender.finish, self.engine, outbox_id, now, status=outcome.status, error=outcome.error,
-                      retry_after=outcome.retry_after)
+                      retry_after=outcome.retry_after, attempted=outcome.counts_as_attempt)
         return outcome.status
 
     # ----- reminders and delivery ---------------------------------------------------------------------------

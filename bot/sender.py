@@ -36,6 +36,7 @@ MAX_DELIVERY_ATTEMPTS = 12
 FIRST_RETRY_WAIT = 0.2  # seconds, as tenacity's first exponential wait below
 # While LINE's monthly limit holds, one probe an hour (a plan upgrade can lift it at any time).
 PAUSE_PROBE = timedelta(hours=1)
+PAUSED = "pushing is paused (monthly limit)"
 
 
 def _worth_retrying(exc: BaseException) -> bool:
@@ -74,6 +75,11 @@ class Outcome:
     # LINE's monthly message limit is reached: pushing should pause for everyone.
     monthly_limit: bool = False
 
+    @property
+    def counts_as_attempt(self) -> bool:
+        """A pause (LINE's monthly limit) is nobody's failure: it must not use up a message's attempts."""
+        return not (self.monthly_limit or self.error == PAUSED)
+
 
 SENT = Outcome(OutboxStatus.SENT)
 
@@ -105,12 +111,12 @@ def claim(engine: Engine, outbox_id: int, now: datetime, *, leased: bool) -> Cla
 
 
 def finish(engine: Engine, outbox_id: int, now: datetime, *, status: OutboxStatus, error: str | None = None,
-           retry_after: timedelta | None = None) -> None:
+           retry_after: timedelta | None = None, attempted: bool = True) -> None:
     with session_scope(engine) as session:
         row = session.get(Outbox, outbox_id)
         if row is None:
             return  # erased meanwhile (the learner deleted their data)
-        row.attempts += 1
+        row.attempts += int(attempted)
         row.error = error
         if status is OutboxStatus.SENT:
             row.status, row.sent_at = OutboxStatus.SENT, now
@@ -151,7 +157,7 @@ class Sender:
             else:
                 rest = batches
             if rest and not push:
-                return Outcome(OutboxStatus.PENDING, "pushing is paused (monthly limit)", PAUSE_PROBE)
+                return Outcome(OutboxStatus.PENDING, PAUSED, PAUSE_PROBE)
             for index, batch in enumerate(rest):
                 await self._push(row.chat_id, batch, _request_key(row.retry_key, index))
         except LineApiError as exc:

@@ -2,7 +2,9 @@
 
 Every claim is one short transaction that moves a lease (`not_before`) forward. On PostgreSQL the rows are
 picked with `SELECT ... FOR UPDATE SKIP LOCKED`, so any number of workers on any number of machines take
-disjoint work; on SQLite (one writer at a time) the same statement is simply atomic. Sending happens outside
+disjoint work; on SQLite (one writer at a time) the same statement is simply atomic. The pick is a CTE
+(`WITH picked AS (... FOR UPDATE SKIP LOCKED) UPDATE ... FROM picked`): PostgreSQL cannot flatten an
+`IN (SELECT ... LIMIT ... FOR UPDATE)` and may run it once per row of the table. Sending happens outside
 any transaction; a worker that dies mid-send leaves its lease to run out, and the next worker repeats the
 request with the same X-Line-Retry-Key, which LINE answers 409 if the first one had landed.
 
@@ -148,11 +150,12 @@ def claim_batches(engine: Engine, now: datetime, *, lease: timedelta, limit: int
             .order_by(col(OutboxBatch.id))
             .limit(limit)
             .with_for_update(skip_locked=True)
+            .cte("picked")
         )
         claimed = session.exec(
             update(OutboxBatch)
             .where(
-                col(OutboxBatch.id).in_(picked),
+                col(OutboxBatch.id) == picked.c.id,
                 col(OutboxBatch.status) == OutboxStatus.PENDING,
                 col(OutboxBatch.not_before) <= now,
             )
@@ -208,10 +211,11 @@ def claim_rows(
             .order_by(col(Outbox.id))
             .limit(limit)
             .with_for_update(skip_locked=True)
+            .cte("picked")
         )
         rows = session.exec(
             update(Outbox)
-            .where(col(Outbox.id).in_(picked), *due)
+            .where(col(Outbox.id) == picked.c.id, *due)
             .values(
                 not_before=now + lease, reply_attempts=Outbox.reply_attempts + case((fresh_token, 1), else_=0)
             )
@@ -274,13 +278,14 @@ def finish_batch(
     status: OutboxStatus,
     error: str | None = None,
     retry_after: timedelta | None = None,
+    attempted: bool = True,
 ) -> OutboxStatus:
     """Record how a multicast went, for the batch and its rows; returns the status it ended in."""
     with session_scope(engine) as session:
         batch = session.get(OutboxBatch, batch_id)
         if batch is None:
             return OutboxStatus.FAILED
-        batch.attempts += 1
+        batch.attempts += int(attempted)  # a pause for LINE's monthly limit uses up no attempt
         batch.error = error
         if (
             status is OutboxStatus.PENDING

@@ -205,7 +205,7 @@ class DeliveryWorker:
         if isinstance(unit, Claimed):
             return await self.sender.send(unit, push=push)
         if not push:
-            return Outcome(OutboxStatus.PENDING, "pushing is paused (monthly limit)", rows.PAUSE_PROBE)
+            return Outcome(OutboxStatus.PENDING, rows.PAUSED, rows.PAUSE_PROBE)
         return await self.sender.send_batch(
             unit.id, unit.recipients, unit.messages, unit.retry_key, unit.attempts
         )
@@ -216,7 +216,10 @@ class DeliveryWorker:
         pending: list[_Finished] = []
         while True:
             try:
-                item = await asyncio.wait_for(done.get(), timeout=0.1)
+                # asyncio.timeout, not wait_for: on Python 3.11 a wait_for cancelled at the wrong moment can
+                # hang the cancelling task (seen when a drain is cancelled mid-batch).
+                async with asyncio.timeout(0.1):
+                    item = await done.get()
             except TimeoutError:
                 item = _Tick
             if item is None:
@@ -264,6 +267,7 @@ class DeliveryWorker:
                     status=outcome.status,
                     error=outcome.error,
                     retry_after=outcome.retry_after,
+                    attempted=outcome.counts_as_attempt,
                 )
                 final = outcome.status is OutboxStatus.FAILED or outcome.retry_after is None
                 self._count_outcome(final, 1 if unit.purpose == REMINDER else 0, report)
@@ -276,6 +280,7 @@ class DeliveryWorker:
                 status=outcome.status,
                 error=outcome.error,
                 retry_after=outcome.retry_after,
+                attempted=outcome.counts_as_attempt,
             )
             reminders = sum(purpose == REMINDER for _, _, purpose in unit.rows)
             self._count_outcome(status is OutboxStatus.FAILED, reminders, report)

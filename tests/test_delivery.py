@@ -139,6 +139,7 @@ async def test_the_monthly_limit_pauses_pushing_reports_it_and_resumes_when_lift
     bot.clock.advance(minutes=31)
     await bot.runtime.drain()  # the hourly probe: one request, still refused
     assert bot.line.requests["multicast", 429] == 2
+    assert {batch.attempts for batch in rows(bot, OutboxBatch)} == {0}  # a pause uses up no attempt
     bot.line.monthly_limit = None  # the plan was upgraded
     bot.clock.advance(hours=1, minutes=1)
     await bot.runtime.drain()

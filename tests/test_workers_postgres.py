@@ -18,7 +18,6 @@ from functools import partial
 from pathlib import Path
 
 import anyio
-import psycopg
 import pytest
 from sqlalchemy import Engine, func, insert
 from sqlmodel import Session, col, select
@@ -36,7 +35,7 @@ from bot.storage.models import Outbox, OutboxStatus
 from scheduler import demo
 from scheduler.sweep import sweep
 from scheduler.worker import DeliveryWorker
-from tests.conftest import POSTGRES, POSTGRES_SKIP
+from tests.conftest import POSTGRES_SKIP, postgres_schema
 from tests.harness import FIXTURE_CONTENT, TOKEN
 
 pytestmark = pytest.mark.skipif(POSTGRES_SKIP is not None, reason=POSTGRES_SKIP or "")
@@ -44,14 +43,8 @@ pytestmark = pytest.mark.skipif(POSTGRES_SKIP is not None, reason=POSTGRES_SKIP 
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
-    schema = f"w_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(POSTGRES, autocommit=True) as connection:
-        connection.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(POSTGRES, autocommit=True) as connection:
-            connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    with postgres_schema("w") as url:
+        yield url
 
 
 def prepare(url: str, content: Content, *, learners: int, personal: int) -> set[str]:
@@ -152,7 +145,10 @@ async def test_two_workers_with_faults_and_one_cancelled_mid_batch_deliver_exact
         sweep(engine, fixture_content, SystemClock().now())
         recipients = everyone(engine)
         first, second = asyncio.create_task(a.drain()), asyncio.create_task(b.drain())
+        started = time.monotonic()
         while line.messages_accepted < 400:
+            assert time.monotonic() - started < 30, "the workers never got going"
+            assert not (first.done() and second.done()), [task.exception() for task in (first, second)]
             await asyncio.sleep(0.01)
         first.cancel()  # worker A dies in the middle of its batch
         with pytest.raises(asyncio.CancelledError):

@@ -26,6 +26,7 @@ from bot.gateway import MessageJSON
 from bot.handlers import dispatch
 from bot.handlers.context import HandlerContext
 from bot.limits import fit
+from bot.sender import DELIVERY_LEASE, Claimed, claimed
 from bot.storage.db import session_scope
 from bot.storage.models import InboxEvent, InboxStatus, Outbox
 
@@ -33,8 +34,6 @@ log = logging.getLogger(__name__)
 
 # LINE says a reply token is good for about a minute; stop trying it a little earlier and push instead.
 REPLY_WINDOW = timedelta(seconds=50)
-# How long a delivery may take before another worker may pick the outbox row up.
-DELIVERY_LEASE = timedelta(seconds=30)
 MAX_HANDLING_ATTEMPTS = 3
 
 
@@ -85,7 +84,8 @@ def _insert_ignoring_duplicates(engine: Engine):  # type: ignore[no-untyped-def]
 @dataclass(frozen=True)
 class Handled:
     event_id: str
-    outbox_id: int | None
+    # The answer to send, already leased to the caller (it was written leased), so it can go out at once.
+    outbox: Claimed | None
 
 
 def handle(engine: Engine, content: Content, event_id: str, now: datetime) -> Handled | None:
@@ -108,7 +108,7 @@ def handle(engine: Engine, content: Content, event_id: str, now: datetime) -> Ha
             row.status, row.payload, row.handled_at = InboxStatus.DONE, None, now
             session.add(row)
             session.flush()
-            return Handled(event_id, outbox.id if outbox else None)
+            return Handled(event_id, claimed(outbox) if outbox else None)
     except Exception as exc:
         log.exception("event %s could not be handled", event_id)
         return _record_failure(engine, event_id, now, exc)
@@ -161,7 +161,7 @@ def _record_failure(engine: Engine, event_id: str, now: datetime, exc: Exception
                     session.add(outbox)
         session.add(row)
         session.flush()
-        return Handled(event_id, outbox.id) if outbox else None
+        return Handled(event_id, claimed(outbox)) if outbox else None
 
 
 def pending(engine: Engine, *, received_before: datetime, limit: int = 100) -> list[str]:

@@ -95,8 +95,8 @@ class Runtime:
         try:
             async with lock:
                 handled = await self.db(inbox.handle, self.engine, self.content, event_id, self.clock.now())
-                if handled and handled.outbox_id is not None:
-                    status = await self.deliver(handled.outbox_id, leased=True)
+                if handled and handled.outbox is not None:
+                    status = await self._send(handled.outbox)
                     if status is OutboxStatus.SENT and arrived is not None:
                         self.metrics.reply_latency.observe(time.perf_counter() - arrived)
         except Exception:
@@ -106,18 +106,19 @@ class Runtime:
             if not lock.locked() and not lock._waiters:  # type: ignore[attr-defined]
                 self._chat_locks.pop(chat_id, None)
 
-    async def deliver(self, outbox_id: int, *, leased: bool = False) -> OutboxStatus | None:
-        """Send one outbox row now (an answer just decided); None if another worker holds it."""
-        row = await self.db(sender.claim, self.engine, outbox_id, self.clock.now(), leased=leased)
-        if row is None:
-            return None
+    async def deliver(self, outbox_id: int) -> OutboxStatus | None:
+        """Send one outbox row now; None if it is sent already or another worker holds it."""
+        row = await self.db(sender.claim, self.engine, outbox_id, self.clock.now())
+        return None if row is None else await self._send(row)
+
+    async def _send(self, row: sender.Claimed) -> OutboxStatus:
         outcome = await self.sender.send(row, push=self.worker.push_allowed)
         now = self.clock.now()
         if outcome.monthly_limit:
             self.worker.push_allowed = False
             await self.db(outbox.pause_push, self.engine, now, retry_at=now + sender.PAUSE_PROBE,
                           reason="LINE monthly message limit reached")
-        await self.db(sender.finish, self.engine, outbox_id, now, status=outcome.status, error=outcome.error,
+        await self.db(sender.finish, self.engine, row.id, now, status=outcome.status, error=outcome.error,
                       retry_after=outcome.retry_after, attempted=outcome.counts_as_attempt)
         return outcome.status
 

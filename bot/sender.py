@@ -25,12 +25,14 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait
 
 from bot.clock import Clock
 from bot.gateway import LineApiError, LineGateway, MessageJSON
-from bot.inbox import DELIVERY_LEASE
 from bot.limits import requests
 from bot.storage.db import session_scope
 from bot.storage.models import Outbox, OutboxStatus
 
 log = logging.getLogger(__name__)
+
+# How long a delivery may take before another worker may pick the outbox row up.
+DELIVERY_LEASE = timedelta(seconds=30)
 
 MAX_DELIVERY_ATTEMPTS = 12
 FIRST_RETRY_WAIT = 0.2  # seconds, as tenacity's first exponential wait below
@@ -84,30 +86,33 @@ class Outcome:
 SENT = Outcome(OutboxStatus.SENT)
 
 
-def claim(engine: Engine, outbox_id: int, now: datetime, *, leased: bool) -> Claimed | None:
-    """Take the row for delivery. `leased` means this process created it already leased to itself."""
+def claimed(row: Outbox) -> Claimed:
+    return Claimed(row.id, row.chat_id, row.reply_token, row.reply_attempts, row.messages, row.retry_key,
+                   row.attempts, row.purpose)
+
+
+def claim(engine: Engine, outbox_id: int, now: datetime) -> Claimed | None:
+    """Take the row for delivery under a lease; None when it is sent already or another worker holds it."""
     with session_scope(engine) as session:
         row = session.get(Outbox, outbox_id)
         if row is None or row.status is not OutboxStatus.PENDING:
             return None
-        if not leased:
-            use_reply = row.reply_token is not None and row.reply_deadline is not None and now < row.reply_deadline
-            result = session.exec(
-                update(Outbox)
-                .where(
-                    col(Outbox.id) == outbox_id,
-                    col(Outbox.status) == OutboxStatus.PENDING,
-                    col(Outbox.not_before) <= now,
-                )
-                .values(not_before=now + DELIVERY_LEASE, reply_attempts=Outbox.reply_attempts + int(use_reply))
+        use_reply = row.reply_token is not None and row.reply_deadline is not None and now < row.reply_deadline
+        result = session.exec(
+            update(Outbox)
+            .where(
+                col(Outbox.id) == outbox_id,
+                col(Outbox.status) == OutboxStatus.PENDING,
+                col(Outbox.not_before) <= now,
             )
-            if result.rowcount != 1:
-                return None  # another worker holds it
-            session.refresh(row)
-            if not use_reply:
-                row.reply_token = None
-        return Claimed(row.id, row.chat_id, row.reply_token, row.reply_attempts, row.messages, row.retry_key,
-                       row.attempts, row.purpose)
+            .values(not_before=now + DELIVERY_LEASE, reply_attempts=Outbox.reply_attempts + int(use_reply))
+        )
+        if result.rowcount != 1:
+            return None  # another worker holds it
+        session.refresh(row)
+        if not use_reply:
+            row.reply_token = None
+        return claimed(row)
 
 
 def finish(engine: Engine, outbox_id: int, now: datetime, *, status: OutboxStatus, error: str | None = None,

@@ -33,7 +33,7 @@ def _fingerprint() -> str:
 
 
 def ensure_venv() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 (this script runs before the venv exists, on any Python)
         sys.exit(f"Ruthan needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     wanted = _fingerprint()
     if STAMP.exists() and STAMP.read_text() == wanted:

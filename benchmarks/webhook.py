@@ -98,7 +98,9 @@ def learner_events(user: str, count: int) -> list[dict]:
     ]
     while len(events) < count:
         text = SCRIPT[(len(events) - 3) % len(SCRIPT)]
-        events.append(event(user, "message", message={"type": "text", "id": "1", "text": text, "quoteToken": "q"}))
+        events.append(
+            event(user, "message", message={"type": "text", "id": "1", "text": text, "quoteToken": "q"})
+        )
     return events[:count]
 
 
@@ -129,7 +131,9 @@ def peak_rss_mb(pid: int) -> float:
         return float("nan")
 
 
-async def run_bot(name: str, module_app: list[str], standin: TimedStandIn, total: int, senders: int) -> Result:
+async def run_bot(
+    name: str, module_app: list[str], standin: TimedStandIn, total: int, senders: int
+) -> Result:
     port = free_port()
     workdir = tempfile.mkdtemp(prefix=f"bench-{name}-")
     env = os.environ | {
@@ -141,9 +145,21 @@ async def run_bot(name: str, module_app: list[str], standin: TimedStandIn, total
     }
     prefix = os.environ.get("BENCH_PROFILE_PREFIX", "").split() if name == "Ruthan" else []
     server = subprocess.Popen(
-        [*prefix, sys.executable, "-m", "uvicorn", *module_app, "--app-dir", str(ROOT), "--port", str(port),
-         "--log-level", "warning"],
-        env=env, cwd=workdir,
+        [
+            *prefix,
+            sys.executable,
+            "-m",
+            "uvicorn",
+            *module_app,
+            "--app-dir",
+            str(ROOT),
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=workdir,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -169,9 +185,11 @@ async def run_bot(name: str, module_app: list[str], standin: TimedStandIn, total
                     body, signature = signed([one])
                     arrived = standin.expect(one["replyToken"])
                     started = time.perf_counter()
-                    async with http.post(f"{url}/callback", data=body,
-                                         headers={"X-Line-Signature": signature,
-                                                  "Content-Type": "application/json"}) as response:
+                    async with http.post(
+                        f"{url}/callback",
+                        data=body,
+                        headers={"X-Line-Signature": signature, "Content-Type": "application/json"},
+                    ) as response:
                         acks.append(time.perf_counter() - started)
                         if response.status != 200:
                             errors += 1
@@ -216,9 +234,11 @@ async def main(total: int, senders: int, rounds: int) -> None:
     print("| run | bot | events/s | reply p50 ms | reply p99 ms | 200 p99 ms | errors | peak RSS MB |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
     for number, result in enumerate(results, start=1):
-        print(f"| {number} | {result.name} | {result.rate:,.0f} | {result.percentile(0.5):.1f} | "
-              f"{result.percentile(0.99):.1f} | {result.percentile(0.99, result.acks):.1f} | {result.errors} | "
-              f"{result.peak_rss_mb:.0f} |")
+        print(
+            f"| {number} | {result.name} | {result.rate:,.0f} | {result.percentile(0.5):.1f} | "
+            f"{result.percentile(0.99):.1f} | {result.percentile(0.99, result.acks):.1f} | {result.errors} | "
+            f"{result.peak_rss_mb:.0f} |"
+        )
     echo_rates = [r.rate for r in results if r.name == "echo bot"]
     ruthan_rates = [r.rate for r in results if r.name == "Ruthan"]
     ratio = statistics.median(ruthan_rates) / statistics.median(echo_rates)
@@ -226,7 +246,9 @@ async def main(total: int, senders: int, rounds: int) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--events", type=int, default=3200, help="webhook events per run")
     parser.add_argument("--senders", type=int, default=32, help="concurrent learners")
     parser.add_argument("--rounds", type=int, default=2, help="alternating runs of each bot")

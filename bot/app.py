@@ -25,9 +25,8 @@ from bot.storage.db import make_engine, upgrade
 from bot.trainers.auth import Passwords
 from bot.trainers.jobs import AnnouncementJob
 from bot.trainers.line_account import LineAccount
-from bot.web import STATIC_DIR, admin, admin_announcements, assets, deps
+from bot.web import STATIC_DIR, admin, admin_announcements, api_announcements, assets, deps
 from bot.web import api as trainer_api
-from bot.web import api_announcements
 from bot.web import simulator as simulator_pages
 from scheduler.outbox import pause_status
 
@@ -56,10 +55,17 @@ def create_app(
         line = gateway
         if line is None:
             # The SDK's aiohttp session must be created inside the running loop, hence here.
-            token = settings.line_channel_access_token.get_secret_value() if settings.line_channel_access_token else ""
-            line = SdkGateway(access_token=token, host=settings.line_api_base_url,
-                              timeout=settings.line_timeout_seconds,
-                              max_connections=settings.line_max_connections)
+            token = (
+                settings.line_channel_access_token.get_secret_value()
+                if settings.line_channel_access_token
+                else ""
+            )
+            line = SdkGateway(
+                access_token=token,
+                host=settings.line_api_base_url,
+                timeout=settings.line_timeout_seconds,
+                max_connections=settings.line_max_connections,
+            )
         # Messages for simulated learners (/simulator) stop here; everyone else's go on to LINE.
         app.state.simulator_mailbox = Mailbox()
         runtime = Runtime(
@@ -117,6 +123,7 @@ def create_app(
     @app.exception_handler(deps.LoginRequired)
     async def to_login(request: Request, exc: deps.LoginRequired) -> RedirectResponse:
         return RedirectResponse(f"/admin/login?next={quote(exc.next_url, safe='')}", status_code=303)
+
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/healthz", summary="Ready to take webhooks")
@@ -142,8 +149,12 @@ def _line_account(settings: Settings) -> LineAccount | None:
     token = settings.line_channel_access_token
     if token is None:
         return None
-    return LineAccount(access_token=token.get_secret_value(), host=settings.line_api_base_url,
-                       data_host=settings.line_data_api_base_url, timeout=settings.line_timeout_seconds)
+    return LineAccount(
+        access_token=token.get_secret_value(),
+        host=settings.line_api_base_url,
+        data_host=settings.line_data_api_base_url,
+        timeout=settings.line_timeout_seconds,
+    )
 
 
 def from_environment() -> FastAPI:

@@ -29,7 +29,9 @@ app.add_typer(content_app, name="content")
 app.add_typer(demo_app, name="demo")
 app.add_typer(delivery_app, name="delivery")
 app.add_typer(trainer_commands.admin_app, name="admin")
-richmenu_app = typer.Typer(help="The learners' rich menu: six big buttons under the chat.", no_args_is_help=True)
+richmenu_app = typer.Typer(
+    help="The learners' rich menu: six big buttons under the chat.", no_args_is_help=True
+)
 app.add_typer(richmenu_app, name="richmenu")
 
 
@@ -125,8 +127,10 @@ async def _chat(settings: Settings, content: Content, user: str) -> None:
     engine = make_engine(settings.sqlalchemy_url)
     gateway = TerminalGateway()
     runtime = Runtime(engine=engine, content=content, gateway=gateway, clock=SystemClock())
-    typer.secho("Ruthan in the terminal. Type as a learner; pick a button by its number; Ctrl-D to leave.",
-                fg=typer.colors.CYAN)
+    typer.secho(
+        "Ruthan in the terminal. Type as a learner; pick a button by its number; Ctrl-D to leave.",
+        fg=typer.colors.CYAN,
+    )
     await runtime.receive([_event(user, "follow", follow={"isUnblocked": False})])
     await runtime.settle()
     loop = asyncio.get_running_loop()
@@ -134,8 +138,16 @@ async def _chat(settings: Settings, content: Content, user: str) -> None:
         line = (await loop.run_in_executor(None, input, "\nคุณ › ")).strip()
         if not line:
             continue
-        event = _event(user, "message", message={"type": "text", "id": uuid.uuid4().hex[:18], "text": line,
-                                                 "quoteToken": uuid.uuid4().hex})
+        event = _event(
+            user,
+            "message",
+            message={
+                "type": "text",
+                "id": uuid.uuid4().hex[:18],
+                "text": line,
+                "quoteToken": uuid.uuid4().hex,
+            },
+        )
         if line.isdigit() and 1 <= int(line) <= len(gateway.actions):
             action = gateway.actions[int(line) - 1]
             typer.echo(f"      (กด: {action.get('label')})")
@@ -149,8 +161,14 @@ async def _chat(settings: Settings, content: Content, user: str) -> None:
 
 @app.command()
 def worker(
-    share: Annotated[float, typer.Option(min=0.01, max=1.0, help=(
-        "This process's share of LINE's rate limits (four workers for one channel: 0.25 each)."))] = 1.0,
+    share: Annotated[
+        float,
+        typer.Option(
+            min=0.01,
+            max=1.0,
+            help=("This process's share of LINE's rate limits (four workers for one channel: 0.25 each)."),
+        ),
+    ] = 1.0,
 ) -> None:
     """Run the reminder sweep and the delivery worker without the web service (any number, on PostgreSQL)."""
     settings = settings_or_exit()
@@ -170,9 +188,12 @@ def worker_runtime(settings: Settings, content: Content, *, share: float = 1.0, 
     from bot.storage.db import make_engine
 
     token = settings.line_channel_access_token
-    line = gateway or SdkGateway(access_token=token.get_secret_value() if token else "",
-                                 host=settings.line_api_base_url, timeout=settings.line_timeout_seconds,
-                                 max_connections=settings.line_max_connections)
+    line = gateway or SdkGateway(
+        access_token=token.get_secret_value() if token else "",
+        host=settings.line_api_base_url,
+        timeout=settings.line_timeout_seconds,
+        max_connections=settings.line_max_connections,
+    )
     return Runtime(
         engine=make_engine(settings.sqlalchemy_url),
         content=content,
@@ -229,8 +250,9 @@ def demo_seed(
     upgrade(settings.sqlalchemy_url)
     engine = make_engine(settings.sqlalchemy_url)
     try:
-        made = demo.seed(engine, content, count=learners, now=SystemClock().now(), due_now=due_now,
-                         zone=settings.zone)
+        made = demo.seed(
+            engine, content, count=learners, now=SystemClock().now(), due_now=due_now, zone=settings.zone
+        )
     finally:
         engine.dispose()
     when = "now (quiet hours do not apply to demo learners)" if due_now else "at 19:00"
@@ -292,7 +314,7 @@ def richmenu_draw(
 
 @richmenu_app.command("install")
 def richmenu_install() -> None:
-    """Draw the menu, upload it to LINE and make it every learner's default (older Ruthan menus are removed)."""
+    """Draw the menu, upload it to LINE and make it every learner's default (removing older Ruthan menus)."""
     from bot.gateway import LineApiError
     from bot.richmenu import RichMenuError, draw, install
     from bot.trainers.line_account import LineAccount
@@ -307,8 +329,12 @@ def richmenu_install() -> None:
         raise fail(str(exc)) from None
 
     async def run() -> str:
-        account = LineAccount(access_token=token.get_secret_value(), host=settings.line_api_base_url,
-                              data_host=settings.line_data_api_base_url, timeout=settings.line_timeout_seconds)
+        account = LineAccount(
+            access_token=token.get_secret_value(),
+            host=settings.line_api_base_url,
+            data_host=settings.line_data_api_base_url,
+            timeout=settings.line_timeout_seconds,
+        )
         try:
             return await install(account, image=image)
         finally:
@@ -346,7 +372,10 @@ def content_check(
             typer.echo(f"  {problem}", err=True)
         raise typer.Exit(1)
     stats = content.stats()
-    typer.echo(f"Content OK: {stats['modules']} modules, {stats['questions']} questions, {len(content.tracks)} tracks.")
+    typer.echo(
+        f"Content OK: {stats['modules']} modules, {stats['questions']} questions, "
+        f"{len(content.tracks)} tracks."
+    )
 
 
 @content_app.command("stats")

@@ -19,7 +19,7 @@ from typing import Annotated, Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
-# Stable IDs: lowercase ASCII, digits and dashes. Progress refers to these, so never reuse one for new content.
+# Stable IDs: lowercase ASCII, digits and dashes. Progress refers to them: never reuse one for new content.
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,47}$")]
 ThaiText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 

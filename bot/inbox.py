@@ -124,7 +124,9 @@ def parse_event(payload: dict[str, Any]) -> Event:
         return UnknownEvent.new_from_json_dict(payload)
 
 
-def _outbox_row(payload: dict[str, Any], messages: list[MessageJSON], received: datetime, now: datetime) -> Outbox | None:
+def _outbox_row(
+    payload: dict[str, Any], messages: list[MessageJSON], received: datetime, now: datetime
+) -> Outbox | None:
     chat_id = chat_id_of(payload)
     if not messages or chat_id is None:
         return None
@@ -170,7 +172,9 @@ def pending(engine: Engine, *, received_before: datetime, limit: int = 100) -> l
         return list(
             session.exec(
                 select(InboxEvent.webhook_event_id)
-                .where(InboxEvent.status == InboxStatus.PENDING, col(InboxEvent.received_at) <= received_before)
+                .where(
+                    InboxEvent.status == InboxStatus.PENDING, col(InboxEvent.received_at) <= received_before
+                )
                 .order_by(col(InboxEvent.received_at))
                 .limit(limit)
             )

@@ -48,7 +48,9 @@ def fit_message(message: MessageJSON) -> MessageJSON:
             if "label" in action:
                 action["label"] = action["label"][:MAX_LABEL]
             if len(action.get("data", "")) > MAX_POSTBACK_DATA:
-                raise ValueError(f"postback data over {MAX_POSTBACK_DATA} characters: {action['data'][:40]}...")
+                raise ValueError(
+                    f"postback data over {MAX_POSTBACK_DATA} characters: {action['data'][:40]}..."
+                )
         message["quickReply"] = {"items": items}
     return message
 

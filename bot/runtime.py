@@ -44,11 +44,20 @@ STOP_GRACE_SECONDS = 10.0
 
 
 class Runtime:
-    def __init__(self, *, engine: Engine, content: Content, gateway: LineGateway, clock: Clock,
-                 recovery_interval: float = 5.0, timezone: str = "Asia/Bangkok",
-                 metrics: Metrics | None = None, rates: dict[str, float] | None = None,
-                 sweep_interval: float | None = 60.0,
-                 worker_options: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        content: Content,
+        gateway: LineGateway,
+        clock: Clock,
+        recovery_interval: float = 5.0,
+        timezone: str = "Asia/Bangkok",
+        metrics: Metrics | None = None,
+        rates: dict[str, float] | None = None,
+        sweep_interval: float | None = 60.0,
+        worker_options: dict[str, Any] | None = None,
+    ):
         self.engine = engine
         self.content = content
         self.clock = clock
@@ -57,8 +66,14 @@ class Runtime:
         self.gateway = MeteredGateway(ThrottledGateway(gateway, **(rates or {})), self.metrics)
         self.sender = sender.Sender(self.gateway, clock)
         self._limiter = CapacityLimiter(1 if engine.dialect.name == "sqlite" else 8)
-        self.worker = DeliveryWorker(engine=engine, sender=self.sender, clock=clock, db=self.db,
-                                     metrics=self.metrics, **(worker_options or {}))
+        self.worker = DeliveryWorker(
+            engine=engine,
+            sender=self.sender,
+            clock=clock,
+            db=self.db,
+            metrics=self.metrics,
+            **(worker_options or {}),
+        )
         self._chat_locks: dict[str | None, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._recovery_interval = recovery_interval
@@ -116,10 +131,23 @@ class Runtime:
         now = self.clock.now()
         if outcome.monthly_limit:
             self.worker.push_allowed = False
-            await self.db(outbox.pause_push, self.engine, now, retry_at=now + sender.PAUSE_PROBE,
-                          reason="LINE monthly message limit reached")
-        await self.db(sender.finish, self.engine, row.id, now, status=outcome.status, error=outcome.error,
-                      retry_after=outcome.retry_after, attempted=outcome.counts_as_attempt)
+            await self.db(
+                outbox.pause_push,
+                self.engine,
+                now,
+                retry_at=now + sender.PAUSE_PROBE,
+                reason="LINE monthly message limit reached",
+            )
+        await self.db(
+            sender.finish,
+            self.engine,
+            row.id,
+            now,
+            status=outcome.status,
+            error=outcome.error,
+            retry_after=outcome.retry_after,
+            attempted=outcome.counts_as_attempt,
+        )
         return outcome.status
 
     # ----- reminders and delivery ---------------------------------------------------------------------------
@@ -131,8 +159,9 @@ class Runtime:
         try:
             while True:
                 # One chunk per call, so that on SQLite the delivery's database work gets turns in between.
-                step = await self.db(sweep_chunk, self.engine, self.content, now, after=after, report=report,
-                                     zone=self._zone)
+                step = await self.db(
+                    sweep_chunk, self.engine, self.content, now, after=after, report=report, zone=self._zone
+                )
                 if step is None:
                     break
                 after = step
@@ -156,9 +185,15 @@ class Runtime:
         """Send everything due in the outbox."""
         report = await self.worker.drain()
         if report.rows_sent or report.failed or report.expired:
-            log.info("delivery: %d sent (%d multicasts), %d failed, %d expired, %d to retry%s",
-                     report.rows_sent, report.batches_sent, report.failed, report.expired, report.retried,
-                     "; pushing paused" if report.paused else "")
+            log.info(
+                "delivery: %d sent (%d multicasts), %d failed, %d expired, %d to retry%s",
+                report.rows_sent,
+                report.batches_sent,
+                report.failed,
+                report.expired,
+                report.retried,
+                "; pushing paused" if report.paused else "",
+            )
         return report
 
     # ----- recovery -----------------------------------------------------------------------------------------
@@ -197,9 +232,13 @@ class Runtime:
         if self._sweep_interval:
             # Reminders due while no process ran go out now, in the background: start-up does not wait.
             self._spawn(self._sweep_safely())
-        self._scheduler = start_jobs(recover=self._recover_safely, every_seconds=self._recovery_interval,
-                                     timezone=self._timezone, sweep=self._sweep_safely,
-                                     sweep_seconds=self._sweep_interval)
+        self._scheduler = start_jobs(
+            recover=self._recover_safely,
+            every_seconds=self._recovery_interval,
+            timezone=self._timezone,
+            sweep=self._sweep_safely,
+            sweep_seconds=self._sweep_interval,
+        )
 
     async def _sweep_safely(self) -> None:
         await self._job("reminder sweep", self.sweep_once)
@@ -221,5 +260,3 @@ class Runtime:
             await asyncio.gather(*late, return_exceptions=True)
         await self.settle()
         await self.gateway.close()
-
-

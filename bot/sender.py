@@ -42,7 +42,9 @@ PAUSED = "pushing is paused (monthly limit)"
 
 
 def _worth_retrying(exc: BaseException) -> bool:
-    return isinstance(exc, LineApiError) and (exc.outcome_unknown or (exc.status == 429 and not exc.monthly_limit))
+    return isinstance(exc, LineApiError) and (
+        exc.outcome_unknown or (exc.status == 429 and not exc.monthly_limit)
+    )
 
 
 def _retrying(attempts: int = 3) -> AsyncRetrying:
@@ -87,8 +89,16 @@ SENT = Outcome(OutboxStatus.SENT)
 
 
 def claimed(row: Outbox) -> Claimed:
-    return Claimed(row.id, row.chat_id, row.reply_token, row.reply_attempts, row.messages, row.retry_key,
-                   row.attempts, row.purpose)
+    return Claimed(
+        row.id,
+        row.chat_id,
+        row.reply_token,
+        row.reply_attempts,
+        row.messages,
+        row.retry_key,
+        row.attempts,
+        row.purpose,
+    )
 
 
 def claim(engine: Engine, outbox_id: int, now: datetime) -> Claimed | None:
@@ -97,7 +107,9 @@ def claim(engine: Engine, outbox_id: int, now: datetime) -> Claimed | None:
         row = session.get(Outbox, outbox_id)
         if row is None or row.status is not OutboxStatus.PENDING:
             return None
-        use_reply = row.reply_token is not None and row.reply_deadline is not None and now < row.reply_deadline
+        use_reply = (
+            row.reply_token is not None and row.reply_deadline is not None and now < row.reply_deadline
+        )
         result = session.exec(
             update(Outbox)
             .where(
@@ -115,8 +127,16 @@ def claim(engine: Engine, outbox_id: int, now: datetime) -> Claimed | None:
         return claimed(row)
 
 
-def finish(engine: Engine, outbox_id: int, now: datetime, *, status: OutboxStatus, error: str | None = None,
-           retry_after: timedelta | None = None, attempted: bool = True) -> None:
+def finish(
+    engine: Engine,
+    outbox_id: int,
+    now: datetime,
+    *,
+    status: OutboxStatus,
+    error: str | None = None,
+    retry_after: timedelta | None = None,
+    attempted: bool = True,
+) -> None:
     with session_scope(engine) as session:
         row = session.get(Outbox, outbox_id)
         if row is None:
@@ -169,8 +189,9 @@ class Sender:
             return self._failed(f"outbox row {row.id}", exc, row.attempts)
         return SENT
 
-    async def send_batch(self, batch_id: int, recipients: list[str], messages: list[MessageJSON],
-                         retry_key: str, attempts: int) -> Outcome:
+    async def send_batch(
+        self, batch_id: int, recipients: list[str], messages: list[MessageJSON], retry_key: str, attempts: int
+    ) -> Outcome:
         """Deliver one multicast batch: the same messages to every recipient, under the batch's retry key."""
         try:
             for index, part in enumerate(requests(messages)):
@@ -200,7 +221,9 @@ class Sender:
                     if exc.status == 400 and "reply token" in exc.message.lower():
                         if attempts > 1:
                             # An earlier try may have used the token; it is single use, so that try landed.
-                            log.warning("reply for outbox row %s presumed delivered by an earlier try", row.id)
+                            log.warning(
+                                "reply for outbox row %s presumed delivered by an earlier try", row.id
+                            )
                             return True
                         log.info("reply token unusable for outbox row %s; pushing instead", row.id)
                         return False

@@ -74,8 +74,11 @@ class Settings(BaseSettings):
 
     @property
     def line_rates(self) -> dict[str, float]:
-        return {"push": self.line_push_rate, "multicast": self.line_multicast_rate,
-                "reply": self.line_reply_rate}
+        return {
+            "push": self.line_push_rate,
+            "multicast": self.line_multicast_rate,
+            "reply": self.line_reply_rate,
+        }
 
     @field_validator("tz")
     @classmethod

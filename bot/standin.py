@@ -89,9 +89,15 @@ class TokenBucket:
 
 
 class LineStandIn:
-    def __init__(self, *, access_token: str | None = None, rate_limits: dict[str, float] | None = None,
-                 random_faults: RandomFaults | None = None, monthly_limit: int | None = None,
-                 keep_bodies: bool = True):
+    def __init__(
+        self,
+        *,
+        access_token: str | None = None,
+        rate_limits: dict[str, float] | None = None,
+        random_faults: RandomFaults | None = None,
+        monthly_limit: int | None = None,
+        keep_bodies: bool = True,
+    ):
         self.access_token = access_token
         self.calls: list[Recorded] = []
         self.faults: deque[Fault] = deque()
@@ -179,8 +185,14 @@ class LineStandIn:
     # ----- endpoints ----------------------------------------------------------------------------------------
 
     async def _common(self, request: web.Request) -> tuple[Any, Fault | None] | web.Response:
-        if self.access_token is not None and request.headers.get("Authorization") != f"Bearer {self.access_token}":
-            return _error(401, "Authentication failed. Confirm that the access token in the authorization header is valid.")
+        if (
+            self.access_token is not None
+            and request.headers.get("Authorization") != f"Bearer {self.access_token}"
+        ):
+            return _error(
+                401,
+                "Authentication failed. Confirm that the access token in the authorization header is valid.",
+            )
         bucket = self.buckets.get(request.path.rsplit("/", 1)[-1])
         if bucket is not None and not bucket.take():
             return _error(429, "Too many requests")
@@ -260,7 +272,10 @@ class LineStandIn:
         key = request.headers.get("X-Line-Retry-Key")
         if key and key in self._retry_keys:
             return web.json_response(
-                {"message": "The retry key is already accepted", "sentMessages": [{"id": "0", "quoteToken": "q"}]},
+                {
+                    "message": "The retry key is already accepted",
+                    "sentMessages": [{"id": "0", "quoteToken": "q"}],
+                },
                 status=409,
                 headers={"x-line-accepted-request-id": key},
             )
@@ -302,7 +317,10 @@ class LineStandIn:
     # ----- account: group sizes and the rich menu -----------------------------------------------------------
 
     def _authorized(self, request: web.Request) -> web.Response | None:
-        if self.access_token is not None and request.headers.get("Authorization") != f"Bearer {self.access_token}":
+        if (
+            self.access_token is not None
+            and request.headers.get("Authorization") != f"Bearer {self.access_token}"
+        ):
             return _error(401, "Authentication failed.")
         return None
 
@@ -381,7 +399,10 @@ class LineStandIn:
 
 
 def _sent(body: dict[str, Any]) -> web.Response:
-    sent = [{"id": str(time.monotonic_ns() + index), "quoteToken": "q"} for index, _ in enumerate(body["messages"])]
+    sent = [
+        {"id": str(time.monotonic_ns() + index), "quoteToken": "q"}
+        for index, _ in enumerate(body["messages"])
+    ]
     return web.json_response({"sentMessages": sent})
 
 
@@ -394,9 +415,8 @@ def _check_messages(body: Any) -> str | None:
     if not isinstance(messages, list) or not 1 <= len(messages) <= 5:
         return "Size must be between 1 and 5"
     for message in messages:
-        if message.get("type") == "text":
-            if len(message.get("text", "").encode("utf-16-le")) // 2 > 5000:
-                return "Length must be between 0 and 5000"
+        if message.get("type") == "text" and len(message.get("text", "").encode("utf-16-le")) // 2 > 5000:
+            return "Length must be between 0 and 5000"
         items = (message.get("quickReply") or {}).get("items", [])
         if len(items) > 13:
             return "Size must be between 0 and 13"

@@ -26,7 +26,9 @@ def _postgres_reason() -> str | None:
             return None
     except psycopg.Error as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return f"PostgreSQL not reachable at {POSTGRES} ({first_line}); set RUTHAN_TEST_POSTGRES to run this leg"
+        return (
+            f"PostgreSQL not reachable at {POSTGRES} ({first_line}); set RUTHAN_TEST_POSTGRES to run this leg"
+        )
 
 
 POSTGRES_SKIP = _postgres_reason()
@@ -85,7 +87,9 @@ async def line() -> AsyncIterator[LineStandIn]:
     await standin.stop()
 
 
-async def _bot(url: str, content: Content, line: LineStandIn, clock: FrozenClock) -> AsyncIterator[BotUnderTest]:
+async def _bot(
+    url: str, content: Content, line: LineStandIn, clock: FrozenClock
+) -> AsyncIterator[BotUnderTest]:
     bot = BotUnderTest(url, content, line, clock)
     await bot.start()
     try:

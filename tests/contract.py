@@ -45,7 +45,10 @@ def _document() -> dict[str, Any]:
             "allOf": [
                 {"$ref": f"#/components/schemas/{core_name}"},
                 *(
-                    {"if": {"properties": {prop: {"const": value}}, "required": [prop]}, "then": {"$ref": target}}
+                    {
+                        "if": {"properties": {prop: {"const": value}}, "required": [prop]},
+                        "then": {"$ref": target},
+                    }
                     for value, target in discriminator["mapping"].items()
                 ),
             ]
@@ -65,4 +68,6 @@ def problems(method: str, path: str, body: Any) -> list[str]:
     document = _document()
     root = {"components": document["components"], "$ref": _request_schema(method, path)}
     validator = Draft202012Validator(root)
-    return [f"{'/'.join(map(str, error.absolute_path))}: {error.message}" for error in validator.iter_errors(body)]
+    return [
+        f"{'/'.join(map(str, error.absolute_path))}: {error.message}" for error in validator.iter_errors(body)
+    ]

@@ -55,8 +55,11 @@ def event(kind: str, user: str, **fields: Any) -> dict[str, Any]:
 
 
 def text_event(user: str, text: str) -> dict[str, Any]:
-    return event("message", user, message={"type": "text", "id": uuid.uuid4().hex[:18], "text": text,
-                                           "quoteToken": uuid.uuid4().hex})
+    return event(
+        "message",
+        user,
+        message={"type": "text", "id": uuid.uuid4().hex[:18], "text": text, "quoteToken": uuid.uuid4().hex},
+    )
 
 
 def postback_event(user: str, data: str) -> dict[str, Any]:
@@ -102,8 +105,9 @@ class Reply:
 
 
 class BotUnderTest:
-    def __init__(self, database_url: str, content: Content, standin: LineStandIn, clock: FrozenClock,
-                 **overrides: Any):
+    def __init__(
+        self, database_url: str, content: Content, standin: LineStandIn, clock: FrozenClock, **overrides: Any
+    ):
         self.database_url = database_url
         self.overrides = overrides  # further settings, e.g. simulator="open"
         self.content = content
@@ -188,6 +192,16 @@ class BotUnderTest:
 
     async def sticker(self, user: str) -> Reply:
         return await self.send(
-            event("message", user, message={"type": "sticker", "id": "1", "packageId": "446", "stickerId": "1988",
-                                            "stickerResourceType": "STATIC", "quoteToken": "q"})
+            event(
+                "message",
+                user,
+                message={
+                    "type": "sticker",
+                    "id": "1",
+                    "packageId": "446",
+                    "stickerId": "1988",
+                    "stickerResourceType": "STATIC",
+                    "quoteToken": "q",
+                },
+            )
         )

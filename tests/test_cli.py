@@ -26,7 +26,7 @@ def test_bad_time_zone_is_one_clear_sentence(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_unsupported_database_url_is_explained(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", "mysql://root@localhost/ruthan")
-    with pytest.raises(SettingsError, match="DATABASE_URL.*sqlite:///"):
+    with pytest.raises(SettingsError, match=r"DATABASE_URL.*sqlite:///"):
         load_settings()
 
 

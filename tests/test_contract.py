@@ -9,7 +9,7 @@ from tests.harness import BotUnderTest, user_id
 
 pytestmark = pytest.mark.skipif(
     not contract.available(),
-    reason=f"LINE's OpenAPI files are not beside the project ({contract.SPEC}); contract tests need ../shared",
+    reason=f"LINE's OpenAPI files are not beside the project ({contract.SPEC}); these tests need ../shared",
 )
 
 

@@ -14,7 +14,7 @@ from tests.harness import BotUnderTest, Reply, event, user_id
 
 
 async def onboard(bot: BotUnderTest, user: str, track: str, reminder: str = "เย็น 19:00") -> Reply:
-    """Follow, agree to the privacy notice, pick a track (and pass the age check for students), pick a time."""
+    """Follow, agree to the privacy notice, pick a track (students: pass the age check), pick a time."""
     welcome = await bot.follow(user)
     agreed = await bot.tap(user, welcome, "ยินยอม")
     chosen = await bot.tap(user, agreed, track)

@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
-import bot.storage.models  # noqa: F401  (registers the tables)
+import bot.storage.models
 import bot.storage.trainers  # noqa: F401
 from bot.settings import Settings
 from bot.storage.db import make_engine, upgrade

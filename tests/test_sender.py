@@ -10,9 +10,15 @@ from bot.storage.models import OutboxStatus
 
 
 def row(messages: int = 1, *, token: str | None = "token-1", reply_attempts: int = 1) -> Claimed:
-    return Claimed(id=1, chat_id="U1", reply_token=token, reply_attempts=reply_attempts,
-                   messages=[text(f"ข้อความ {n}") for n in range(messages)],
-                   retry_key="9a5b3a4e-2f1c-4a43-9a9e-2f5b8f1c0d11", attempts=0)
+    return Claimed(
+        id=1,
+        chat_id="U1",
+        reply_token=token,
+        reply_attempts=reply_attempts,
+        messages=[text(f"ข้อความ {n}") for n in range(messages)],
+        retry_key="9a5b3a4e-2f1c-4a43-9a9e-2f5b8f1c0d11",
+        attempts=0,
+    )
 
 
 async def test_more_than_five_messages_reply_five_and_push_the_rest() -> None:
@@ -31,7 +37,9 @@ async def test_an_expired_reply_token_falls_back_to_push_with_a_retry_key() -> N
 
 
 async def test_a_reply_retried_after_an_unknown_outcome_is_not_pushed_again() -> None:
-    gateway = RecordingGateway(failures=[LineApiError(None, "timeout"), LineApiError(400, "Invalid reply token")])
+    gateway = RecordingGateway(
+        failures=[LineApiError(None, "timeout"), LineApiError(400, "Invalid reply token")]
+    )
     status = (await Sender(gateway, FrozenClock()).send(row())).status
     assert status is OutboxStatus.SENT
     assert gateway.calls == []  # the first try landed (as far as LINE is concerned); nothing is pushed

@@ -53,8 +53,9 @@ async def finish_track(bot: BotUnderTest, content: Content, track_id: str, *, ri
 
 @pytest.mark.parametrize("track_id", sorted(TRACK_LABELS))
 @pytest.mark.parametrize("right", [True, False], ids=["all-right", "all-wrong"])
-async def test_track_can_be_finished(track_id: str, right: bool, sqlite_url: str, real_content: Content,
-                                     line: LineStandIn, clock: FrozenClock) -> None:
+async def test_track_can_be_finished(
+    track_id: str, right: bool, sqlite_url: str, real_content: Content, line: LineStandIn, clock: FrozenClock
+) -> None:
     bot = BotUnderTest(sqlite_url, real_content, line, clock)
     await bot.start()
     try:

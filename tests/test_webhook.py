@@ -45,7 +45,13 @@ async def test_forged_signature_is_refused_and_nothing_happens(lite_bot: BotUnde
 
 
 async def test_malformed_json_with_valid_signature_is_refused(lite_bot: BotUnderTest) -> None:
-    for raw in (b"{not json", b'{"events": "nope"}', b"[]", b'{"events": [{"type": "message"}]}', b"\xff\xfe"):
+    for raw in (
+        b"{not json",
+        b'{"events": "nope"}',
+        b"[]",
+        b'{"events": [{"type": "message"}]}',
+        b"\xff\xfe",
+    ):
         response = await lite_bot.post(raw)
         assert response.status_code == 400, raw
     assert count(lite_bot, InboxEvent) == 0
@@ -100,8 +106,14 @@ async def test_group_join_introduces_and_group_chatter_is_ignored(lite_bot: BotU
     assert "เพิ่มเพื่อน" in joined.text
     chatter = await lite_bot.send(text_event("x", "เรียนต่อ") | {"source": group})
     assert chatter.calls == []
-    member = await lite_bot.send(event("memberJoined", "x", source=group,
-                                       joined={"members": [{"type": "user", "userId": user_id("new")}]}))
+    member = await lite_bot.send(
+        event(
+            "memberJoined",
+            "x",
+            source=group,
+            joined={"members": [{"type": "user", "userId": user_id("new")}]},
+        )
+    )
     assert "ยินดีต้อนรับ" in member.text
     left = await lite_bot.send(event("leave", "x", source={"type": "group", "groupId": "C" + "1" * 32}))
     assert left.calls == []

@@ -58,8 +58,18 @@ class SdkGateway:
             headers["X-Line-Retry-Key"] = retry_key
         await line_call(
             self._client.call_api(
-                path, "POST", {}, [], headers, body=body, post_params=[], files={}, response_types_map={},
-                auth_settings=["Bearer"], _return_http_data_only=True, _request_timeout=self._timeout,
+                path,
+                "POST",
+                {},
+                [],
+                headers,
+                body=body,
+                post_params=[],
+                files={},
+                response_types_map={},
+                auth_settings=["Bearer"],
+                _return_http_data_only=True,
+                _request_timeout=self._timeout,
                 collection_formats={},
             )
         )

@@ -1,4 +1,4 @@
-"""`ruthan chat`: LINE messages drawn in the terminal, quick replies numbered so they can be picked by number."""
+"""`ruthan chat`: LINE messages drawn in the terminal; quick replies are numbered to be picked by number."""
 
 from __future__ import annotations
 

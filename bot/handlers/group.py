@@ -28,8 +28,13 @@ def left(event: Event, context: HandlerContext) -> list[MessageJSON]:
     group_id = _chat_id(event)
     if group_id and classes.forget_group(context.session, group_id):
         audit.record(
-            context.session, None, "group.left", "The bot left a LINE group: no more announcements there",
-            now=context.now, actor=audit.LINE_GROUP_ACTOR, detail={"group_id": group_id},
+            context.session,
+            None,
+            "group.left",
+            "The bot left a LINE group: no more announcements there",
+            now=context.now,
+            actor=audit.LINE_GROUP_ACTOR,
+            detail={"group_id": group_id},
         )
     return []
 
@@ -50,8 +55,12 @@ def typed(event: MessageEvent, context: HandlerContext) -> list[MessageJSON]:
     if not added:
         return [text(texts.GROUP_ALREADY.format(name=classroom.name))]
     audit.record(
-        context.session, None, "group.register", f"A LINE group was linked to class {classroom.name}",
-        now=context.now, actor=audit.LINE_GROUP_ACTOR,
+        context.session,
+        None,
+        "group.register",
+        f"A LINE group was linked to class {classroom.name}",
+        now=context.now,
+        actor=audit.LINE_GROUP_ACTOR,
         detail={"class_ids": [classroom.id], "group_id": group_id},
     )
     trainer = classes.trainer_name(context.session, classroom)

@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import pool
 from sqlmodel import SQLModel, create_engine
 
-import bot.storage.models  # noqa: F401  (registers the tables)
+import bot.storage.models
 import bot.storage.trainers  # noqa: F401
 
 config = context.config
@@ -18,8 +18,12 @@ if not config.get_main_option("sqlalchemy.url"):
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
-                      literal_binds=True, render_as_batch=True)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

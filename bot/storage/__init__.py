@@ -1,1 +1,1 @@
-"""Storage: SQLModel tables, the engine, and Alembic migrations. SQLite by default, PostgreSQL in production."""
+"""Storage: SQLModel tables, the engine and Alembic migrations. SQLite by default, PostgreSQL at scale."""

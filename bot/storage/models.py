@@ -81,7 +81,9 @@ class Attempt(SQLModel, table=True):
     __table_args__ = (Index("ix_attempt_learner_question", "learner_id", "question_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    learner_id: int = Field(sa_column=Column(Integer, ForeignKey("learner.id", ondelete="CASCADE"), nullable=False))
+    learner_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("learner.id", ondelete="CASCADE"), nullable=False)
+    )
     module_id: str = Field(max_length=48)
     question_id: str = Field(max_length=48)
     choice: int
@@ -115,7 +117,9 @@ class ModuleResult(SQLModel, table=True):
     __table_args__ = (Index("ix_module_result_learner", "learner_id", "module_id", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
-    learner_id: int = Field(sa_column=Column(Integer, ForeignKey("learner.id", ondelete="CASCADE"), nullable=False))
+    learner_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("learner.id", ondelete="CASCADE"), nullable=False)
+    )
     module_id: str = Field(max_length=48)
     correct: int
     total: int
@@ -129,7 +133,7 @@ class InboxStatus(StrEnum):
 
 
 class InboxEvent(SQLModel, table=True):
-    """A webhook event accepted with 200: durable until handled, then kept (without its body) to drop replays."""
+    """A webhook event answered 200: durable until handled, then kept without its body to drop replays."""
 
     __tablename__ = "inbox_event"
     __table_args__ = (Index("ix_inbox_pending", "status", "received_at"),)

@@ -34,7 +34,7 @@ class AnnouncementJob:
         return queued
 
     async def send_now(self, announcement_id: int) -> None:
-        """"Send now": queue it at once (the trainer sees it sent), deliver in the background."""
+        """ "Send now": queue it at once (the trainer sees it sent), deliver in the background."""
         runtime = self.runtime
         await runtime.db(announcements.release, runtime.engine, announcement_id, runtime.clock.now())
         task = asyncio.create_task(self._drain())

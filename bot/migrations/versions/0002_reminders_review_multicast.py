@@ -13,9 +13,9 @@ from typing import Sequence, Union
 
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel  # noqa: F401
+import sqlmodel
 
-import bot.storage.columns  # noqa: F401
+import bot.storage.columns
 
 
 # revision identifiers, used by Alembic.

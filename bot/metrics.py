@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
@@ -85,12 +85,13 @@ class _DatabaseCollector(Collector):
         try:
             with Session(self.engine) as session:
                 oldest = None
+                counts = dict.fromkeys(("reply", "reminder"), 0)  # always there, so dashboards see zero
                 for purpose, count, first in session.exec(
                     select(Outbox.purpose, func.count(), func.min(Outbox.created_at))
                     .where(Outbox.status == OutboxStatus.PENDING)
                     .group_by(col(Outbox.purpose))
                 ):
-                    depth.add_metric([purpose], count)
+                    counts[purpose] = count
                     oldest = first if oldest is None or (first and first < oldest) else oldest
                 pending_batches = session.exec(
                     select(func.count())
@@ -101,6 +102,8 @@ class _DatabaseCollector(Collector):
         except Exception:  # a scrape must not fail because the database is busy or down
             log.exception("metrics: database unavailable")
             return
+        for purpose, count in counts.items():
+            depth.add_metric([purpose], count)
         now = self.clock()
         age.add_metric([], max(0.0, (now - _aware(oldest)).total_seconds()) if oldest else 0.0)
         batches.add_metric([], pending_batches)
@@ -109,8 +112,6 @@ class _DatabaseCollector(Collector):
 
 
 def _aware(value: datetime) -> datetime:
-    from datetime import UTC
-
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 

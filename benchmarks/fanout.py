@@ -29,6 +29,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -107,7 +108,7 @@ def fresh_database(base: str | None) -> tuple[str, Any]:
 
     if base is None:
         folder = tempfile.mkdtemp(prefix="ruthan-fanout-")
-        return f"sqlite:///{folder}/fanout.db", lambda: None
+        return f"sqlite:///{folder}/fanout.db", lambda: shutil.rmtree(folder, ignore_errors=True)
     import psycopg
 
     schema = f"fanout_{uuid.uuid4().hex[:8]}"

@@ -30,7 +30,7 @@ from bot.gateway import LineGateway
 from bot.gateway.throttle import ThrottledGateway
 from bot.metrics import MeteredGateway, Metrics
 from bot.storage.models import OutboxStatus
-from scheduler import outbox, start_jobs
+from scheduler import start_jobs
 from scheduler.sweep import SweepReport, close_batches, sweep_chunk
 from scheduler.worker import DeliveryWorker, DrainReport
 
@@ -128,26 +128,7 @@ class Runtime:
 
     async def _send(self, row: sender.Claimed) -> OutboxStatus:
         outcome = await self.sender.send(row, push=self.worker.push_allowed)
-        now = self.clock.now()
-        if outcome.monthly_limit:
-            self.worker.push_allowed = False
-            await self.db(
-                outbox.pause_push,
-                self.engine,
-                now,
-                retry_at=now + sender.PAUSE_PROBE,
-                reason="LINE monthly message limit reached",
-            )
-        await self.db(
-            sender.finish,
-            self.engine,
-            row.id,
-            now,
-            status=outcome.status,
-            error=outcome.error,
-            retry_after=outcome.retry_after,
-            attempted=outcome.counts_as_attempt,
-        )
+        await self.worker.record_row(row, outcome, self.clock.now())
         return outcome.status
 
     # ----- reminders and delivery ---------------------------------------------------------------------------

@@ -250,28 +250,13 @@ class DeliveryWorker:
             unit, outcome = item.unit, item.outcome
             if outcome.status is OutboxStatus.SENT:
                 continue
-            if outcome.monthly_limit:
-                await self.db(
-                    outbox.pause_push,
-                    self.engine,
-                    now,
-                    retry_at=now + rows.PAUSE_PROBE,
-                    reason="LINE monthly message limit reached",
-                )
             if isinstance(unit, Claimed):
-                await self.db(
-                    rows.finish,
-                    self.engine,
-                    unit.id,
-                    now,
-                    status=outcome.status,
-                    error=outcome.error,
-                    retry_after=outcome.retry_after,
-                    attempted=outcome.counts_as_attempt,
-                )
+                await self.record_row(unit, outcome, now)
                 final = outcome.status is OutboxStatus.FAILED or outcome.retry_after is None
                 self._count_outcome(final, 1 if unit.purpose == REMINDER else 0, report)
                 continue
+            if outcome.monthly_limit:
+                await self._pause_push(now)
             status = await self.db(
                 outbox.finish_batch,
                 self.engine,
@@ -284,6 +269,31 @@ class DeliveryWorker:
             )
             reminders = sum(purpose == REMINDER for _, _, purpose in unit.rows)
             self._count_outcome(status is OutboxStatus.FAILED, reminders, report)
+
+    async def record_row(self, row: Claimed, outcome: Outcome, now: datetime) -> None:
+        """Write how one row's delivery went; LINE's monthly limit pauses pushing for every process."""
+        if outcome.monthly_limit:
+            await self._pause_push(now)
+        await self.db(
+            rows.finish,
+            self.engine,
+            row.id,
+            now,
+            status=outcome.status,
+            error=outcome.error,
+            retry_after=outcome.retry_after,
+            attempted=outcome.counts_as_attempt,
+        )
+
+    async def _pause_push(self, now: datetime) -> None:
+        self.push_allowed = False
+        await self.db(
+            outbox.pause_push,
+            self.engine,
+            now,
+            retry_at=now + rows.PAUSE_PROBE,
+            reason="LINE monthly message limit reached",
+        )
 
     def _count_outcome(self, failed: bool, reminders: int, report: DrainReport) -> None:
         if failed:

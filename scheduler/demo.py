@@ -64,7 +64,6 @@ def seed(
                     "module_id": lessons[index].id,
                     "step": 0,
                     "module_correct": 0,
-                    "review_after_attempt": 0,
                     "created_at": now,
                     "last_seen_at": now,
                     "remind_minute": 0 if due_now else rules.DEFAULT_MINUTE,

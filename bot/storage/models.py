@@ -59,8 +59,6 @@ class Learner(SQLModel, table=True):
     step: int = 0
     module_correct: int = 0
     review_question_id: str | None = Field(default=None, max_length=48)
-    # No longer read: review now follows the review cards' due dates (kept to avoid a destructive migration).
-    review_after_attempt: int = 0
     created_at: datetime = Field(sa_column=_utc_column(nullable=False))
     last_seen_at: datetime = Field(sa_column=_utc_column(nullable=False))
     # Reminders. Dates are local dates (Asia/Bangkok): "today" is the learner's day, not UTC's.

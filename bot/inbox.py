@@ -1,23 +1,25 @@
 """The durable inbox: webhook events are stored before LINE gets its 200, then handled exactly once.
 
-Handling an event is one transaction: the learner's new state, the messages to send (as an outbox row) and
-the event's "done" mark commit together or not at all. A crash before the commit leaves the event pending,
-and it is handled again after restart; a replayed event finds its ID already stored and is dropped.
+Handling an event commits the learner's new state, the messages to send (as an outbox row) and the event's
+"done" mark together or not at all. On the hot path, `run_round` does this for every event that arrived
+while the last round ran, in one transaction (bot/intake.py); recovery and the slow path use `handle`, one
+event per transaction. A crash before the commit leaves the event pending (or unstored, and LINE gets no
+200), and it is handled again after restart; a replayed event finds its ID already stored and is dropped.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
 from linebot.v3.webhooks import Event
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, insert, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from bot.content import Content
 from bot.flow import texts
@@ -28,7 +30,7 @@ from bot.handlers.context import HandlerContext
 from bot.limits import fit
 from bot.sender import DELIVERY_LEASE, Claimed, claimed
 from bot.storage.db import session_scope
-from bot.storage.models import InboxEvent, InboxStatus, Outbox
+from bot.storage.models import InboxEvent, InboxStatus, Outbox, OutboxStatus
 
 log = logging.getLogger(__name__)
 
@@ -44,31 +46,35 @@ def chat_id_of(event: dict[str, Any]) -> str | None:
 
 def accept(engine: Engine, events: list[dict[str, Any]], now: datetime) -> list[str]:
     """Store new events durably; return the IDs that were new (replays are silently dropped)."""
+    with session_scope(engine) as session:
+        return _store(session, _unique(events), now)
+
+
+def _unique(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The events of a post, each ID once (LINE may repeat one inside a post)."""
+    return list({str(event["webhookEventId"]): event for event in events}.values())
+
+
+def _store(session: Session, events: list[dict[str, Any]], now: datetime, *, done: bool = False) -> list[str]:
+    """Insert the events not stored yet; returns their IDs, in order. Events stored done keep no body."""
+    if not events:
+        return []
     rows = [
         {
             "webhook_event_id": str(event["webhookEventId"]),
             "chat_id": chat_id_of(event),
-            "payload": event,
-            "status": InboxStatus.PENDING,
+            "payload": None if done else event,
+            "status": InboxStatus.DONE if done else InboxStatus.PENDING,
             "attempts": 0,
             "received_at": now,
+            "handled_at": now if done else None,
         }
         for event in events
     ]
-    if not rows:
-        return []
-    ids = [row["webhook_event_id"] for row in rows]
-    with engine.begin() as connection:
-        known = set(
-            connection.execute(
-                select(InboxEvent.webhook_event_id).where(col(InboxEvent.webhook_event_id).in_(ids))
-            ).scalars()
-        )
-        fresh = [row for row in rows if row["webhook_event_id"] not in known]
-        unique = list({row["webhook_event_id"]: row for row in fresh}.values())  # duplicates inside one post
-        if unique:
-            connection.execute(_insert_ignoring_duplicates(engine), unique)
-    return [row["webhook_event_id"] for row in unique]
+    table = InboxEvent.__table__  # type: ignore[attr-defined]
+    statement = _insert_ignoring_duplicates(session.get_bind()).returning(table.c.webhook_event_id)
+    stored = set(session.execute(statement, rows).scalars())
+    return [row["webhook_event_id"] for row in rows if row["webhook_event_id"] in stored]
 
 
 def _insert_ignoring_duplicates(engine: Engine):  # type: ignore[no-untyped-def]
@@ -92,26 +98,48 @@ def handle(engine: Engine, content: Content, event_id: str, now: datetime) -> Ha
     """Handle one stored event in one transaction; None when it was already handled (or is being handled)."""
     try:
         with session_scope(engine) as session:
-            row = session.exec(
-                select(InboxEvent)
-                .where(InboxEvent.webhook_event_id == event_id, InboxEvent.status == InboxStatus.PENDING)
-                .with_for_update(skip_locked=True)
-            ).first()
-            if row is None or row.payload is None:
-                return None
-            payload = row.payload
-            event = parse_event(payload)
-            messages = dispatch(event, HandlerContext(session=session, content=content, now=now))
-            outbox = _outbox_row(payload, messages, row.received_at, now)
-            if outbox is not None:
-                session.add(outbox)
-            row.status, row.payload, row.handled_at = InboxStatus.DONE, None, now
-            session.add(row)
+            decided = _handle_stored(session, content, event_id, now)
             session.flush()
-            return Handled(event_id, claimed(outbox) if outbox else None)
+            return decided.handled() if decided else None
     except Exception as exc:
         log.exception("event %s could not be handled", event_id)
         return _record_failure(engine, event_id, now, exc)
+
+
+@dataclass(frozen=True)
+class _Decided:
+    """A handled event whose outbox row is not flushed yet (it has no ID before the flush)."""
+
+    event_id: str
+    outbox: Outbox | None
+
+    def handled(self) -> Handled:
+        return Handled(self.event_id, claimed(self.outbox) if self.outbox else None)
+
+
+def _handle_stored(session: Session, content: Content, event_id: str, now: datetime) -> _Decided | None:
+    row = session.exec(
+        select(InboxEvent)
+        .where(InboxEvent.webhook_event_id == event_id, InboxEvent.status == InboxStatus.PENDING)
+        .with_for_update(skip_locked=True)
+    ).first()
+    if row is None or row.payload is None:
+        return None
+    decided = _Decided(event_id, _decide(session, content, row.payload, row.received_at, now))
+    row.status, row.payload, row.handled_at = InboxStatus.DONE, None, now
+    session.add(row)
+    return decided
+
+
+def _decide(
+    session: Session, content: Content, payload: dict[str, Any], received: datetime, now: datetime
+) -> Outbox | None:
+    """Run the event's handler; the learner's new state and the answer's outbox row join the session."""
+    messages = dispatch(parse_event(payload), HandlerContext(session=session, content=content, now=now))
+    outbox = _outbox_row(payload, messages, received, now)
+    if outbox is not None:
+        session.add(outbox)
+    return outbox
 
 
 def parse_event(payload: dict[str, Any]) -> Event:
@@ -178,4 +206,85 @@ def pending(engine: Engine, *, received_before: datetime, limit: int = 100) -> l
                 .order_by(col(InboxEvent.received_at))
                 .limit(limit)
             )
+        )
+
+
+# ----- rounds: the webhook's hot path ---------------------------------------------------------------------
+
+
+@dataclass
+class Round:
+    """What one round did: the new events it stored, those it handled, and those left for the next round."""
+
+    fresh: list[str] = field(default_factory=list)
+    handled: list[Handled] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)
+
+
+def run_round(
+    engine: Engine,
+    content: Content,
+    events: list[dict[str, Any]],
+    *,
+    waiting: list[str],
+    sent: list[int],
+    now: datetime,
+    limit: int,
+) -> Round:
+    """Group commit: store new events, handle the oldest `limit` waiting ones, record sent answers.
+
+    All in one transaction, so its cost is shared by every event that arrived while the last round ran.
+    Events are handled first come, first served: those already `waiting` (stored by an earlier round, or
+    found pending after a crash), then the new ones. A new event handled at once is stored already done,
+    without its body. If a handler fails, the round is undone and done again the slow way, one
+    transaction per event, so that one bad event cannot hold the others back.
+    """
+    unique = _unique(events)
+    try:
+        with session_scope(engine) as session:
+            _mark_sent(session, sent, now)
+            room = max(0, limit - len(waiting))
+            at_once = {str(event["webhookEventId"]): event for event in unique[:room]}
+            fresh = _store(session, unique[:room], now, done=True) + _store(session, unique[room:], now)
+            queue = waiting + fresh
+            decided: list[_Decided | None] = []
+            for event_id in queue[:limit]:
+                if event_id in at_once:
+                    decided.append(_Decided(event_id, _decide(session, content, at_once[event_id], now, now)))
+                else:
+                    decided.append(_handle_stored(session, content, event_id, now))
+            session.flush()
+            handled = [one.handled() for one in decided if one is not None]
+            return Round(fresh, handled, queue[limit:])
+    except Exception:
+        log.exception("a round of %d events failed; handling them one at a time", len(waiting) + len(unique))
+    return _run_slowly(engine, content, unique, waiting=waiting, sent=sent, now=now, limit=limit)
+
+
+def _run_slowly(
+    engine: Engine,
+    content: Content,
+    events: list[dict[str, Any]],
+    *,
+    waiting: list[str],
+    sent: list[int],
+    now: datetime,
+    limit: int,
+) -> Round:
+    """The round again, one transaction per step; a failing handler is counted against its event alone."""
+    with session_scope(engine) as session:
+        _mark_sent(session, sent, now)
+    fresh = accept(engine, events, now)
+    queue = waiting + fresh
+    handled = [one for event_id in queue[:limit] if (one := handle(engine, content, event_id, now))]
+    return Round(fresh, handled, queue[limit:])
+
+
+def _mark_sent(session: Session, outbox_ids: list[int], now: datetime) -> None:
+    """Answers LINE accepted, in one statement (an erased or already finished row is left alone)."""
+    if outbox_ids:
+        session.execute(
+            update(Outbox)
+            .where(col(Outbox.id).in_(outbox_ids), col(Outbox.status) == OutboxStatus.PENDING)
+            .values(status=OutboxStatus.SENT, sent_at=now, error=None, attempts=Outbox.attempts + 1)
         )

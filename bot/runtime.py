@@ -28,6 +28,7 @@ from bot.clock import Clock
 from bot.content import Content
 from bot.gateway import LineGateway
 from bot.gateway.throttle import ThrottledGateway
+from bot.intake import Intake
 from bot.metrics import MeteredGateway, Metrics
 from bot.storage.models import OutboxStatus
 from scheduler import start_jobs
@@ -74,7 +75,10 @@ class Runtime:
             metrics=self.metrics,
             **(worker_options or {}),
         )
-        self._chat_locks: dict[str | None, asyncio.Lock] = {}
+        self.intake = Intake(
+            engine=engine, content=content, clock=clock, db=self.db, on_handled=self._handled
+        )
+        self._chat_locks: dict[str, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._recovery_interval = recovery_interval
         self._sweep_interval = sweep_interval
@@ -90,13 +94,11 @@ class Runtime:
     # ----- intake -------------------------------------------------------------------------------------------
 
     async def receive(self, events: list[dict[str, Any]]) -> int:
-        """Store events durably, start handling them, and return how many were new."""
-        arrived = time.perf_counter()
-        fresh = await self.db(inbox.accept, self.engine, events, self.clock.now())
-        by_id = {str(event["webhookEventId"]): event for event in events}
-        for event_id in fresh:
-            self.metrics.webhook_events.labels(self.metrics.event_kind(by_id[event_id])).inc()
-            self._spawn(self._process(event_id, inbox.chat_id_of(by_id[event_id]), arrived))
+        """Store events durably (handling them as soon as there is room) and return how many were new."""
+        fresh = set(await self.intake.submit(events))
+        for event in events:
+            if event["webhookEventId"] in fresh:
+                self.metrics.webhook_events.labels(self.metrics.event_kind(event)).inc()
         return len(fresh)
 
     def _spawn(self, coroutine: Any) -> None:
@@ -104,22 +106,28 @@ class Runtime:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _process(self, event_id: str, chat_id: str | None, arrived: float | None = None) -> None:
-        # Events of one chat are handled in arrival order; different chats in parallel.
-        lock = self._chat_locks.setdefault(chat_id, asyncio.Lock())
+    def _handled(self, handled: inbox.Handled, arrived: float | None) -> None:
+        if handled.outbox is not None:
+            self._spawn(self._answer(handled.outbox, arrived))
+
+    async def _answer(self, row: sender.Claimed, arrived: float | None) -> None:
+        """Send an event's answer; one chat's answers go out in the order their events arrived."""
+        lock = self._chat_locks.setdefault(row.chat_id, asyncio.Lock())
         try:
             async with lock:
-                handled = await self.db(inbox.handle, self.engine, self.content, event_id, self.clock.now())
-                if handled and handled.outbox is not None:
-                    status = await self._send(handled.outbox)
-                    if status is OutboxStatus.SENT and arrived is not None:
+                outcome = await self.sender.send(row, push=self.worker.push_allowed)
+                if outcome is sender.SENT:
+                    self.intake.sent(row.id)  # recorded by the next round, with others
+                    if arrived is not None:
                         self.metrics.reply_latency.observe(time.perf_counter() - arrived)
+                else:
+                    await self.worker.record_row(row, outcome, self.clock.now())
         except Exception:
-            # Whatever failed is still pending in the database; the recovery job will pick it up.
-            log.exception("event %s: processing interrupted; left for recovery", event_id)
+            # The row is still pending in the database; when its lease runs out, recovery sends it.
+            log.exception("outbox row %s: sending interrupted; left for recovery", row.id)
         finally:
             if not lock.locked() and not lock._waiters:  # type: ignore[attr-defined]
-                self._chat_locks.pop(chat_id, None)
+                self._chat_locks.pop(row.chat_id, None)
 
     async def deliver(self, outbox_id: int) -> OutboxStatus | None:
         """Send one outbox row now; None if it is sent already or another worker holds it."""
@@ -182,8 +190,7 @@ class Runtime:
     async def recover_once(self, stale_after: timedelta = STALE_AFTER) -> None:
         """Handle events left pending and deliver messages left unsent (after a crash or an outage)."""
         now = self.clock.now()
-        for event_id in await self.db(inbox.pending, self.engine, received_before=now - stale_after):
-            await self._process(event_id, None)
+        self.intake.retry(await self.db(inbox.pending, self.engine, received_before=now - stale_after))
         await self.drain()
 
     async def _recover_safely(self, stale_after: timedelta = STALE_AFTER) -> None:
@@ -226,8 +233,10 @@ class Runtime:
 
     async def settle(self) -> None:
         """Wait until every event received so far has been handled and its messages sent."""
+        await self.intake.idle()
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+            await self.intake.idle()  # sent answers are recorded by one more round
 
     async def stop(self) -> None:
         self._stopping = True

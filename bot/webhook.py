@@ -15,7 +15,8 @@ log = logging.getLogger(__name__)
 router = APIRouter()
 
 
-def runtime(request: Request) -> Runtime:
+async def runtime(request: Request) -> Runtime:
+    # async: FastAPI would run a plain function in a worker thread, a thread hop per webhook.
     return request.app.state.runtime
 
 

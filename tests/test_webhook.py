@@ -7,6 +7,7 @@ import json
 from sqlmodel import Session, select
 
 from bot.inbox import accept
+from bot.intake import ROUND_LIMIT
 from bot.storage.db import make_engine
 from bot.storage.models import Attempt, InboxEvent, InboxStatus, Learner, Outbox
 from tests.harness import BotUnderTest, event, postback_event, sign, text_event, user_id
@@ -204,3 +205,57 @@ async def test_health_check_answers_once_ready(lite_bot: BotUnderTest) -> None:
     assert lite_bot.http is not None
     response = await lite_bot.http.get("/healthz")
     assert response.status_code == 200 and response.json()["status"] == "ok"
+
+
+def inbox_rows(bot: BotUnderTest) -> dict[str, InboxEvent]:
+    engine = make_engine(bot.settings().sqlalchemy_url)
+    try:
+        with Session(engine) as session:
+            return {row.webhook_event_id: row for row in session.exec(select(InboxEvent))}
+    finally:
+        engine.dispose()
+
+
+async def test_a_flood_in_one_post_is_answered_in_full(lite_bot: BotUnderTest) -> None:
+    # More events than one round handles: the rest wait in the inbox for the next rounds.
+    follows = [event("follow", user_id(f"flood-{n}"), follow={"isUnblocked": False}) for n in range(40)]
+    assert len(follows) > ROUND_LIMIT
+    reply = await lite_bot.send(*follows)
+    assert sorted(call.body["replyToken"] for call in reply.calls) == sorted(e["replyToken"] for e in follows)
+    stored = inbox_rows(lite_bot).values()
+    assert len(stored) == len(follows)
+    assert all(row.status is InboxStatus.DONE and row.payload is None for row in stored)
+
+
+async def test_a_failing_handler_holds_back_only_its_own_event(bot: BotUnderTest, monkeypatch) -> None:
+    from bot import inbox
+
+    def fragile(line_event, context):  # type: ignore[no-untyped-def]
+        if getattr(getattr(line_event, "message", None), "text", None) == "พัง":
+            raise RuntimeError("a bug in a handler")
+        return dispatch(line_event, context)
+
+    dispatch = inbox.dispatch
+    monkeypatch.setattr(inbox, "dispatch", fragile)
+    calm, unlucky = user_id("calm"), user_id("unlucky")
+    await bot.follow(unlucky)
+    bad = text_event(unlucky, "พัง")
+    follow = event("follow", calm, follow={"isUnblocked": False})
+    reply = await bot.send(follow, bad)
+    # The other learner in the same post is answered; the failing event waits, its failure counted.
+    assert [call.body["replyToken"] for call in reply.calls] == [follow["replyToken"]]
+    row = inbox_rows(bot)[bad["webhookEventId"]]
+    assert (row.status, row.attempts, row.error) == (
+        InboxStatus.PENDING,
+        1,
+        "RuntimeError: a bug in a handler",
+    )
+    # Recovery tries it again; after the third failure the learner gets an apology instead of silence.
+    for _ in range(2):
+        bot.clock.advance(seconds=11)
+        await bot.runtime.recover_once()
+        await bot.runtime.settle()
+    (apology,) = bot.line.take()
+    assert apology.body["replyToken"] == bad["replyToken"]
+    assert apology.body["messages"][0]["text"].startswith("ขอโทษค่ะ ระบบขัดข้อง")
+    assert inbox_rows(bot)[bad["webhookEventId"]].status is InboxStatus.FAILED

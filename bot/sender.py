@@ -211,24 +211,35 @@ class Sender:
         return Outcome(OutboxStatus.FAILED, str(exc))
 
     async def _reply(self, row: Claimed, messages: list[MessageJSON]) -> bool:
-        """True when the reply landed (or had already landed); False when the token cannot be used."""
+        """True when the reply landed (or had already landed); False when the token cannot be used.
+
+        The first try goes without tenacity's machinery (see `_keyed`): nearly every reply lands at once.
+        """
         attempts = row.reply_attempts
-        async for attempt in _retrying():
+        try:
+            return await self._reply_once(row, messages, attempts)
+        except LineApiError as exc:
+            if not _worth_retrying(exc):
+                raise
+        await asyncio.sleep(FIRST_RETRY_WAIT)
+        async for attempt in _retrying(attempts=2):
             with attempt:
-                try:
-                    await self.gateway.reply(row.reply_token or "", messages)
-                except LineApiError as exc:
-                    if exc.status == 400 and "reply token" in exc.message.lower():
-                        if attempts > 1:
-                            # An earlier try may have used the token; it is single use, so that try landed.
-                            log.warning(
-                                "reply for outbox row %s presumed delivered by an earlier try", row.id
-                            )
-                            return True
-                        log.info("reply token unusable for outbox row %s; pushing instead", row.id)
-                        return False
-                    attempts += 1
-                    raise
+                attempts += 1
+                return await self._reply_once(row, messages, attempts)
+        return True  # not reached: tenacity re-raises the last error
+
+    async def _reply_once(self, row: Claimed, messages: list[MessageJSON], attempts: int) -> bool:
+        try:
+            await self.gateway.reply(row.reply_token or "", messages)
+        except LineApiError as exc:
+            if exc.status == 400 and "reply token" in exc.message.lower():
+                if attempts > 1:
+                    # An earlier try may have used the token; it is single use, so that try landed.
+                    log.warning("reply for outbox row %s presumed delivered by an earlier try", row.id)
+                    return True
+                log.info("reply token unusable for outbox row %s; pushing instead", row.id)
+                return False
+            raise
         return True
 
     async def _push(self, chat_id: str, messages: list[MessageJSON], retry_key: str) -> None:

@@ -135,7 +135,7 @@ async def fan_out(url: str, line_url: str, scenario: str, timeout: float, concur
     from bot.gateway import SdkGateway
     from bot.runtime import Runtime
     from bot.storage.db import make_engine
-    from bot.storage.models import Outbox, OutboxStatus
+    from bot.storage.models import Outbox, OutboxBatch, OutboxStatus
 
     engine = make_engine(url)
     gateway = SdkGateway(access_token=TOKEN, host=line_url, timeout=timeout, max_connections=concurrency)
@@ -151,9 +151,12 @@ async def fan_out(url: str, line_url: str, scenario: str, timeout: float, concur
 
     def left() -> int:
         with Session(engine) as session:
-            return session.exec(
-                select(func.count()).select_from(Outbox).where(Outbox.status == OutboxStatus.PENDING)
-            ).one()
+            return sum(
+                session.exec(
+                    select(func.count()).select_from(table).where(table.status == OutboxStatus.PENDING)
+                ).one()
+                for table in (Outbox, OutboxBatch)
+            )
 
     started = time.perf_counter()
     queued = 0
@@ -166,7 +169,12 @@ async def fan_out(url: str, line_url: str, scenario: str, timeout: float, concur
         await runtime.drain()
     seconds = time.perf_counter() - started
     with Session(engine) as session:
+        # Messages by status: one per single row, one per learner of a batch.
         statuses = dict(session.exec(select(Outbox.status, func.count()).group_by(Outbox.status)).all())
+        for status, learners in session.exec(
+            select(OutboxBatch.status, func.sum(OutboxBatch.size)).group_by(OutboxBatch.status)
+        ):
+            statuses[status] = statuses.get(status, 0) + learners
     await gateway.close()
     engine.dispose()
     return {

@@ -77,27 +77,39 @@ class _DatabaseCollector(Collector):
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         depth = GaugeMetricFamily(
-            "ruthan_outbox_pending", "Outbox rows waiting to be sent, by purpose.", labels=["purpose"]
+            "ruthan_outbox_pending",
+            "Messages waiting to be sent (one per chat), by purpose.",
+            labels=["purpose"],
         )
-        age = GaugeMetricFamily("ruthan_outbox_oldest_pending_age_seconds", "Age of the oldest pending row.")
+        age = GaugeMetricFamily(
+            "ruthan_outbox_oldest_pending_age_seconds", "Age of the oldest message waiting."
+        )
         batches = GaugeMetricFamily("ruthan_outbox_batches_pending", "Multicast requests waiting to be sent.")
         paused = GaugeMetricFamily("ruthan_push_paused", "1 while pushing is paused (LINE monthly limit).")
         try:
             with Session(self.engine) as session:
                 oldest = None
                 counts = dict.fromkeys(("reply", "reminder"), 0)  # always there, so dashboards see zero
-                for purpose, count, first in session.exec(
+                singles = session.exec(
                     select(Outbox.purpose, func.count(), func.min(Outbox.created_at))
                     .where(Outbox.status == OutboxStatus.PENDING)
                     .group_by(col(Outbox.purpose))
-                ):
-                    counts[purpose] = count
-                    oldest = first if oldest is None or (first and first < oldest) else oldest
-                pending_batches = session.exec(
-                    select(func.count())
-                    .select_from(OutboxBatch)
+                ).all()
+                # A batch waits with every one of its learners' messages (reminders, announcements).
+                shared = session.exec(
+                    select(
+                        OutboxBatch.purpose,
+                        func.sum(OutboxBatch.size),
+                        func.min(OutboxBatch.created_at),
+                        func.count(),
+                    )
                     .where(OutboxBatch.status == OutboxStatus.PENDING)
-                ).one()
+                    .group_by(col(OutboxBatch.purpose))
+                ).all()
+                for purpose, count, first, *_ in [*singles, *shared]:
+                    counts[purpose] = counts.get(purpose, 0) + int(count)
+                    oldest = first if oldest is None or (first and first < oldest) else oldest
+                pending_batches = sum(requests for *_, requests in shared)
                 flag = session.get(ServiceFlag, PUSH_PAUSED)
         except Exception:  # a scrape must not fail because the database is busy or down
             log.exception("metrics: database unavailable")

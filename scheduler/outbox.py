@@ -1,4 +1,8 @@
-"""The outbox as the delivery worker sees it: group, claim, finish, expire; and the push pause.
+"""The outbox as the delivery worker sees it: claim, finish, expire; and the push pause.
+
+Two kinds of work: `Outbox` rows, one chat each (answers to events, personal pushes, announcements to LINE
+groups), and `OutboxBatch` rows, one request for up to 500 learners with the same messages (reminders,
+announcements to learners), written so by their producers.
 
 Every claim is one short transaction that moves a lease (`not_before`) forward. On PostgreSQL the rows are
 picked with `SELECT ... FOR UPDATE SKIP LOCKED`, so any number of workers on any number of machines take
@@ -6,142 +10,72 @@ disjoint work, then the lease is set on exactly those IDs (see `_lease` for why 
 SQLite (one writer at a time) one `UPDATE ... WHERE id IN (SELECT ...)` is simply atomic. Sending happens
 outside any transaction; a worker that dies mid-send leaves its lease to run out, and the next worker
 repeats the request with the same X-Line-Retry-Key, which LINE answers 409 if the first one had landed.
-
-Rows that may share a multicast carry a `message_hash`. Grouping turns up to 500 of them with the same hash
-into an `OutboxBatch` (one request, one retry key); a hash seen once is left to go by push on its own.
 """
 
 from __future__ import annotations
 
-import uuid
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, case, insert, update
+from sqlalchemy import ARRAY, ColumnElement, Engine, Integer, any_, case, func, literal, update
 from sqlmodel import col, select
 
 from bot.gateway import MessageJSON
 from bot.metrics import PUSH_PAUSED
 from bot.sender import MAX_DELIVERY_ATTEMPTS, Claimed
 from bot.storage.db import session_scope
-from bot.storage.models import Outbox, OutboxBatch, OutboxStatus, ServiceFlag
+from bot.storage.models import Learner, Outbox, OutboxBatch, OutboxStatus, ServiceFlag
 
 MULTICAST_MAX = 500  # LINE's limit on recipients per multicast
 
 
 @dataclass(frozen=True)
 class BatchClaim:
-    """One multicast request: its retry key, messages and the rows (learners) it is for."""
+    """One request for many learners: its retry key, messages and the LINE user IDs it goes to."""
 
     id: int
     retry_key: str
     messages: list[MessageJSON]
     attempts: int
-    rows: tuple[tuple[int, str, str], ...]  # (outbox id, chat id, purpose)
+    purpose: str
+    size: int  # learners it was written for: one goes by push, more by multicast
+    recipients: tuple[str, ...]  # those still here (a learner who erased their data is left out)
 
-    @property
-    def recipients(self) -> list[str]:
-        return [chat_id for _, chat_id, _ in self.rows]
+
+def among(session: Any, column: Any, ids: list[int]) -> ColumnElement[bool]:
+    """`column IN ids` with the IDs as one parameter: an expanding IN binds each ID on its own, which at
+    fan-out sizes costs more than the statement."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(literal(ids, ARRAY(Integer)))
+    each = func.json_each(literal(json.dumps(ids))).table_valued("value")
+    return column.in_(select(each.c.value))
 
 
 def expire(engine: Engine, now: datetime) -> dict[str, int]:
-    """Mark rows that missed their window (a reminder must not arrive in quiet hours); counts by purpose."""
+    """Expire batches that missed their window (a reminder must not arrive in quiet hours); learners by
+    purpose."""
     with session_scope(engine) as session:
         rows = session.exec(
-            update(Outbox)
+            update(OutboxBatch)
             .where(
-                col(Outbox.status) == OutboxStatus.PENDING,
-                col(Outbox.expires_at).is_not(None),
-                col(Outbox.expires_at) <= now,
+                col(OutboxBatch.status) == OutboxStatus.PENDING,
+                col(OutboxBatch.expires_at).is_not(None),
+                col(OutboxBatch.expires_at) <= now,
             )
             .values(status=OutboxStatus.EXPIRED, error="not sent before it expired")
-            .returning(Outbox.purpose)
+            .returning(OutboxBatch.purpose, OutboxBatch.size)
         ).all()
     counts: dict[str, int] = defaultdict(int)
-    for (purpose,) in rows:
-        counts[purpose] += 1
+    for purpose, size in rows:
+        counts[purpose] += size
     return dict(counts)
 
 
-def group(engine: Engine, now: datetime, *, window: int = 10_000) -> int:
-    """Form multicast batches from due rows with the same messages; returns how many batches were made.
-
-    The sweep files reminders into batches itself; this catches shareable rows written any other way.
-    """
-    due = (
-        col(Outbox.status) == OutboxStatus.PENDING,
-        col(Outbox.batch_id).is_(None),
-        col(Outbox.message_hash).is_not(None),
-        col(Outbox.not_before) <= now,
-    )
-    query = select(Outbox.id, Outbox.message_hash).where(*due)
-    with session_scope(engine) as session:
-        picked = session.exec(
-            query.order_by(col(Outbox.message_hash), col(Outbox.id))
-            .limit(window)
-            .with_for_update(skip_locked=True)
-        ).all()
-        by_hash: dict[str, list[int]] = defaultdict(list)
-        for row_id, message_hash in picked:
-            by_hash[message_hash].append(row_id)
-        singles = [ids[0] for ids in by_hash.values() if len(ids) == 1]
-        chunks = [
-            ids[start : start + MULTICAST_MAX]
-            for ids in by_hash.values()
-            if len(ids) > 1
-            for start in range(0, len(ids), MULTICAST_MAX)
-        ]
-        if singles:
-            # Nothing to share a request with: an ordinary push with the row's own retry key.
-            _update_all(session, singles, message_hash=None)
-        if not chunks:
-            return 0
-        firsts = [chunk[0] for chunk in chunks]
-        messages = dict(
-            session.exec(select(Outbox.id, Outbox.messages).where(col(Outbox.id).in_(firsts))).all()
-        )
-        batch_ids = (
-            session.exec(
-                insert(OutboxBatch).returning(OutboxBatch.id, sort_by_parameter_order=True),
-                params=[
-                    {
-                        "retry_key": str(uuid.uuid4()),
-                        "messages": messages[first],
-                        "status": OutboxStatus.PENDING,
-                        "attempts": 0,
-                        "created_at": now,
-                        "not_before": now,
-                    }
-                    for first in firsts
-                ],
-            )
-            .scalars()
-            .all()
-        )
-        for batch_id, chunk in zip(batch_ids, chunks, strict=True):
-            _update_all(session, chunk, batch_id=batch_id)
-        return len(chunks)
-
-
-def _update_all(session: Any, ids: list[int], **values: Any) -> None:
-    """Update rows that must still be pending and unbatched; anything else means another process raced us."""
-    result = session.exec(
-        update(Outbox)
-        .where(
-            col(Outbox.id).in_(ids),
-            col(Outbox.batch_id).is_(None),
-            col(Outbox.status) == OutboxStatus.PENDING,
-        )
-        .values(**values)
-    )
-    if result.rowcount != len(ids):
-        raise RuntimeError("outbox rows changed while being grouped; the transaction is rolled back")
-
-
 def claim_batches(engine: Engine, now: datetime, *, lease: timedelta, limit: int) -> list[BatchClaim]:
-    """Lease up to `limit` due multicast batches, with their pending rows."""
+    """Lease up to `limit` due batches, with the LINE user IDs of their learners."""
     with session_scope(engine) as session:
         due = (col(OutboxBatch.status) == OutboxStatus.PENDING, col(OutboxBatch.not_before) <= now)
         picked = select(OutboxBatch.id).where(*due).order_by(col(OutboxBatch.id)).limit(limit)
@@ -151,31 +85,37 @@ def claim_batches(engine: Engine, now: datetime, *, lease: timedelta, limit: int
             picked,
             due,
             {"not_before": now + lease},
-            (OutboxBatch.id, OutboxBatch.retry_key, OutboxBatch.messages, OutboxBatch.attempts),
+            (
+                OutboxBatch.id,
+                OutboxBatch.retry_key,
+                OutboxBatch.messages,
+                OutboxBatch.attempts,
+                OutboxBatch.purpose,
+                OutboxBatch.size,
+                OutboxBatch.learner_ids,
+            ),
         )
         if not claimed:
             return []
-        members: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
-        for row_id, batch_id, chat_id, purpose in session.exec(
-            select(Outbox.id, Outbox.batch_id, Outbox.chat_id, Outbox.purpose)
-            .where(
-                col(Outbox.batch_id).in_([row[0] for row in claimed]),
-                col(Outbox.status) == OutboxStatus.PENDING,
-            )
-            .order_by(col(Outbox.id))
-        ):
-            members[batch_id].append((row_id, chat_id, purpose))
-        empty = [batch_id for batch_id, *_ in claimed if not members[batch_id]]
+        everyone = [learner_id for row in claimed for learner_id in row[-1]]
+        users = dict(
+            session.connection()
+            .execute(select(Learner.id, Learner.line_user_id).where(among(session, Learner.id, everyone)))
+            .all()
+        )
+        claims, empty = [], []
+        for batch_id, retry_key, messages, attempts, purpose, size, learner_ids in claimed:
+            to = tuple(users[learner_id] for learner_id in learner_ids if learner_id in users)
+            if to:
+                claims.append(BatchClaim(batch_id, retry_key, messages, attempts, purpose, size, to))
+            else:
+                empty.append(batch_id)
         if empty:
-            # Every recipient expired or erased their data meanwhile: nothing left to send.
+            # Every learner erased their data meanwhile: nothing left to send.
             session.exec(
                 update(OutboxBatch).where(col(OutboxBatch.id).in_(empty)).values(status=OutboxStatus.EXPIRED)
             )
-        return [
-            BatchClaim(batch_id, retry_key, messages, attempts, tuple(members[batch_id]))
-            for batch_id, retry_key, messages, attempts in claimed
-            if members[batch_id]
-        ]
+        return claims
 
 
 def _lease(
@@ -202,7 +142,7 @@ def _lease(
 def claim_rows(
     engine: Engine, now: datetime, *, lease: timedelta, limit: int, push: bool = True
 ) -> list[Claimed]:
-    """Lease up to `limit` due rows that go on their own (replies, personal pushes, unshared reminders).
+    """Lease up to `limit` due rows (replies, personal pushes, announcements to LINE groups).
 
     A reply token still fresh is tried first (and its try counted); with `push=False` (pushing paused)
     only such rows are taken.
@@ -211,8 +151,6 @@ def claim_rows(
     due = [
         col(Outbox.status) == OutboxStatus.PENDING,
         col(Outbox.not_before) <= now,
-        col(Outbox.batch_id).is_(None),
-        col(Outbox.message_hash).is_(None),
     ]
     if not push:
         due.append(fresh_token)
@@ -260,22 +198,16 @@ def mark_sent(engine: Engine, now: datetime, row_ids: list[int]) -> None:
         )
 
 
-def mark_batches_sent(engine: Engine, now: datetime, batch_ids: list[int]) -> int:
-    """Batches LINE accepted, with their rows, in one transaction; returns how many rows that was."""
+def mark_batches_sent(engine: Engine, now: datetime, batch_ids: list[int]) -> None:
+    """Batches LINE accepted, in one statement."""
     if not batch_ids:
-        return 0
+        return
     with session_scope(engine) as session:
         session.exec(
             update(OutboxBatch)
             .where(col(OutboxBatch.id).in_(batch_ids))
             .values(status=OutboxStatus.SENT, sent_at=now, error=None, attempts=OutboxBatch.attempts + 1)
         )
-        result = session.exec(
-            update(Outbox)
-            .where(col(Outbox.batch_id).in_(batch_ids), col(Outbox.status) == OutboxStatus.PENDING)
-            .values(status=OutboxStatus.SENT, sent_at=now, error=None, attempts=Outbox.attempts + 1)
-        )
-        return result.rowcount
 
 
 def finish_batch(
@@ -288,7 +220,7 @@ def finish_batch(
     retry_after: timedelta | None = None,
     attempted: bool = True,
 ) -> OutboxStatus:
-    """Record how a multicast went, for the batch and its rows; returns the status it ended in."""
+    """Record how a batch's request went; returns the status it ended in."""
     with session_scope(engine) as session:
         batch = session.get(OutboxBatch, batch_id)
         if batch is None:
@@ -300,15 +232,12 @@ def finish_batch(
             and retry_after is not None
             and batch.attempts < MAX_DELIVERY_ATTEMPTS
         ):
-            batch.not_before = now + retry_after  # the same request (same rows, same key) goes again later
+            batch.not_before = (
+                now + retry_after
+            )  # the same request (same learners, same key) goes again later
         else:
             batch.status = OutboxStatus.SENT if status is OutboxStatus.SENT else OutboxStatus.FAILED
             batch.sent_at = now if batch.status is OutboxStatus.SENT else None
-            session.exec(
-                update(Outbox)
-                .where(col(Outbox.batch_id) == batch_id, col(Outbox.status) == OutboxStatus.PENDING)
-                .values(status=batch.status, sent_at=batch.sent_at, error=error, attempts=Outbox.attempts + 1)
-            )
         session.add(batch)
         return batch.status
 

@@ -1,8 +1,8 @@
-"""The reminder sweep: who is due a reminder now, and their reminders written to the outbox.
+"""The reminder sweep: who is due a reminder now, and their reminders written to the outbox as batches.
 
 Runs every minute on every worker. It is safe to run anywhere, any number of times at once: a learner is
-marked reminded for the day by a conditional UPDATE (only one sweeper's UPDATE can match the row), and the
-outbox row's key "reminder:<learner>:<local date>" is unique, so a day never gets a second reminder.
+marked reminded for the day by a conditional UPDATE in the very transaction that writes their reminder, and
+only one sweeper's UPDATE can match the row, so a day never gets a second reminder.
 
 Who is due (all in SQL, so a national roll-out is a few indexed queries a minute):
 - following, consented, with a track, not in onboarding or a pending delete;
@@ -11,25 +11,26 @@ Who is due (all in SQL, so a national roll-out is a few indexed queries a minute
   quiet hours (or are demo learners);
 - after 3 reminders in a row without study, only if the last one is a week old; after 11, never.
 Then, in Python: what is next for them. Completed learners get a reminder only when reviews are due.
-Identical reminders are filed straight into multicast batches of up to 500 as they are written.
+
+A reminder depends only on (next module, reviews due, kind of track) and its window, so learners share a
+handful of texts. Reminders are written as `OutboxBatch` rows: one per request, the text once and up to 500
+learners' IDs. Learners are read in chunks and wait in memory until their text has 500 (a full multicast);
+each full batch is written, and its learners marked, in one transaction, so the worker sends it while the
+sweep reads on. What is left is written when the sweep ends (a batch of one goes by push). A sweeper that
+dies has marked only the learners of the batches it wrote; the others are still due at the next sweep.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import os
-from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Engine, and_, delete, insert, or_, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import col, select
+from sqlalchemy import ColumnElement, Engine, and_, func, insert, or_, select, update
+from sqlmodel import col
 
 from bot.content import Audience, Content
 from bot.flow import texts as t
@@ -37,27 +38,29 @@ from bot.flow.ui import Button, button, text
 from bot.gateway import MessageJSON
 from bot.limits import fit
 from bot.storage.db import session_scope
-from bot.storage.models import Learner, ModuleResult, Outbox, OutboxBatch, OutboxStatus, Phase
+from bot.storage.models import Learner, ModuleResult, OutboxBatch, OutboxStatus, Phase, ReviewCard
 from scheduler import reminders as rules
-from scheduler import review
+from scheduler.outbox import MULTICAST_MAX, among
 
 log = logging.getLogger(__name__)
 REMINDER = "reminder"
-MULTICAST_MAX = 500  # LINE's limit on recipients per multicast
-# Batches a sweep is filling stay closed this long at most: after a sweeper's crash they open by themselves.
-OPEN_FOR = timedelta(minutes=5)
 # Phases in which a nudge would be out of place: before consent, waiting for a parent, deciding to delete.
 QUIET_PHASES = (Phase.CONSENT, Phase.DECLINED, Phase.AGE, Phase.PARENT, Phase.CONFIRM_DELETE)
+
+# (next module's title or None, reviews due, elderly, end of the window): one reminder text and expiry.
+Variant = tuple[str | None, int, bool, datetime]
 
 
 @dataclass
 class SweepReport:
-    """What one sweep did; it also carries the multicast batches the sweep is still filling."""
+    """What one sweep did; it also carries the learners read but not yet written (their batch not full)."""
 
     queued: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
-    # message hash -> [batch ID, rows in it], for batches not yet full.
-    open_batches: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    day: date | None = None
+    waiting: dict[Variant, list[int]] = field(default_factory=dict, repr=False)
+    # (track, modules finished, reviews due, window) -> the reminder, or the reason for none (a str).
+    plans: dict[tuple[Any, ...], Variant | str] = field(default_factory=dict, repr=False)
 
     def skip(self, reason: str, count: int = 1) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + count
@@ -98,14 +101,16 @@ def not_today(today: date) -> ColumnElement[bool]:
 
 
 def sweep(
-    engine: Engine, content: Content, now: datetime, *, zone: ZoneInfo = rules.BANGKOK, chunk: int = 2000
+    engine: Engine, content: Content, now: datetime, *, zone: ZoneInfo = rules.BANGKOK, chunk: int = 5000
 ) -> SweepReport:
-    """Write today's due reminders to the outbox, `chunk` learners per transaction."""
+    """Write today's due reminders to the outbox, reading `chunk` learners per transaction."""
     report = SweepReport()
     after: int | None = 0
-    while after is not None:
-        after = sweep_chunk(engine, content, now, after=after, report=report, zone=zone, chunk=chunk)
-    close_batches(engine, report, now)
+    try:
+        while after is not None:
+            after = sweep_chunk(engine, content, now, after=after, report=report, zone=zone, chunk=chunk)
+    finally:
+        close_batches(engine, report, now)
     return report
 
 
@@ -117,177 +122,145 @@ def sweep_chunk(
     after: int,
     report: SweepReport,
     zone: ZoneInfo = rules.BANGKOK,
-    chunk: int = 2000,
+    chunk: int = 5000,
 ) -> int | None:
-    """One transaction of the sweep (learners with IDs above `after`): the next `after`, or None when done."""
+    """One transaction of the sweep: read the due learners with IDs above `after`, write the batches that
+    are full. Returns the next `after`, or None when every due learner has been read."""
     today, minute = rules.local_date(now, zone), rules.local_minute(now, zone)
+    report.day = today
+    finished = (
+        select(func.aggregate_strings(ModuleResult.module_id, ","))
+        .where(col(ModuleResult.learner_id) == Learner.id)
+        .scalar_subquery()
+    )
+    reviews = (
+        select(func.count())
+        .select_from(ReviewCard)
+        .where(col(ReviewCard.learner_id) == Learner.id, col(ReviewCard.due) <= now)
+        .scalar_subquery()
+    )
     with session_scope(engine) as session:
-        candidates = session.exec(
-            select(Learner.id, Learner.line_user_id, Learner.track_id, Learner.remind_minute, Learner.cohort)
-            .where(due_filter(today, minute), col(Learner.id) > after)
-            .order_by(col(Learner.id))
-            .limit(chunk)
-        ).all()
+        # Core statements on the session's connection: rows as tuples, no ORM bookkeeping per learner.
+        candidates = (
+            session.connection()
+            .execute(
+                select(
+                    Learner.id,
+                    Learner.track_id,
+                    finished,
+                    reviews,
+                    Learner.remind_minute,
+                    col(Learner.cohort) == rules.DEMO_COHORT,
+                )
+                .where(due_filter(today, minute), col(Learner.id) > after)
+                .order_by(col(Learner.id))
+                .limit(chunk)
+            )
+            .all()
+        )
         if not candidates:
             return None
-        _queue(session, content, candidates, now, today, zone, report)
+        plans, waiting = report.plans, report.waiting
+        for learner_id, *point in candidates:
+            key = tuple(point)
+            plan = plans.get(key)
+            if plan is None:
+                plan = plans[key] = _plan(content, today, zone, *point)
+            if type(plan) is str:
+                report.skip(plan)
+            elif (group := waiting.get(plan)) is None:  # type: ignore[arg-type]
+                waiting[plan] = [learner_id]  # type: ignore[index]
+            else:
+                group.append(learner_id)
+        full = []
+        for variant, group in waiting.items():
+            while len(group) >= MULTICAST_MAX:
+                full.append((variant, group[:MULTICAST_MAX]))
+                del group[:MULTICAST_MAX]
+        _write(session, full, now, today, report)
         return candidates[-1][0]
 
 
-def _queue(
-    session: Any,
+def close_batches(engine: Engine, report: SweepReport, now: datetime) -> None:
+    """At the end of a sweep (or when it stops): write the learners still waiting, in batches not full."""
+    groups = [(variant, group) for variant, group in report.waiting.items() if group]
+    report.waiting.clear()
+    if groups and report.day is not None:
+        with session_scope(engine) as session:
+            _write(session, groups, now, report.day, report)
+
+
+def _plan(
     content: Content,
-    candidates: list[Any],
-    now: datetime,
     today: date,
     zone: ZoneInfo,
-    report: SweepReport,
+    track_id: str,
+    finished: str | None,
+    reviews: int,
+    remind_minute: int,
+    demo: bool,
+) -> Variant | str:
+    """The reminder for a learner at this point, or why there is none."""
+    track = content.track(track_id)
+    if track is None:
+        return "no_track"
+    done = set(finished.split(",")) if finished else set()
+    following = next((lesson for lesson in content.lessons_of(track) if lesson.id not in done), None)
+    if following is None and not reviews:
+        return "nothing_due"  # completed learners get spaced review only
+    expires = rules.at_local(today, rules.window_end(remind_minute, demo=bool(demo)), zone)
+    title = following.module.title if following else None
+    return (title, reviews, track.audience is Audience.ELDERLY, expires)
+
+
+def _write(
+    session: Any, groups: list[tuple[Variant, list[int]]], now: datetime, today: date, report: SweepReport
 ) -> None:
-    ids = [row[0] for row in candidates]
-    finished: dict[int, set[str]] = {}
-    for learner_id, module_id in session.exec(
-        select(ModuleResult.learner_id, ModuleResult.module_id).where(col(ModuleResult.learner_id).in_(ids))
-    ):
-        finished.setdefault(learner_id, set()).add(module_id)
-    due_reviews = review.due_counts(session, ids, now)
-    planned: dict[int, dict[str, Any]] = {}
-    # A reminder depends only on (next module, reviews due, elderly): build each variant once.
-    variants: dict[tuple[str | None, int, bool], tuple[list[MessageJSON], str]] = {}
-    expiries: dict[tuple[int, bool], datetime] = {}
-    for learner_id, user_id, track_id, remind_minute, cohort in candidates:
-        track = content.track(track_id)
-        if track is None:
-            report.skip("no_track")
-            continue
-        done = finished.get(learner_id, set())
-        following = next((lesson for lesson in content.lessons_of(track) if lesson.id not in done), None)
-        reviews = due_reviews.get(learner_id, 0)
-        if following is None and not reviews:
-            report.skip("nothing_due")  # completed learners get spaced review only
-            continue
-        key = (following.module.title if following else None, reviews, track.audience is Audience.ELDERLY)
-        if key not in variants:
-            messages = fit(reminder_messages(key[0], key[1], elderly=key[2]))
-            variants[key] = (messages, message_hash(messages))
-        messages, digest = variants[key]
-        demo = cohort == rules.DEMO_COHORT
-        if (remind_minute, demo) not in expiries:
-            expiries[remind_minute, demo] = rules.at_local(
-                today, rules.window_end(remind_minute, demo=demo), zone
-            )
-        planned[learner_id] = {
-            "chat_id": user_id,
-            "messages": messages,
-            "message_hash": digest,
-            "expires_at": expiries[remind_minute, demo],
-        }
-    if not planned:
+    """Mark the learners reminded today and write their batches, in the caller's transaction.
+
+    Only the learners this UPDATE changes are ours: another sweeper may have marked some meanwhile.
+    """
+    if not groups:
         return
-    # Mark them reminded today; only rows this UPDATE changes are ours (another sweeper may be running).
-    won = (
-        session.exec(
+    ids = sorted(learner_id for _, group in groups for learner_id in group)
+    connection = session.connection()
+    won = set(
+        connection.execute(
             update(Learner)
-            .where(col(Learner.id).in_(list(planned)), not_today(today))
+            .where(among(session, Learner.id, ids), not_today(today))
             .values(last_reminded_on=today, ignored_reminders=Learner.ignored_reminders + 1)
             .returning(Learner.id)
-        )
-        .scalars()
-        .all()
-    )
-    if len(won) < len(planned):
-        report.skip("taken_by_another_sweep", len(planned) - len(won))
-    if not won:
-        return
-    rows = [
-        {
-            **planned[learner_id],
-            "batch_id": None,
-            "retry_key": retry_key,
-            "status": OutboxStatus.PENDING,
-            "attempts": 0,
-            "reply_attempts": 0,
-            "created_at": now,
-            "not_before": now,
-            "purpose": REMINDER,
-            "dedupe_key": f"reminder:{learner_id}:{today.isoformat()}",
-        }
-        for learner_id, retry_key in zip(won, retry_keys(len(won)), strict=True)
-    ]
-    _file_into_batches(session, report, rows, now)
-    session.exec(_insert_once(session.get_bind()), params=rows)
-    report.queued += len(rows)
-
-
-def _file_into_batches(session: Any, report: SweepReport, rows: list[dict[str, Any]], now: datetime) -> None:
-    """Put each reminder into a multicast batch of identical ones (up to 500), opening batches as needed.
-
-    A batch stays closed to workers (its `not_before` ahead) until it is full or the sweep ends, so full
-    requests go out while the sweep goes on. If the sweeper dies, its batches open by themselves after
-    OPEN_FOR and go out as they are.
-    """
-    by_hash: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        by_hash[row["message_hash"]].append(row)
-    needed: list[str] = []  # one entry per new batch, by message hash
-    for digest, group in by_hash.items():
-        current = report.open_batches.get(digest)
-        room = MULTICAST_MAX - current[1] if current else 0
-        needed += [digest] * -(-max(0, len(group) - room) // MULTICAST_MAX)
-    fresh: dict[str, deque[int]] = defaultdict(deque)
-    if needed:
-        ids = session.exec(
-            insert(OutboxBatch).returning(OutboxBatch.id, sort_by_parameter_order=True),
-            params=[
-                {
-                    "retry_key": key,
-                    "messages": by_hash[digest][0]["messages"],
-                    "status": OutboxStatus.PENDING,
-                    "attempts": 0,
-                    "created_at": now,
-                    "not_before": now + OPEN_FOR,
-                }
-                for digest, key in zip(needed, retry_keys(len(needed)), strict=True)
-            ],
         ).scalars()
-        for digest, batch_id in zip(needed, ids, strict=True):
-            fresh[digest].append(batch_id)
-    full = []
-    for digest, group in by_hash.items():
-        for row in group:
-            current = report.open_batches.get(digest)
-            if current is None or current[1] >= MULTICAST_MAX:
-                current = report.open_batches[digest] = [fresh[digest].popleft(), 0]
-            row["batch_id"] = current[0]
-            current[1] += 1
-            if current[1] == MULTICAST_MAX:
-                full.append(current[0])
-    if full:
-        session.exec(update(OutboxBatch).where(col(OutboxBatch.id).in_(full)).values(not_before=now))
-
-
-def close_batches(engine: Engine, report: SweepReport, now: datetime) -> None:
-    """At the end of a sweep: open the batches still filling; a reminder alone in its batch goes by push."""
-    partial = [(batch_id, count) for batch_id, count in report.open_batches.values() if count < MULTICAST_MAX]
-    report.open_batches.clear()
-    alone = [batch_id for batch_id, count in partial if count == 1]
-    shared = [batch_id for batch_id, count in partial if count > 1]
-    with session_scope(engine) as session:
-        if shared:
-            session.exec(update(OutboxBatch).where(col(OutboxBatch.id).in_(shared)).values(not_before=now))
-        if alone:
-            session.exec(
-                update(Outbox).where(col(Outbox.batch_id).in_(alone)).values(batch_id=None, message_hash=None)
-            )
-            session.exec(delete(OutboxBatch).where(col(OutboxBatch.id).in_(alone)))
-
-
-def _insert_once(engine: Engine) -> Any:
-    table = Outbox.__table__  # type: ignore[attr-defined]
-    if engine.dialect.name == "postgresql":
-        return pg_insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    if engine.dialect.name == "sqlite":
-        return sqlite_insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    return insert(table)
+    )
+    if len(won) < len(ids):
+        report.skip("taken_by_another_sweep", len(ids) - len(won))
+    batches = []
+    for (title, reviews, elderly, expires), group in groups:
+        mine = [learner_id for learner_id in group if learner_id in won]
+        if mine:
+            messages = fit(reminder_messages(title, reviews, elderly=elderly))
+            batches.append((mine, messages, expires))
+    if not batches:
+        return
+    connection.execute(
+        insert(OutboxBatch),
+        [
+            {
+                "purpose": REMINDER,
+                "learner_ids": mine,
+                "size": len(mine),
+                "retry_key": key,
+                "messages": messages,
+                "status": OutboxStatus.PENDING,
+                "attempts": 0,
+                "created_at": now,
+                "not_before": now,
+                "expires_at": expires,
+            }
+            for (mine, messages, expires), key in zip(batches, retry_keys(len(batches)), strict=True)
+        ],
+    )
+    report.queued += len(won)
 
 
 def reminder_messages(next_title: str | None, reviews: int, *, elderly: bool) -> list[MessageJSON]:
@@ -321,7 +294,3 @@ def retry_keys(count: int) -> list[str]:
         h = raw[start : start + 16].hex()
         keys.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
     return keys
-
-
-def message_hash(messages: list[MessageJSON]) -> str:
-    return hashlib.sha256(json.dumps(messages, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]

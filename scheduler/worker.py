@@ -1,8 +1,9 @@
 """The delivery worker: drains the outbox within LINE's limits; pauses pushing when the month's quota ends.
 
 One drain is a small pipeline:
-- a claimer leases work a few hundred units ahead: multicast batches (identical reminders, up to 500
-  learners each) and single rows (replies whose delivery failed, personal pushes);
+- a claimer leases work a few hundred units ahead: batches (reminders and announcements, the same
+  messages for up to 500 learners, one request each) and single rows (replies whose delivery failed,
+  personal pushes);
 - many senders send the units concurrently; the gateway paces each endpoint to its rate limit, so a slow or
   timed-out request holds one sender, not the whole drain;
 - a finisher records results, marking accepted rows in bulk.
@@ -75,7 +76,6 @@ class DeliveryWorker:
         claim_size: int = 500,
         batch_claim_size: int = 50,
         concurrency: int = 200,
-        group_window: int = 10_000,
     ):
         self.engine = engine
         self.sender = sender
@@ -86,7 +86,6 @@ class DeliveryWorker:
         self.claim_size = claim_size
         self.batch_claim_size = batch_claim_size
         self.concurrency = concurrency
-        self.group_window = group_window
         # Known pause (refreshed at each drain) so replies handled meanwhile do not push into the limit.
         self.push_allowed = True
         self._lock = asyncio.Lock()
@@ -157,12 +156,6 @@ class DeliveryWorker:
         units: list[Unit] = []
         if push and batches:
             units += await self.db(outbox.claim_batches, self.engine, now, lease=self.lease, limit=batches)
-            if len(units) < batches and await self.db(
-                outbox.group, self.engine, now, window=self.group_window
-            ):
-                units += await self.db(
-                    outbox.claim_batches, self.engine, now, lease=self.lease, limit=batches - len(units)
-                )
         units += await self.db(
             outbox.claim_rows, self.engine, now, lease=self.lease, limit=singles, push=push
         )
@@ -206,8 +199,12 @@ class DeliveryWorker:
             return await self.sender.send(unit, push=push)
         if not push:
             return Outcome(OutboxStatus.PENDING, rows.PAUSED, rows.PAUSE_PROBE)
+        if unit.size == 1:  # nobody to share a request with: a push, under the batch's key
+            (to,) = unit.recipients
+            alone = Claimed(unit.id, to, None, 0, unit.messages, unit.retry_key, unit.attempts, unit.purpose)
+            return await self.sender.send(alone, push=push)
         return await self.sender.send_batch(
-            unit.id, unit.recipients, unit.messages, unit.retry_key, unit.attempts
+            unit.id, list(unit.recipients), unit.messages, unit.retry_key, unit.attempts
         )
 
     # ----- finishing --------------------------------------------------------------------------------------
@@ -240,11 +237,11 @@ class DeliveryWorker:
         sent_batches = [unit for unit in accepted if isinstance(unit, BatchClaim)]
         await self.db(outbox.mark_sent, self.engine, now, [row.id for row in sent_rows])
         await self.db(outbox.mark_batches_sent, self.engine, now, [batch.id for batch in sent_batches])
-        report.rows_sent += len(sent_rows) + sum(len(batch.rows) for batch in sent_batches)
+        report.rows_sent += len(sent_rows) + sum(len(batch.recipients) for batch in sent_batches)
         report.batches_sent += len(sent_batches)
         self._count_sent(
             sum(row.purpose == REMINDER for row in sent_rows)
-            + sum(purpose == REMINDER for batch in sent_batches for _, _, purpose in batch.rows)
+            + sum(len(batch.recipients) for batch in sent_batches if batch.purpose == REMINDER)
         )
         for item in finished:
             unit, outcome = item.unit, item.outcome
@@ -267,7 +264,7 @@ class DeliveryWorker:
                 retry_after=outcome.retry_after,
                 attempted=outcome.counts_as_attempt,
             )
-            reminders = sum(purpose == REMINDER for _, _, purpose in unit.rows)
+            reminders = len(unit.recipients) if unit.purpose == REMINDER else 0
             self._count_outcome(status is OutboxStatus.FAILED, reminders, report)
 
     async def record_row(self, row: Claimed, outcome: Outcome, now: datetime) -> None:

@@ -50,8 +50,11 @@ async def test_identical_reminders_go_by_multicast_in_groups_of_at_most_500(bot:
     assert sizes == [100, 500, 500]
     assert set(recipients(bot)) == set(users) and set(recipients(bot).values()) == {1}
     assert all(call.headers.get("X-Line-Retry-Key") for call in calls)
-    assert {row.status for row in rows(bot, Outbox)} == {OutboxStatus.SENT}
-    assert {batch.status for batch in rows(bot, OutboxBatch)} == {OutboxStatus.SENT}
+    # One row per request, holding the message once: none per learner.
+    assert rows(bot, Outbox) == []
+    batches = rows(bot, OutboxBatch)
+    assert sorted(batch.size for batch in batches) == [100, 500, 500]
+    assert {batch.status for batch in batches} == {OutboxStatus.SENT}
 
 
 async def test_reminders_at_different_points_go_in_one_multicast_per_text(bot: BotUnderTest) -> None:
@@ -73,7 +76,7 @@ async def test_a_retry_after_a_5xx_reuses_the_key_and_never_duplicates(bot: BotU
     await bot.runtime.sweep_once()
     assert set(recipients(bot)) == set(users) and set(recipients(bot).values()) == {1}
     assert bot.line.requests["multicast", 409] == 1
-    assert {row.status for row in rows(bot, Outbox)} == {OutboxStatus.SENT}
+    assert {batch.status for batch in rows(bot, OutboxBatch)} == {OutboxStatus.SENT}
 
 
 async def test_a_retry_after_a_timeout_reuses_the_key_and_never_duplicates(lite_bot: BotUnderTest) -> None:
@@ -109,8 +112,8 @@ async def test_other_4xx_are_recorded_as_failed_with_the_reason(bot: BotUnderTes
         Fault(400, "The property, 'to', in the request body is invalid", path="/v2/bot/message/push")
     )
     await bot.runtime.sweep_once()
-    (row,) = [row for row in rows(bot, Outbox) if row.purpose == "reminder"]
-    assert row.status is OutboxStatus.FAILED and "invalid" in (row.error or "")
+    (batch,) = rows(bot, OutboxBatch)
+    assert batch.status is OutboxStatus.FAILED and "invalid" in (batch.error or "")
     bot.clock.advance(hours=1)
     await bot.runtime.drain()
     assert bot.line.requests["push", 400] == 1  # not tried again
@@ -127,7 +130,7 @@ async def test_the_monthly_limit_pauses_pushing_reports_it_and_resumes_when_lift
     status = (await bot.http.get("/delivery")).json()
     assert status["push_paused"] is True and "monthly" in status["reason"]
     assert "ruthan_push_paused 1.0" in await metrics_text(bot)
-    assert {row.status for row in rows(bot, Outbox)} == {OutboxStatus.PENDING}  # waiting, not failed
+    assert {batch.status for batch in rows(bot, OutboxBatch)} == {OutboxStatus.PENDING}  # waiting, not failed
 
     user = user_id("still-answered")
     reply = await bot.follow(user)  # replies are free: conversations go on
@@ -167,9 +170,10 @@ async def test_the_sweep_is_safe_to_run_on_many_workers_at_once(bot: BotUnderTes
     for engine in engines:
         engine.dispose()
     assert errors == []
-    reminders = [row for row in rows(bot, Outbox) if row.purpose == "reminder"]
-    assert len(reminders) == len(users) and len({row.chat_id for row in reminders}) == len(users)
+    reminded = [learner_id for batch in rows(bot, OutboxBatch) for learner_id in batch.learner_ids]
+    assert sorted(reminded) == sorted(learner.id for learner in rows(bot, Learner))  # each exactly once
     assert {learner.ignored_reminders for learner in rows(bot, Learner)} == {1}
+    assert len(users) == 3000
 
 
 async def test_metrics_report_events_calls_reminders_and_the_outbox(bot: BotUnderTest) -> None:
@@ -204,18 +208,35 @@ async def metrics_text(bot: BotUnderTest) -> str:
     return response.text
 
 
-async def test_batches_of_a_sweeper_that_died_open_by_themselves(bot: BotUnderTest) -> None:
-    from scheduler.sweep import OPEN_FOR, SweepReport, sweep_chunk
+async def test_a_sweeper_that_dies_midway_leaves_the_rest_to_the_next_sweep(bot: BotUnderTest) -> None:
+    from scheduler.sweep import SweepReport, sweep_chunk
 
-    users = seed(bot, 30, same_message=True)
+    users = seed(bot, 620, same_message=True)
     engine = make_engine(bot.settings().sqlalchemy_url)
     try:
-        # The sweep wrote its chunk, then its process died before it could release its unfilled batch.
+        # The sweep read everyone and wrote the one full batch, then its process died: the other 120
+        # learners were only in its memory, not marked reminded.
         sweep_chunk(engine, bot.content, bot.clock.now(), after=0, report=SweepReport())
     finally:
         engine.dispose()
     await bot.runtime.drain()
-    assert recipients(bot) == Counter()  # a batch still filling is not sent half-full...
-    bot.clock.advance(seconds=OPEN_FOR.total_seconds() + 1)
+    assert len(recipients(bot)) == 500
+    await bot.runtime.sweep_once()  # the next sweep finds them still due
+    assert set(recipients(bot)) == set(users) and set(recipients(bot).values()) == {1}
+
+
+async def test_a_learner_who_erases_their_data_is_left_out_of_a_waiting_batch(bot: BotUnderTest) -> None:
+    leaving, staying = user_id("leaving"), user_id("staying")
+    for user in (leaving, staying):
+        await onboard(bot, user, "บุคคลทั่วไป")
+    at(bot, 20, 19, 0)
+    bot.line.faults.extend(Fault(503) for _ in range(3))  # LINE down: the reminder waits in its batch
+    await bot.runtime.sweep_once()
+    assert recipients(bot) == Counter()
+    ask = await bot.say(leaving, "ลบข้อมูลของฉัน")
+    await bot.tap(leaving, ask, "ลบเลย")
+    bot.line.take()
+    bot.clock.advance(minutes=5)
     await bot.runtime.drain()
-    assert set(recipients(bot)) == set(users) and set(recipients(bot).values()) == {1}  # ...nor kept forever
+    (call,) = bot.line.take()
+    assert call.path.endswith("/multicast") and call.body["to"] == [staying]  # same request, one fewer

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.storage.models import Outbox, OutboxStatus
+from bot.storage.models import OutboxBatch, OutboxStatus
 from scheduler.reminders import BANGKOK
 from tests.harness import BotUnderTest, Reply, event, user_id
 from tests.test_learning_loop import onboard, rows
@@ -87,8 +87,8 @@ async def test_a_reminder_stuck_past_its_window_expires_instead_of_coming_late(b
     at(bot, 20, 21, 5)
     await bot.runtime.drain()
     assert bot.line.take() == []
-    (row,) = [row for row in rows(bot, Outbox) if row.purpose == "reminder"]
-    assert row.status is OutboxStatus.EXPIRED
+    (batch,) = rows(bot, OutboxBatch)
+    assert batch.status is OutboxStatus.EXPIRED and batch.size == 1
 
 
 async def test_snooze_skips_today_only(bot: BotUnderTest) -> None:

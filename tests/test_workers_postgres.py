@@ -31,7 +31,7 @@ from bot.sender import Sender
 from bot.settings import Settings
 from bot.standin import LineStandIn, RandomFaults
 from bot.storage.db import make_engine, upgrade
-from bot.storage.models import Outbox, OutboxStatus
+from bot.storage.models import Learner, Outbox, OutboxBatch, OutboxStatus
 from scheduler import demo
 from scheduler.sweep import sweep
 from scheduler.worker import DeliveryWorker
@@ -80,14 +80,21 @@ def prepare(url: str, content: Content, *, learners: int, personal: int) -> set[
 
 def pending(engine: Engine) -> int:
     with Session(engine) as session:
-        return session.exec(
-            select(func.count()).select_from(Outbox).where(Outbox.status == OutboxStatus.PENDING)
-        ).one()
+        return sum(
+            session.exec(
+                select(func.count()).select_from(table).where(table.status == OutboxStatus.PENDING)
+            ).one()
+            for table in (Outbox, OutboxBatch)
+        )
 
 
 def everyone(engine: Engine) -> set[str]:
+    """Every chat something was written for: single rows, and the learners of every batch."""
     with Session(engine) as session:
-        return set(session.exec(select(Outbox.chat_id)))
+        batched = [learner_id for ids in session.exec(select(OutboxBatch.learner_ids)) for learner_id in ids]
+        users = set(session.exec(select(Learner.line_user_id).where(col(Learner.id).in_(batched))))
+        assert len(users) == len(batched), "a learner is in two batches"
+        return set(session.exec(select(Outbox.chat_id))) | users
 
 
 def worker(url: str, line: LineStandIn) -> DeliveryWorker:
@@ -154,11 +161,14 @@ async def test_two_workers_with_faults_and_one_cancelled_mid_batch_deliver_exact
         with pytest.raises(asyncio.CancelledError):
             await first
         with Session(engine) as session:
-            leased = session.exec(
-                select(func.count())
-                .select_from(Outbox)
-                .where(Outbox.status == OutboxStatus.PENDING, col(Outbox.not_before) > SystemClock().now())
-            ).one()
+            leased = sum(
+                session.exec(
+                    select(func.count())
+                    .select_from(table)
+                    .where(table.status == OutboxStatus.PENDING, col(table.not_before) > SystemClock().now())
+                ).one()
+                for table in (Outbox, OutboxBatch)
+            )
         assert leased > 0  # A held work when it died
         await second
         await finish_with(b, engine)
@@ -167,6 +177,7 @@ async def test_two_workers_with_faults_and_one_cancelled_mid_batch_deliver_exact
         assert line.requests["push", 409] + line.requests["multicast", 409] > 0  # and retries met their keys
         with Session(engine) as session:
             assert set(session.exec(select(Outbox.status))) == {OutboxStatus.SENT}
+            assert set(session.exec(select(OutboxBatch.status))) == {OutboxStatus.SENT}
     finally:
         for each in (a, b):
             await each.sender.gateway.close()

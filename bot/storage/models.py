@@ -157,16 +157,28 @@ class OutboxStatus(StrEnum):
 
 
 class OutboxBatch(SQLModel, table=True):
-    """One multicast request: identical messages for up to 500 outbox rows, sent with one retry key.
+    """One request for many learners: the same messages, written once, for up to 500 of them.
 
-    The batch, not its rows, is claimed, retried and finished, so a retry repeats exactly the request that
-    may already have been accepted, under the same X-Line-Retry-Key.
+    The sweep (reminders) and announcements write these directly, one row per request, so fan-out costs a
+    row per 500 learners, not per learner. The batch is claimed, retried and finished as a whole, so a retry
+    repeats exactly the request that may already have been accepted, under the same X-Line-Retry-Key.
+    Recipients are kept as learner IDs and looked up when the batch is sent: a learner who erased their
+    data meanwhile is left out, and nothing personal stays here once they are gone.
     """
 
     __tablename__ = "outbox_batch"
-    __table_args__ = (Index("ix_outbox_batch_pending", "status", "not_before"),)
+    __table_args__ = (
+        Index("ix_outbox_batch_pending", "status", "not_before"),
+        Index("ix_outbox_batch_dedupe_key", "dedupe_key", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
+    # "reminder" (the sweep) or "announcement": metrics and the trainers' delivery figures.
+    purpose: str = Field(max_length=20)
+    learner_ids: list = Field(sa_column=Column(JSON, nullable=False))
+    # How many learners it was written for: one goes by push, more by multicast (fixed, so a retry never
+    # changes endpoint); the backlog and delivery figures sum it instead of reading the lists.
+    size: int
     retry_key: str = Field(max_length=36)
     messages: list = Field(sa_column=Column(JSON, nullable=False))
     status: OutboxStatus = Field(default=OutboxStatus.PENDING, sa_column=_enum_column(OutboxStatus))
@@ -175,14 +187,18 @@ class OutboxBatch(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_utc_column(nullable=False))
     not_before: datetime = Field(sa_column=_utc_column(nullable=False))
     sent_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    # A reminder must not arrive in quiet hours: not sent by then, the batch expires.
+    expires_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    # Announcements: "announce:<id>:<n>", so a second release cannot write a second batch.
+    dedupe_key: str | None = Field(default=None, sa_column=Column(String(80), nullable=True))
 
 
 class Outbox(SQLModel, table=True):
-    """Messages decided but not yet delivered. Written in the same transaction as the state change."""
+    """Messages for one chat, decided but not yet delivered. Written in the same transaction as the state
+    change: answers to events, personal pushes, announcements to LINE groups."""
 
     __table_args__ = (
         Index("ix_outbox_pending", "status", "not_before"),
-        Index("ix_outbox_groupable", "status", "batch_id", "message_hash"),
         Index("ix_outbox_dedupe_key", "dedupe_key", unique=True),
     )
 
@@ -201,23 +217,10 @@ class Outbox(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_utc_column(nullable=False))
     not_before: datetime = Field(sa_column=_utc_column(nullable=False))
     sent_at: datetime | None = Field(default=None, sa_column=_utc_column())
-    # What the row is for ("reply" answers an event, "reminder" comes from the sweep): metrics and rules.
+    # What the row is for ("reply" answers an event, "announcement", "personal"): metrics and rules.
     purpose: str = Field(default="reply", max_length=20)
-    # One row per learner per day for reminders ("reminder:<learner>:<date>"): a sweep run twice, or on
-    # every worker at once, cannot write a second one.
+    # Announcements to LINE groups: "announce:<id>:<chat>", so a second release writes nothing.
     dedupe_key: str | None = Field(default=None, sa_column=Column(String(80), nullable=True))
-    # Set on rows that may share a multicast with others: a hash of `messages`.
-    message_hash: str | None = Field(default=None, max_length=64)
-    batch_id: int | None = Field(
-        default=None,
-        sa_column=Column(
-            Integer,
-            ForeignKey("outbox_batch.id", ondelete="SET NULL", name="fk_outbox_batch_id"),
-            nullable=True,
-            index=True,
-        ),
-    )
-    expires_at: datetime | None = Field(default=None, sa_column=_utc_column())
 
 
 class ServiceFlag(SQLModel, table=True):

@@ -4,11 +4,10 @@ Life of an announcement:
 - created SCHEDULED with a `send_at` (now, or a time the trainer chose); editable and cancellable while
   it stays SCHEDULED;
 - released when due: one transaction turns it QUEUED (a conditional UPDATE, so only one process wins) and
-  writes one outbox row per learner and per LINE group, each with the unique key
-  "announce:<id>:<chat>", so a learner in two of the classes gets it once and a second release writes
-  nothing;
-- delivered by the delivery worker like reminders: learners' rows carry the same message hash, so they go
-  by multicast (500 a request, one retry key each); groups go by push (multicast takes users only).
+  writes the learners (each once, however many of the classes they are in) into batches of up to 500,
+  one multicast each, and one outbox row per LINE group (push: multicast takes users only), all with
+  unique keys ("announce:<id>:<n>", "announce:<id>:<group>") so a second release writes nothing;
+- delivered by the delivery worker like reminders, each request with its own retry key.
 Every step a trainer takes is written to the audit log in the same transaction.
 """
 
@@ -28,7 +27,7 @@ from bot.gateway import MessageJSON
 from bot.limits import fit
 from bot.simulator import is_simulated
 from bot.storage.db import session_scope
-from bot.storage.models import Learner, Outbox, OutboxStatus
+from bot.storage.models import Learner, Outbox, OutboxBatch, OutboxStatus
 from bot.storage.trainers import (
     Announcement,
     AnnouncementClass,
@@ -40,7 +39,7 @@ from bot.storage.trainers import (
 )
 from bot.trainers import audit, classes
 from bot.trainers.auth import Principal
-from scheduler.sweep import message_hash
+from scheduler.outbox import MULTICAST_MAX
 
 PURPOSE = "announcement"
 MAX_BODY = 2000
@@ -130,6 +129,7 @@ def messages(
 class Recipients:
     users: list[str]  # LINE user IDs (simulated learners included; they cost nothing)
     groups: list[str]  # LINE group and room IDs
+    learner_ids: list[int]  # the learners of `users`, in the same order
 
     @property
     def billable_users(self) -> int:
@@ -138,8 +138,8 @@ class Recipients:
 
 def recipients(session: Session, class_ids: tuple[int, ...] | list[int]) -> Recipients:
     """Consenting, following learners of the classes (each once) and the classes' LINE groups."""
-    users = session.exec(
-        select(Learner.line_user_id)
+    learners = session.exec(
+        select(Learner.line_user_id, Learner.id)
         .join(ClassMember, col(ClassMember.learner_id) == Learner.id)
         .where(
             col(ClassMember.class_id).in_(list(class_ids)),
@@ -155,7 +155,9 @@ def recipients(session: Session, class_ids: tuple[int, ...] | list[int]) -> Reci
         .distinct()
         .order_by(col(ClassGroup.group_id))
     ).all()
-    return Recipients(list(users), list(groups))
+    return Recipients(
+        [user for user, _ in learners], list(groups), [learner_id for _, learner_id in learners]
+    )
 
 
 # ----- a trainer's actions ----------------------------------------------------------------------------------
@@ -363,11 +365,15 @@ def release(engine: Engine, announcement_id: int, now: datetime) -> int | None:
             image_url=announcement.image_url,
             style=announcement.style,
         )
-        shared = message_hash(sent)
-        rows = [_row(announcement_id, user, sent, now, shared) for user in found.users]
-        rows += [_row(announcement_id, group, sent, now, None) for group in found.groups]
+        batches = [
+            _batch(announcement_id, number, found.learner_ids[start : start + MULTICAST_MAX], sent, now)
+            for number, start in enumerate(range(0, len(found.learner_ids), MULTICAST_MAX))
+        ]
+        if batches:
+            session.exec(_insert_once(session, OutboxBatch), params=batches)  # type: ignore[call-overload]
+        rows = [_row(announcement_id, group, sent, now) for group in found.groups]
         if rows:
-            session.exec(_insert_once(session.get_bind()), params=rows)  # type: ignore[call-overload]
+            session.exec(_insert_once(session, Outbox), params=rows)  # type: ignore[call-overload]
         announcement.users, announcement.groups = len(found.users), len(found.groups)
         session.add(announcement)
         audit.record(
@@ -376,7 +382,7 @@ def release(engine: Engine, announcement_id: int, now: datetime) -> int | None:
             "announcement.queued",
             f"Announcement #{announcement_id} handed to delivery",
             now=now,
-            recipients=len(rows),
+            recipients=len(found.users) + len(found.groups),
             actor="system",
             detail={
                 "announcement_id": announcement_id,
@@ -385,12 +391,27 @@ def release(engine: Engine, announcement_id: int, now: datetime) -> int | None:
                 "groups": len(found.groups),
             },
         )
-        return len(rows)
+        return len(found.users) + len(found.groups)
 
 
-def _row(
-    announcement_id: int, chat_id: str, sent: list[MessageJSON], now: datetime, shared_hash: str | None
+def _batch(
+    announcement_id: int, number: int, learner_ids: list[int], sent: list[MessageJSON], now: datetime
 ) -> dict[str, Any]:
+    return {
+        "purpose": PURPOSE,
+        "learner_ids": learner_ids,
+        "size": len(learner_ids),
+        "retry_key": str(uuid.uuid4()),
+        "messages": sent,
+        "status": OutboxStatus.PENDING,
+        "attempts": 0,
+        "created_at": now,
+        "not_before": now,
+        "dedupe_key": f"announce:{announcement_id}:{number}",
+    }
+
+
+def _row(announcement_id: int, chat_id: str, sent: list[MessageJSON], now: datetime) -> dict[str, Any]:
     return {
         "chat_id": chat_id,
         "messages": sent,
@@ -402,13 +423,12 @@ def _row(
         "not_before": now,
         "purpose": PURPOSE,
         "dedupe_key": f"announce:{announcement_id}:{chat_id}",
-        # Learners' rows share a hash, so the worker sends them by multicast; groups go by push.
-        "message_hash": shared_hash,
     }
 
 
-def _insert_once(engine: Any) -> Any:
-    table = Outbox.__table__  # type: ignore[attr-defined]
+def _insert_once(session: Any, model: Any) -> Any:
+    table = model.__table__
+    engine = session.get_bind()
     if engine.dialect.name == "postgresql":
         return pg_insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
     if engine.dialect.name == "sqlite":
@@ -422,12 +442,21 @@ def release_due(engine: Engine, now: datetime) -> int:
 
 
 def delivery(session: Session, announcement_id: int) -> dict[str, int]:
-    """How its outbox rows stand: pending, sent, failed (learners and groups together)."""
-    counts = dict(
-        session.exec(
+    """How its messages stand: pending, sent, failed (learners and groups together)."""
+    key = f"announce:{announcement_id}:%"
+    counts: dict[str, int] = {}
+    for status, count in [
+        *session.exec(
+            select(OutboxBatch.status, func.sum(OutboxBatch.size))
+            .where(col(OutboxBatch.dedupe_key).like(key))
+            .group_by(col(OutboxBatch.status))
+        ),
+        *session.exec(
             select(Outbox.status, func.count())
-            .where(col(Outbox.dedupe_key).like(f"announce:{announcement_id}:%"))
+            .where(col(Outbox.dedupe_key).like(key))
             .group_by(col(Outbox.status))
-        ).all()
-    )
-    return {str(getattr(status, "value", status)): int(count) for status, count in counts.items()}
+        ),
+    ]:
+        name = str(getattr(status, "value", status))
+        counts[name] = counts.get(name, 0) + int(count)
+    return counts

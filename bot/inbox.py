@@ -28,7 +28,7 @@ from bot.gateway import MessageJSON
 from bot.handlers import dispatch
 from bot.handlers.context import HandlerContext
 from bot.limits import fit
-from bot.sender import DELIVERY_LEASE, Claimed, claimed
+from bot.sender import DELIVERY_LEASE, Claimed
 from bot.storage.db import session_scope
 from bot.storage.models import InboxEvent, InboxStatus, Outbox, OutboxStatus
 
@@ -99,8 +99,7 @@ def handle(engine: Engine, content: Content, event_id: str, now: datetime) -> Ha
     try:
         with session_scope(engine) as session:
             decided = _handle_stored(session, content, event_id, now)
-            session.flush()
-            return decided.handled() if decided else None
+            return _answers(session, [decided])[0] if decided else None
     except Exception as exc:
         log.exception("event %s could not be handled", event_id)
         return _record_failure(engine, event_id, now, exc)
@@ -108,13 +107,10 @@ def handle(engine: Engine, content: Content, event_id: str, now: datetime) -> Ha
 
 @dataclass(frozen=True)
 class _Decided:
-    """A handled event whose outbox row is not flushed yet (it has no ID before the flush)."""
+    """A handled event, with the values of its answer's outbox row (written by `_answers`)."""
 
     event_id: str
-    outbox: Outbox | None
-
-    def handled(self) -> Handled:
-        return Handled(self.event_id, claimed(self.outbox) if self.outbox else None)
+    outbox: dict[str, Any] | None
 
 
 def _handle_stored(session: Session, content: Content, event_id: str, now: datetime) -> _Decided | None:
@@ -125,21 +121,23 @@ def _handle_stored(session: Session, content: Content, event_id: str, now: datet
     ).first()
     if row is None or row.payload is None:
         return None
-    decided = _Decided(event_id, _decide(session, content, row.payload, row.received_at, now))
+    decided = _decide(session, content, event_id, row.payload, row.received_at, now)
     row.status, row.payload, row.handled_at = InboxStatus.DONE, None, now
     session.add(row)
     return decided
 
 
 def _decide(
-    session: Session, content: Content, payload: dict[str, Any], received: datetime, now: datetime
-) -> Outbox | None:
-    """Run the event's handler; the learner's new state and the answer's outbox row join the session."""
+    session: Session,
+    content: Content,
+    event_id: str,
+    payload: dict[str, Any],
+    received: datetime,
+    now: datetime,
+) -> _Decided:
+    """Run the event's handler: the learner's new state joins the session; the answer is returned."""
     messages = dispatch(parse_event(payload), HandlerContext(session=session, content=content, now=now))
-    outbox = _outbox_row(payload, messages, received, now)
-    if outbox is not None:
-        session.add(outbox)
-    return outbox
+    return _Decided(event_id, _outbox_values(payload, messages, received, now))
 
 
 def parse_event(payload: dict[str, Any]) -> Event:
@@ -152,24 +150,51 @@ def parse_event(payload: dict[str, Any]) -> Event:
         return UnknownEvent.new_from_json_dict(payload)
 
 
-def _outbox_row(
+def _outbox_values(
     payload: dict[str, Any], messages: list[MessageJSON], received: datetime, now: datetime
-) -> Outbox | None:
+) -> dict[str, Any] | None:
     chat_id = chat_id_of(payload)
     if not messages or chat_id is None:
         return None
     token = payload.get("replyToken")
-    return Outbox(
-        chat_id=chat_id,
-        reply_token=token,
-        reply_deadline=received + REPLY_WINDOW if token else None,
-        messages=fit(messages),
-        retry_key=str(uuid4()),
-        created_at=now,
+    return {
+        "chat_id": chat_id,
+        "reply_token": token,
+        "reply_deadline": received + REPLY_WINDOW if token else None,
+        "reply_attempts": 1 if token else 0,
+        "messages": fit(messages),
+        "retry_key": str(uuid4()),
+        "status": OutboxStatus.PENDING,
+        "attempts": 0,
+        "purpose": "reply",
+        "created_at": now,
         # Born leased to this process, which delivers it right after the commit; if the process dies,
         # the lease runs out and any worker picks it up.
-        not_before=now + DELIVERY_LEASE,
-        reply_attempts=1 if token else 0,
+        "not_before": now + DELIVERY_LEASE,
+    }
+
+
+def _answers(session: Session, decided: list[_Decided]) -> list[Handled]:
+    """Write the answers' outbox rows in one statement (rows, not ORM objects: this is the hot path)."""
+    values = [one.outbox for one in decided if one.outbox]
+    ids: dict[str, int] = {}
+    if values:
+        table = Outbox.__table__  # type: ignore[attr-defined]
+        written = session.execute(insert(table).returning(table.c.retry_key, table.c.id), values)
+        ids = {key: row_id for key, row_id in written}
+    return [Handled(one.event_id, _claimed(ids, one.outbox) if one.outbox else None) for one in decided]
+
+
+def _claimed(ids: dict[str, int], values: dict[str, Any]) -> Claimed:
+    return Claimed(
+        id=ids[values["retry_key"]],
+        chat_id=values["chat_id"],
+        reply_token=values["reply_token"],
+        reply_attempts=values["reply_attempts"],
+        messages=values["messages"],
+        retry_key=values["retry_key"],
+        attempts=0,
+        purpose=values["purpose"],
     )
 
 
@@ -181,17 +206,14 @@ def _record_failure(engine: Engine, event_id: str, now: datetime, exc: Exception
             return None
         row.attempts += 1
         row.error = f"{type(exc).__name__}: {exc}"[:500]
-        outbox = None
+        apology = None
         if row.attempts >= MAX_HANDLING_ATTEMPTS:
             payload = row.payload or {}
             row.status, row.payload, row.handled_at = InboxStatus.FAILED, None, now
             if payload.get("type") in ("message", "postback"):
-                outbox = _outbox_row(payload, [text(texts.APOLOGY)], row.received_at, now)
-                if outbox:
-                    session.add(outbox)
+                apology = _outbox_values(payload, [text(texts.APOLOGY)], row.received_at, now)
         session.add(row)
-        session.flush()
-        return Handled(event_id, claimed(outbox)) if outbox else None
+        return _answers(session, [_Decided(event_id, apology)])[0] if apology else None
 
 
 def pending(engine: Engine, *, received_before: datetime, limit: int = 100) -> list[str]:
@@ -247,14 +269,25 @@ def run_round(
             at_once = {str(event["webhookEventId"]): event for event in unique[:room]}
             fresh = _store(session, unique[:room], now, done=True) + _store(session, unique[room:], now)
             queue = waiting + fresh
-            decided: list[_Decided | None] = []
+            decided: list[_Decided] = []
+            # Handlers look their learner up without flushing (bot/flow/tutor.py), so what an earlier event
+            # of the same chat changed is flushed first.
+            chats: set[str | None] = set()
             for event_id in queue[:limit]:
-                if event_id in at_once:
-                    decided.append(_Decided(event_id, _decide(session, content, at_once[event_id], now, now)))
-                else:
-                    decided.append(_handle_stored(session, content, event_id, now))
+                payload = at_once.get(event_id)
+                if payload is None:  # stored by an earlier round: its chat is known only once loaded
+                    session.flush()
+                    if (one := _handle_stored(session, content, event_id, now)) is not None:
+                        decided.append(one)
+                    session.flush()
+                    continue
+                chat = chat_id_of(payload)
+                if chat in chats:
+                    session.flush()
+                chats.add(chat)
+                decided.append(_decide(session, content, event_id, payload, now, now))
             session.flush()
-            handled = [one.handled() for one in decided if one is not None]
+            handled = _answers(session, decided)
             return Round(fresh, handled, queue[limit:])
     except Exception:
         log.exception("a round of %d events failed; handling them one at a time", len(waiting) + len(unique))

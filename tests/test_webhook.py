@@ -259,3 +259,20 @@ async def test_a_failing_handler_holds_back_only_its_own_event(bot: BotUnderTest
     assert apology.body["replyToken"] == bad["replyToken"]
     assert apology.body["messages"][0]["text"].startswith("ขอโทษค่ะ ระบบขัดข้อง")
     assert inbox_rows(bot)[bad["webhookEventId"]].status is InboxStatus.FAILED
+
+
+async def test_one_learners_events_in_one_post_are_handled_in_order_in_one_round(
+    bot: BotUnderTest, caplog
+) -> None:
+    user = user_id("quick")
+    follow = event("follow", user, follow={"isUnblocked": False})
+    consent = postback_event(user, "a=consent&v=yes")
+    reply = await bot.send(follow, consent)
+    by_token = {call.body["replyToken"]: call for call in reply.calls}
+    welcome = json.dumps(by_token[follow["replyToken"]].body, ensure_ascii=False)
+    tracks = json.dumps(by_token[consent["replyToken"]].body, ensure_ascii=False)
+    assert "ยินดีต้อนรับ" in welcome and "ผู้สูงอายุ" in tracks
+    assert [call.body["replyToken"] for call in reply.calls] == [follow["replyToken"], consent["replyToken"]]
+    assert count(bot, Learner) == 1
+    # The second event saw what the first did without the round failing over to the slow path.
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from bot import answers
@@ -46,6 +47,9 @@ COMMANDS: dict[str, tuple[str, ...]] = {
 MAX_READ_CHARS = 300
 
 
+LEARNER = select(Learner).where(Learner.line_user_id == bindparam("user_id"))
+
+
 class Tutor(Onboarding, Lessons, Reviewing, Menu, Classroom, Reminding):
     """One learner's conversation, for one event. Create per event with the session it should use."""
 
@@ -54,7 +58,11 @@ class Tutor(Onboarding, Lessons, Reviewing, Menu, Classroom, Reminding):
         self.content = content
         self.now = now
         self.user_id = user_id
-        self.learner = session.exec(select(Learner).where(Learner.line_user_id == user_id)).first()
+        # Without an autoflush: on the webhook's hot path one session handles many chats' events, and
+        # flushing everyone's changes at every lookup would cost more than the rest (bot/inbox.py flushes
+        # when one chat comes back within a round). A learner already loaded is found in the session.
+        with session.no_autoflush:
+            self.learner = session.exec(LEARNER, params={"user_id": user_id}).first()
 
     # ----- what the learner did -------------------------------------------------------------------------
 

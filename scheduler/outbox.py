@@ -20,14 +20,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ARRAY, ColumnElement, Engine, Integer, any_, case, func, literal, update
+from sqlalchemy import ARRAY, ColumnElement, Engine, Integer, any_, case, func, literal, text, update
 from sqlmodel import col, select
 
 from bot.gateway import MessageJSON
 from bot.metrics import PUSH_PAUSED
 from bot.sender import MAX_DELIVERY_ATTEMPTS, Claimed
 from bot.storage.db import session_scope
-from bot.storage.models import Learner, Outbox, OutboxBatch, OutboxStatus, ServiceFlag
+from bot.storage.models import Outbox, OutboxBatch, OutboxStatus, ServiceFlag
 
 MULTICAST_MAX = 500  # LINE's limit on recipients per multicast
 
@@ -92,20 +92,14 @@ def claim_batches(engine: Engine, now: datetime, *, lease: timedelta, limit: int
                 OutboxBatch.attempts,
                 OutboxBatch.purpose,
                 OutboxBatch.size,
-                OutboxBatch.learner_ids,
             ),
         )
         if not claimed:
             return []
-        everyone = [learner_id for row in claimed for learner_id in row[-1]]
-        users = dict(
-            session.connection()
-            .execute(select(Learner.id, Learner.line_user_id).where(among(session, Learner.id, everyone)))
-            .all()
-        )
+        users = _recipients(session, [row[0] for row in claimed])
         claims, empty = [], []
-        for batch_id, retry_key, messages, attempts, purpose, size, learner_ids in claimed:
-            to = tuple(users[learner_id] for learner_id in learner_ids if learner_id in users)
+        for batch_id, retry_key, messages, attempts, purpose, size in claimed:
+            to = tuple(users.get(batch_id) or ())
             if to:
                 claims.append(BatchClaim(batch_id, retry_key, messages, attempts, purpose, size, to))
             else:
@@ -116,6 +110,26 @@ def claim_batches(engine: Engine, now: datetime, *, lease: timedelta, limit: int
                 update(OutboxBatch).where(col(OutboxBatch.id).in_(empty)).values(status=OutboxStatus.EXPIRED)
             )
         return claims
+
+
+# The LINE user IDs of a batch's learners, in order, as one JSON array built by the database: the lookups
+# stay in the database's own code instead of a Python row per learner (a third of the claim's time).
+_RECIPIENTS = {
+    "sqlite": "SELECT b.id, (SELECT json_group_array(l.line_user_id) FROM json_each(b.learner_ids) AS j"
+    " JOIN learner AS l ON l.id = j.value) FROM outbox_batch AS b"
+    " WHERE b.id IN (SELECT value FROM json_each(:ids))",
+    "postgresql": "SELECT b.id, (SELECT json_agg(l.line_user_id ORDER BY j.n)"
+    " FROM json_array_elements_text(b.learner_ids) WITH ORDINALITY AS j(id, n)"
+    " JOIN learner AS l ON l.id = j.id::integer) FROM outbox_batch AS b WHERE b.id = ANY(:ids)",
+}
+
+
+def _recipients(session: Any, batch_ids: list[int]) -> dict[int, list[str]]:
+    """Batch ID -> the LINE user IDs of its learners still here (erased learners are simply not found)."""
+    dialect = session.get_bind().dialect.name
+    ids: Any = batch_ids if dialect == "postgresql" else json.dumps(batch_ids)
+    rows = session.connection().execute(text(_RECIPIENTS[dialect]), {"ids": ids}).all()
+    return {batch_id: json.loads(users) if isinstance(users, str) else users for batch_id, users in rows}
 
 
 def _lease(

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from fsrs import Card, Rating, Scheduler
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
 from bot.storage.models import ReviewCard
@@ -31,6 +32,11 @@ def offered_at(fsrs_due: datetime, answered_at: datetime, zone: ZoneInfo = BANGK
     return max(at_local(local_date(fsrs_due, zone), 0, zone), answered_at + MIN_GAP)
 
 
+CARD = select(ReviewCard).where(
+    ReviewCard.learner_id == bindparam("learner_id"), ReviewCard.question_id == bindparam("question_id")
+)
+
+
 def record_answer(
     session: Session,
     *,
@@ -43,9 +49,10 @@ def record_answer(
 ) -> ReviewCard | None:
     """Schedule the question after an answer: a miss (or "not sure") makes or resets a card; a right answer
     to a question that has a card stretches its interval. Right answers without a card need nothing."""
-    row = session.exec(
-        select(ReviewCard).where(ReviewCard.learner_id == learner_id, ReviewCard.question_id == question_id)
-    ).first()
+    # No autoflush: only this learner's own events touch their cards, and the webhook's rounds flush before
+    # a learner's second event in a round (bot/inbox.py); a card already loaded is found in the session.
+    with session.no_autoflush:
+        row = session.exec(CARD, params={"learner_id": learner_id, "question_id": question_id}).first()
     if row is None and correct:
         return None
     # The row is the card's identity; an explicit card_id also spares py-fsrs's 1 ms sleep per new card.

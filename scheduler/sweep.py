@@ -151,7 +151,7 @@ def sweep_chunk(
                     finished,
                     reviews,
                     Learner.remind_minute,
-                    col(Learner.cohort) == rules.DEMO_COHORT,
+                    Learner.cohort,
                 )
                 .where(due_filter(today, minute), col(Learner.id) > after)
                 .order_by(col(Learner.id))
@@ -163,16 +163,13 @@ def sweep_chunk(
             return None
         plans, waiting = report.plans, report.waiting
         for learner_id, *point in candidates:
-            key = tuple(point)
-            plan = plans.get(key)
+            plan = plans.get(key := tuple(point))
             if plan is None:
                 plan = plans[key] = _plan(content, today, zone, *point)
-            if type(plan) is str:
+            if isinstance(plan, str):
                 report.skip(plan)
-            elif (group := waiting.get(plan)) is None:  # type: ignore[arg-type]
-                waiting[plan] = [learner_id]  # type: ignore[index]
             else:
-                group.append(learner_id)
+                waiting.setdefault(plan, []).append(learner_id)
         full = []
         for variant, group in waiting.items():
             while len(group) >= MULTICAST_MAX:
@@ -212,7 +209,7 @@ def _plan(
     finished: str | None,
     reviews: int,
     remind_minute: int,
-    demo: bool,
+    cohort: str | None,
 ) -> Variant | str:
     """The reminder for a learner at this point, or why there is none."""
     track = content.track(track_id)
@@ -222,7 +219,7 @@ def _plan(
     following = next((lesson for lesson in content.lessons_of(track) if lesson.id not in done), None)
     if following is None and not reviews:
         return "nothing_due"  # completed learners get spaced review only
-    expires = rules.at_local(today, rules.window_end(remind_minute, demo=bool(demo)), zone)
+    expires = rules.at_local(today, rules.window_end(remind_minute, demo=cohort == rules.DEMO_COHORT), zone)
     title = following.module.title if following else None
     return (title, reviews, track.audience is Audience.ELDERLY, expires)
 

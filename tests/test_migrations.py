@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlmodel import SQLModel
+from sqlalchemy import JSON, Boolean, Column, Connection, Integer, MetaData, String, Table
+from sqlmodel import Session, SQLModel, select
 
 import bot.storage.models
 import bot.storage.trainers  # noqa: F401
 from bot.settings import Settings
-from bot.storage.db import make_engine, upgrade
+from bot.storage.columns import UtcDateTime
+from bot.storage.db import alembic_config, make_engine, upgrade
+from bot.storage.models import Outbox, OutboxBatch
 
 
 def test_migrations_match_the_models(database_url: str) -> None:
@@ -22,3 +30,59 @@ def test_migrations_match_the_models(database_url: str) -> None:
             assert compare_metadata(context, SQLModel.metadata) == []
     finally:
         engine.dispose()
+
+
+def test_upgrading_to_batches_keeps_waiting_reminders_and_their_retry_keys(database_url: str) -> None:
+    """0012: a batch gets the learners of its waiting rows; a reminder waiting alone becomes a batch of one
+    under its own retry key (an earlier try may have landed); a waiting reply stays a row."""
+    url = Settings(database_url=database_url).sqlalchemy_url
+    config = alembic_config(url)
+    command.upgrade(config, "0011_drop_review_after_attempt")
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            run = partial(_insert, connection)
+            for number in (1, 2, 3):
+                run("learner", id=number, line_user_id=f"U{number}", phase="card", following=True,
+                    parental_consent=False, step=0, module_correct=0, created_at=NOW, last_seen_at=NOW,
+                    remind_minute=1140, reminders_stopped=False, ignored_reminders=1, streak=0)  # fmt: skip
+            run("outbox_batch", id=7, retry_key="k-batch", messages=MESSAGES, status="pending", attempts=1,
+                created_at=NOW, not_before=NOW)  # fmt: skip
+            for number, batch, key, expires, purpose in (
+                (1, 7, "k1", NOW, "reminder"),
+                (2, 7, "k2", NOW, "reminder"),
+                (3, None, "k-alone", NOW, "reminder"),
+                (3, None, "k-reply", None, "reply"),
+            ):
+                run("outbox", chat_id=f"U{number}", reply_attempts=0, messages=MESSAGES, retry_key=key,
+                    status="pending", attempts=2, created_at=NOW, not_before=NOW, purpose=purpose,
+                    batch_id=batch, expires_at=expires)  # fmt: skip
+        upgrade(url)
+        with Session(engine) as session:
+            batches = {batch.retry_key: batch for batch in session.exec(select(OutboxBatch))}
+            assert set(batches) == {"k-batch", "k-alone"}
+            assert (batches["k-batch"].learner_ids, batches["k-batch"].size) == ([1, 2], 2)
+            alone = batches["k-alone"]
+            assert (alone.learner_ids, alone.size, alone.attempts, alone.purpose) == ([3], 1, 2, "reminder")
+            assert alone.expires_at == NOW and alone.messages == MESSAGES
+            assert [row.retry_key for row in session.exec(select(Outbox))] == ["k-reply"]
+    finally:
+        engine.dispose()
+
+
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+MESSAGES = [{"type": "text", "text": "ได้เวลาเรียนวันละนิดแล้วนะคะ"}]
+
+
+def _insert(connection: Connection, table: str, **values: object) -> None:
+    """A row written as the old schema had it (plain SQL: the models describe the new one)."""
+    given = {name: value for name, value in values.items() if value is not None}
+    columns = (Column(name, _type_of(value)) for name, value in given.items())
+    connection.execute(Table(table, MetaData(), *columns).insert().values(**given))
+
+
+def _type_of(value: object) -> Any:
+    for kind, column_type in ((bool, Boolean), (int, Integer), (datetime, UtcDateTime), (list, JSON)):
+        if isinstance(value, kind):
+            return column_type
+    return String

@@ -270,22 +270,12 @@ def run_round(
             fresh = _store(session, unique[:room], now, done=True) + _store(session, unique[room:], now)
             queue = waiting + fresh
             decided: list[_Decided] = []
-            # Handlers look their learner up without flushing (bot/flow/tutor.py), so what an earlier event
-            # of the same chat changed is flushed first.
-            chats: set[str | None] = set()
             for event_id in queue[:limit]:
                 payload = at_once.get(event_id)
-                if payload is None:  # stored by an earlier round: its chat is known only once loaded
-                    session.flush()
-                    if (one := _handle_stored(session, content, event_id, now)) is not None:
-                        decided.append(one)
-                    session.flush()
-                    continue
-                chat = chat_id_of(payload)
-                if chat in chats:
-                    session.flush()
-                chats.add(chat)
-                decided.append(_decide(session, content, event_id, payload, now, now))
+                if payload is not None:
+                    decided.append(_decide(session, content, event_id, payload, now, now))
+                elif (one := _handle_stored(session, content, event_id, now)) is not None:
+                    decided.append(one)
             session.flush()
             handled = _answers(session, decided)
             return Round(fresh, handled, queue[limit:])

@@ -16,6 +16,7 @@ from fsrs import Card, Rating, Scheduler
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
+from bot.storage.db import find
 from bot.storage.models import ReviewCard
 from scheduler.reminders import BANGKOK, at_local, local_date
 
@@ -49,10 +50,7 @@ def record_answer(
 ) -> ReviewCard | None:
     """Schedule the question after an answer: a miss (or "not sure") makes or resets a card; a right answer
     to a question that has a card stretches its interval. Right answers without a card need nothing."""
-    # No autoflush: only this learner's own events touch their cards, and the webhook's rounds flush before
-    # a learner's second event in a round (bot/inbox.py); a card already loaded is found in the session.
-    with session.no_autoflush:
-        row = session.exec(CARD, params={"learner_id": learner_id, "question_id": question_id}).first()
+    row = find(session, ReviewCard, CARD, learner_id=learner_id, question_id=question_id)
     if row is None and correct:
         return None
     # The row is the card's identity; an explicit card_id also spares py-fsrs's 1 ms sleep per new card.

@@ -23,6 +23,7 @@ from bot.flow.onboarding import Onboarding
 from bot.flow.reminding import Reminding
 from bot.flow.reviewing import Reviewing
 from bot.flow.ui import button, text
+from bot.storage.db import find
 from bot.storage.models import Learner, Phase
 from bot.trainers import classes
 
@@ -47,7 +48,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
 MAX_READ_CHARS = 300
 
 
-LEARNER = select(Learner).where(Learner.line_user_id == bindparam("user_id"))
+LEARNER = select(Learner).where(Learner.line_user_id == bindparam("line_user_id"))
 
 
 class Tutor(Onboarding, Lessons, Reviewing, Menu, Classroom, Reminding):
@@ -58,11 +59,7 @@ class Tutor(Onboarding, Lessons, Reviewing, Menu, Classroom, Reminding):
         self.content = content
         self.now = now
         self.user_id = user_id
-        # Without an autoflush: on the webhook's hot path one session handles many chats' events, and
-        # flushing everyone's changes at every lookup would cost more than the rest (bot/inbox.py flushes
-        # when one chat comes back within a round). A learner already loaded is found in the session.
-        with session.no_autoflush:
-            self.learner = session.exec(LEARNER, params={"user_id": user_id}).first()
+        self.learner = find(session, Learner, LEARNER, line_user_id=user_id)
 
     # ----- what the learner did -------------------------------------------------------------------------
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, event
 from sqlmodel import Session, create_engine
 
+T = TypeVar("T")
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -44,6 +46,22 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def find(session: Session, model: type[T], statement: Any, **key: Any) -> T | None:
+    """The row of `model` with these column values, looked up without flushing the session.
+
+    An autoflush at every lookup is the dearest part of the webhook's hot path, where one session handles
+    many chats' events (bot/inbox.py). Without it, a row added but not flushed yet is found among the
+    session's new objects, a row loaded before comes back from the identity map with its unflushed changes,
+    and a row deleted in the session is not found. `statement` selects `model` by `key` (as bind parameters).
+    """
+    for row in session.new:
+        if isinstance(row, model) and all(getattr(row, name) == value for name, value in key.items()):
+            return row
+    with session.no_autoflush:
+        found = session.exec(statement, params=key).first()
+    return None if found is None or found in session.deleted else found
 
 
 def alembic_config(url: str) -> Config:

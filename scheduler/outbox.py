@@ -200,28 +200,22 @@ def claim_rows(
     return sorted(claims, key=lambda claim: claim.id)
 
 
-def mark_sent(engine: Engine, now: datetime, row_ids: list[int]) -> None:
-    """Rows LINE accepted, in one statement."""
-    if not row_ids:
+def mark_sent(engine: Engine, now: datetime, row_ids: list[int], batch_ids: list[int]) -> None:
+    """Rows and batches LINE accepted, in one transaction."""
+    if not row_ids and not batch_ids:
         return
+    sent = {"status": OutboxStatus.SENT, "sent_at": now, "error": None}
     with session_scope(engine) as session:
-        session.exec(
-            update(Outbox)
-            .where(col(Outbox.id).in_(row_ids))
-            .values(status=OutboxStatus.SENT, sent_at=now, error=None, attempts=Outbox.attempts + 1)
-        )
-
-
-def mark_batches_sent(engine: Engine, now: datetime, batch_ids: list[int]) -> None:
-    """Batches LINE accepted, in one statement."""
-    if not batch_ids:
-        return
-    with session_scope(engine) as session:
-        session.exec(
-            update(OutboxBatch)
-            .where(col(OutboxBatch.id).in_(batch_ids))
-            .values(status=OutboxStatus.SENT, sent_at=now, error=None, attempts=OutboxBatch.attempts + 1)
-        )
+        if row_ids:
+            session.exec(
+                update(Outbox).where(col(Outbox.id).in_(row_ids)).values(**sent, attempts=Outbox.attempts + 1)
+            )
+        if batch_ids:
+            session.exec(
+                update(OutboxBatch)
+                .where(col(OutboxBatch.id).in_(batch_ids))
+                .values(**sent, attempts=OutboxBatch.attempts + 1)
+            )
 
 
 def finish_batch(

@@ -141,35 +141,27 @@ def sweep_chunk(
     )
     with session_scope(engine) as session:
         _by_key(session)
-        # Core statements on the session's connection: rows as tuples, no ORM bookkeeping per learner.
-        candidates = (
-            session.connection()
-            .execute(
-                select(
-                    Learner.id,
-                    Learner.track_id,
-                    finished,
-                    reviews,
-                    Learner.remind_minute,
-                    Learner.cohort,
-                )
-                .where(due_filter(today, minute), col(Learner.id) > after)
-                .order_by(col(Learner.id))
-                .limit(chunk)
-            )
-            .all()
+        # A Core statement, its rows taken from the driver as plain tuples: no ORM bookkeeping and no row
+        # objects per learner (the columns need no conversion on either database).
+        result = session.connection().execute(
+            select(Learner.id, Learner.track_id, finished, reviews, Learner.remind_minute, Learner.cohort)
+            .where(due_filter(today, minute), col(Learner.id) > after)
+            .order_by(col(Learner.id))
+            .limit(chunk)
         )
+        candidates = result.cursor.fetchall()
+        result.close()
         if not candidates:
             return None
         plans, waiting = report.plans, report.waiting
-        for learner_id, *point in candidates:
-            plan = plans.get(key := tuple(point))
+        for row in candidates:
+            plan = plans.get(key := row[1:])
             if plan is None:
-                plan = plans[key] = _plan(content, today, zone, *point)
+                plan = plans[key] = _plan(content, today, zone, *key)
             if isinstance(plan, str):
                 report.skip(plan)
             else:
-                waiting.setdefault(plan, []).append(learner_id)
+                waiting.setdefault(plan, []).append(row[0])
         full = []
         for variant, group in waiting.items():
             while len(group) >= MULTICAST_MAX:

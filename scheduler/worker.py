@@ -235,8 +235,13 @@ class DeliveryWorker:
         accepted = [item.unit for item in finished if item.outcome.status is OutboxStatus.SENT]
         sent_rows = [unit for unit in accepted if isinstance(unit, Claimed)]
         sent_batches = [unit for unit in accepted if isinstance(unit, BatchClaim)]
-        await self.db(outbox.mark_sent, self.engine, now, [row.id for row in sent_rows])
-        await self.db(outbox.mark_batches_sent, self.engine, now, [batch.id for batch in sent_batches])
+        await self.db(
+            outbox.mark_sent,
+            self.engine,
+            now,
+            [row.id for row in sent_rows],
+            [batch.id for batch in sent_batches],
+        )
         report.rows_sent += len(sent_rows) + sum(len(batch.recipients) for batch in sent_batches)
         report.batches_sent += len(sent_batches)
         self._count_sent(

@@ -227,16 +227,14 @@ def _write(
         return
     ids = sorted(learner_id for _, group in groups for learner_id in group)
     connection = session.connection()
-    won = set(
-        connection.execute(
-            update(Learner)
-            .where(among(session, Learner.id, ids), not_today(today))
-            .values(last_reminded_on=today, ignored_reminders=Learner.ignored_reminders + 1)
-            .returning(Learner.id)
-        )
-        .scalars()
-        .all()
+    result = connection.execute(
+        update(Learner)
+        .where(among(session, Learner.id, ids), not_today(today))
+        .values(last_reminded_on=today, ignored_reminders=Learner.ignored_reminders + 1)
+        .returning(Learner.id)
     )
+    won = {learner_id for (learner_id,) in result.cursor.fetchall()}
+    result.close()
     if len(won) < len(ids):
         report.skip("taken_by_another_sweep", len(ids) - len(won))
     batches = []

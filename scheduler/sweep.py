@@ -22,7 +22,6 @@ dies has marked only the learners of the batches it wrote; the others are still 
 
 from __future__ import annotations
 
-import logging
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -42,7 +41,6 @@ from bot.storage.models import Learner, ModuleResult, OutboxBatch, OutboxStatus,
 from scheduler import reminders as rules
 from scheduler.outbox import MULTICAST_MAX, among
 
-log = logging.getLogger(__name__)
 REMINDER = "reminder"
 # Phases in which a nudge would be out of place: before consent, waiting for a parent, deciding to delete.
 QUIET_PHASES = (Phase.CONSENT, Phase.DECLINED, Phase.AGE, Phase.PARENT, Phase.CONFIRM_DELETE)
@@ -59,7 +57,7 @@ class SweepReport:
     skipped: dict[str, int] = field(default_factory=dict)
     day: date | None = None
     waiting: dict[Variant, list[int]] = field(default_factory=dict, repr=False)
-    # (track, modules finished, reviews due, window) -> the reminder, or the reason for none (a str).
+    # (track, modules finished, reviews due, chosen minute, cohort) -> the reminder, or why none (a str).
     plans: dict[tuple[Any, ...], Variant | str] = field(default_factory=dict, repr=False)
 
     def skip(self, reason: str, count: int = 1) -> None:

@@ -128,21 +128,20 @@ class Intake:
             # again when their lease runs out, and LINE recognises them (a used token, a known retry key).
             log.exception("a round of %d new events failed", len(events))
             self._waiting.clear()
+            self._arrived.clear()
             for post in posts:
-                post.stored.set_exception(exc)
-            self._forget(events)
+                if not post.stored.done():  # a post whose request was cancelled meanwhile waits no more
+                    post.stored.set_exception(exc)
             return
         self._waiting = done.waiting + self._waiting[len(waiting) :]  # and any retried meanwhile
         fresh = set(done.fresh)
         for post in posts:
-            post.stored.set_result(list(dict.fromkeys(i for i in _ids(post.events) if i in fresh)))
+            if not post.stored.done():
+                post.stored.set_result(list(dict.fromkeys(i for i in _ids(post.events) if i in fresh)))
         for handled in done.handled:
-            self._on_handled(handled, self._arrived.pop(handled.event_id, None))
-        self._forget([event for event in events if str(event["webhookEventId"]) not in fresh])
-
-    def _forget(self, events: list[dict[str, Any]]) -> None:
-        for event_id in _ids(events):
-            self._arrived.pop(event_id, None)
+            self._on_handled(handled, self._arrived.get(handled.event_id))
+        still = set(self._waiting)
+        self._arrived = {event_id: at for event_id, at in self._arrived.items() if event_id in still}
 
 
 def _ids(events: list[dict[str, Any]]) -> list[str]:

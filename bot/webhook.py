@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 from linebot.v3.webhook import SignatureValidator
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.runtime import Runtime
 
@@ -56,7 +57,12 @@ async def callback(request: Request) -> Response:
         raise HTTPException(400, "Invalid signature")
     events = _events(body)
     runtime: Runtime = request.app.state.runtime
-    fresh = await runtime.receive(events)
+    try:
+        fresh = await runtime.receive(events)
+    except SQLAlchemyError:
+        # Logged where it failed. Not stored, so not accepted: LINE's redelivery (when the channel has it
+        # on) brings the events again.
+        raise HTTPException(503, "Events could not be stored; try again") from None
     log.info("webhook: %d events, %d new", len(events), fresh)
     return JSONResponse({"status": "ok"})
 

@@ -276,3 +276,24 @@ async def test_one_learners_events_in_one_post_are_handled_in_order_in_one_round
     assert count(bot, Learner) == 1
     # The second event saw what the first did without the round failing over to the slow path.
     assert not [record for record in caplog.records if record.levelname == "ERROR"]
+
+
+async def test_a_post_that_cannot_be_stored_is_refused_and_the_next_one_works(
+    lite_bot: BotUnderTest, monkeypatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from bot import inbox
+
+    def disk_full(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OperationalError("INSERT INTO inbox_event ...", {}, Exception("database or disk is full"))
+
+    run_round = inbox.run_round
+    monkeypatch.setattr(inbox, "run_round", disk_full)
+    user = user_id("disk")
+    refused = await lite_bot.deliver(event("follow", user, follow={"isUnblocked": False}))
+    assert refused.status_code == 503 and "try again" in refused.text
+    assert lite_bot.line.take() == [] and count(lite_bot, InboxEvent) == 0
+    monkeypatch.setattr(inbox, "run_round", run_round)
+    redelivered = await lite_bot.follow(user)
+    assert "ยินดีต้อนรับ" in redelivered.texts[0]

@@ -7,7 +7,9 @@ from 32 concurrent learners (each waits for its reply before sending the next me
 runs the LINE API stand-in that receives the replies. Latency is from posting the webhook to the stand-in
 receiving the reply with that event's token. Ruthan does its full work on the embedded SQLite: durable
 inbox, learning flow, answers recorded, outbox, reply. The two bots run alternately (echo, Ruthan, echo,
-Ruthan) and the report gives each run, so noise on a shared machine shows.
+Ruthan) and the report gives each run, so noise on a shared machine shows. Each bot's CPU time per event
+(its process, user and system) is reported too: it is steadier than events per second when other work
+shares the machine.
 """
 
 from __future__ import annotations
@@ -113,6 +115,11 @@ class Result:
     acks: list[float]
     errors: int
     peak_rss_mb: float
+    cpu_seconds: float  # the bot's process, user and system, over the timed part
+
+    @property
+    def cpu_ms_per_event(self) -> float:
+        return 1000 * self.cpu_seconds / self.events
 
     @property
     def rate(self) -> float:
@@ -199,13 +206,25 @@ async def run_bot(
                     except TimeoutError:
                         errors += 1
 
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), cpu_seconds(server.pid)
             await asyncio.gather(*(learner(index) for index in range(senders)))
-            seconds = time.perf_counter() - started
-        return Result(name, per_sender * senders, seconds, latencies, acks, errors, peak_rss_mb(server.pid))
+            seconds, cpu = time.perf_counter() - started, cpu_seconds(server.pid) - cpu
+        return Result(
+            name, per_sender * senders, seconds, latencies, acks, errors, peak_rss_mb(server.pid), cpu
+        )
     finally:
         server.terminate()
         server.wait(10)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process so far, from /proc (NaN where there is no /proc)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
 
 
 def machine() -> str:
@@ -231,18 +250,25 @@ async def main(total: int, senders: int, rounds: int) -> None:
     finally:
         await standin.stop()
     print(f"\nMachine: {machine()}; {senders} concurrent senders; {total} events per run\n")
-    print("| run | bot | events/s | reply p50 ms | reply p99 ms | 200 p99 ms | errors | peak RSS MB |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| run | bot | events/s | reply p50 ms | reply p99 ms | 200 p99 ms | errors | peak RSS MB "
+        "| bot CPU ms/event |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for number, result in enumerate(results, start=1):
         print(
             f"| {number} | {result.name} | {result.rate:,.0f} | {result.percentile(0.5):.1f} | "
             f"{result.percentile(0.99):.1f} | {result.percentile(0.99, result.acks):.1f} | {result.errors} | "
-            f"{result.peak_rss_mb:.0f} |"
+            f"{result.peak_rss_mb:.0f} | {result.cpu_ms_per_event:.2f} |"
         )
     echo_rates = [r.rate for r in results if r.name == "echo bot"]
     ruthan_rates = [r.rate for r in results if r.name == "Ruthan"]
     ratio = statistics.median(ruthan_rates) / statistics.median(echo_rates)
     print(f"\nRuthan / echo bot throughput (medians): {ratio:.2f}x")
+    cpu = statistics.median(r.cpu_ms_per_event for r in results if r.name == "Ruthan") / statistics.median(
+        r.cpu_ms_per_event for r in results if r.name == "echo bot"
+    )
+    print(f"Ruthan / echo bot CPU time per event (medians): {cpu:.2f}x")
 
 
 if __name__ == "__main__":

@@ -853,20 +853,26 @@ def _prepare_commands(key: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[_Co
     return tuple(phrases)
 
 
-def _command_distance(form: str, phrase: _CommandPhrase) -> int | None:
-    """0 for the phrase itself, 1 for one typo in a phrase of 4+ letters, None otherwise."""
-    if form.replace(" ", "") == phrase.compact:
+def _command_distance(form: tuple[str, str], phrase: _CommandPhrase) -> int | None:
+    """0 for the phrase itself, 1 for one typo in a phrase of 4+ letters, None otherwise.
+
+    `form` is the reply without spaces and its skeleton, worked out once for all the phrases."""
+    compact, skeleton = form
+    if compact == phrase.compact:
         return 0
     if len(phrase.skeleton) < 4:
         return None  # "ต่อ" is exact only: "ตอ" or "ตก" must not continue the lesson
-    distance = Levenshtein.distance(_skeleton(form), phrase.skeleton, score_cutoff=1)
+    distance = Levenshtein.distance(skeleton, phrase.skeleton, score_cutoff=1)
     return distance if distance <= 1 else None
 
 
 def _match_command(clean: str, phrases: tuple[_CommandPhrase, ...]) -> str | None:
     if not clean:
         return None
-    forms = {clean, *(trim.strip(clean) for trim in _COMMAND_TRIMS)}
+    forms = [
+        (form.replace(" ", ""), _skeleton(form))
+        for form in {clean, *(t.strip(clean) for t in _COMMAND_TRIMS)}
+    ]
     negated = bool(_COMMAND_NEGATION.match(clean))
     best: dict[str, int] = {}
     for phrase in phrases:

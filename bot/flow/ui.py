@@ -7,6 +7,7 @@ with large type; everyone else gets plain text, which LINE renders fastest and e
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -25,7 +26,13 @@ class Button:
 
     @property
     def data(self) -> str:
-        return urlencode([("a", self.action), *self.params])
+        return _postback_data(self.action, self.params)
+
+
+@lru_cache(maxsize=4096)
+def _postback_data(action: str, params: tuple[tuple[str, str], ...]) -> str:
+    # The same few hundred buttons (commands, answer choices, modules) come back in every conversation.
+    return urlencode([("a", action), *params])
 
 
 def button(label: str, action: str, **params: object) -> Button:

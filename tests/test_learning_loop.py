@@ -290,3 +290,15 @@ async def test_restart_in_the_middle_of_a_module_resumes_exactly(bot: BotUnderTe
     assert "คำถาม 2/3" in resumed.text and "ธนาคารส่ง SMS" in resumed.text
     finished = await bot.say(user, "ไม่จริง")
     assert finished.texts[0].startswith("✅")
+
+
+async def test_an_answer_typed_while_reading_a_card_gets_a_pointer_to_the_next_button(
+    bot: BotUnderTest,
+) -> None:
+    user = user_id("eager")
+    card = await onboard(bot, user, "บุคคลทั่วไป")
+    assert "บทที่ 1" in card.text
+    early = await bot.say(user, "ข")
+    assert "กำลังอ่านบทเรียน" in early.text and "ยังไม่เข้าใจ" not in early.text
+    assert "ต่อไป" in early.labels
+    assert "อย่าบอกรหัส" in (await bot.tap(user, early, "ต่อไป")).text  # the lesson goes on from there

@@ -162,6 +162,14 @@ class Tutor(Onboarding, Lessons, Reviewing, Menu, Classroom, Reminding):
             return self._ask_consent(again=command != "start")
         return [text(t.DECLINED)]
 
+    def _answer_too_early(self, message: str) -> bool:
+        """A reply that reads as an answer to the lesson's first question ("ข", "2"), typed on a card."""
+        lesson = self._lesson()
+        if lesson is None or not lesson.questions:
+            return False
+        options = [option.text for option in lesson.questions[0].options]
+        return answers.classify(message, options).kind in ("choice", "ambiguous")
+
     def _typed_in_phase(self, message: str) -> Messages:
         phase = self.learner.phase
         if phase is Phase.TRACK:
@@ -183,6 +191,8 @@ class Tutor(Onboarding, Lessons, Reviewing, Menu, Classroom, Reminding):
             return [text(t.PARENT_WAITING, [button(t.PARENT_YES, "parent")])]
         if phase is Phase.CARD and answers.read_yes_no(message):
             return self._next()
+        if phase is Phase.CARD and self._answer_too_early(message):
+            return [text(t.READING_CARD, self._card_buttons())]
         if phase in (Phase.QUESTION, Phase.REVIEW):
             return self._typed_answer(message)
         if phase is Phase.REMINDER_TIME:

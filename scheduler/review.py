@@ -8,7 +8,6 @@ than MIN_GAP after the answer (a mistake at 23:30 is not due at midnight).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -85,16 +84,3 @@ def due_question_ids(session: Session, learner_id: int, now: datetime) -> list[s
 def next_due(session: Session, learner_id: int) -> datetime | None:
     """When the next review card comes due, if the learner has any."""
     return session.exec(select(func.min(ReviewCard.due)).where(ReviewCard.learner_id == learner_id)).one()
-
-
-def due_counts(session: Session, learner_ids: Iterable[int], now: datetime) -> dict[int, int]:
-    """How many reviews each learner has due now (learners with none are left out)."""
-    ids = list(learner_ids)
-    if not ids:
-        return {}
-    rows = session.exec(
-        select(ReviewCard.learner_id, func.count())
-        .where(col(ReviewCard.learner_id).in_(ids), col(ReviewCard.due) <= now)
-        .group_by(col(ReviewCard.learner_id))
-    )
-    return dict(rows.all())

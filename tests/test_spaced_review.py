@@ -71,17 +71,6 @@ def test_a_right_review_on_the_due_day_stretches_the_interval_in_whole_days() ->
     assert again is not None and (local_date(again.due) - local_date(reviewed_on)).days == 1
 
 
-def test_due_counts_are_per_learner_and_only_for_due_cards() -> None:
-    session = _session()
-    answer(session, bangkok(20, 10), correct=False)
-    review.record_answer(
-        session, learner_id=1, question_id="q2", correct=False, now=bangkok(21, 10), scheduler=SCHEDULER
-    )
-    session.flush()
-    assert review.due_counts(session, [1, 2], bangkok(21, 19)) == {1: 1}
-    assert review.due_counts(session, [1], bangkok(22, 19)) == {1: 2}
-
-
 async def test_unsure_answers_come_back_for_review_the_next_day(bot: BotUnderTest) -> None:
     user = user_id("spaced")
     screen = await onboard(bot, user, "บุคคลทั่วไป")

@@ -16,7 +16,7 @@ from typing import Any
 from uuid import uuid4
 
 from linebot.v3.webhooks import Event
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import Connection, Engine, insert, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -74,15 +74,17 @@ def _store(session: Session, events: list[dict[str, Any]], now: datetime, *, don
     table = InboxEvent.__table__  # type: ignore[attr-defined]
     statement = _insert_ignoring_duplicates(session.get_bind()).returning(table.c.webhook_event_id)
     stored = set(session.execute(statement, rows).scalars())
-    return [row["webhook_event_id"] for row in rows if row["webhook_event_id"] in stored]
+    return [
+        event_id for event_id in map(str, (event["webhookEventId"] for event in events)) if event_id in stored
+    ]
 
 
-def _insert_ignoring_duplicates(engine: Engine):  # type: ignore[no-untyped-def]
+def _insert_ignoring_duplicates(bind: Engine | Connection):  # type: ignore[no-untyped-def]
     # Two web processes may race on the same redelivered event: the primary key decides, quietly.
     table = InboxEvent.__table__  # type: ignore[attr-defined]
-    if engine.dialect.name == "postgresql":
+    if bind.dialect.name == "postgresql":
         return pg_insert(table).on_conflict_do_nothing(index_elements=["webhook_event_id"])
-    if engine.dialect.name == "sqlite":
+    if bind.dialect.name == "sqlite":
         return sqlite_insert(table).on_conflict_do_nothing(index_elements=["webhook_event_id"])
     return insert(table)
 

@@ -44,6 +44,8 @@ class _Post:
 
 
 class Intake:
+    """The rounds of one process: posts, retried events and sent marks go in; handled events come out."""
+
     def __init__(
         self,
         *,
@@ -83,8 +85,10 @@ class Intake:
     def retry(self, event_ids: list[str]) -> None:
         """Events found pending (after a crash or a failed handler): handle them after those waiting now."""
         known = set(self._waiting)
-        self._waiting.extend(event_id for event_id in event_ids if event_id not in known)
-        self._start()
+        fresh = [event_id for event_id in event_ids if event_id not in known]
+        if fresh:
+            self._waiting.extend(fresh)
+            self._start()
 
     async def idle(self) -> None:
         """Wait until every round so far has run and nothing is waiting."""

@@ -55,6 +55,7 @@ class Intake:
         db: Db,
         on_handled: OnHandled,
         limit: int = ROUND_LIMIT,
+        on_round: Callable[[int], None] | None = None,
     ):
         self.engine = engine
         self.content = content
@@ -62,6 +63,7 @@ class Intake:
         self._db = db
         self._on_handled = on_handled
         self._limit = limit
+        self._on_round = on_round  # told how many events each round handled
         self._posts: list[_Post] = []
         self._sent: list[int] = []
         self._waiting: list[str] = []  # stored, not handled yet; oldest first
@@ -142,6 +144,8 @@ class Intake:
         for post in posts:
             if not post.stored.done():
                 post.stored.set_result(list(dict.fromkeys(i for i in _ids(post.events) if i in fresh)))
+        if self._on_round is not None and done.handled:
+            self._on_round(len(done.handled))
         for handled in done.handled:
             self._on_handled(handled, self._arrived.get(handled.event_id))
         still = set(self._waiting)

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from bot.gateway.base import LineApiError, LineGateway, MessageJSON
-from bot.storage.models import Outbox, OutboxBatch, OutboxStatus, ServiceFlag
+from bot.storage.models import InboxEvent, InboxStatus, Outbox, OutboxBatch, OutboxStatus, ServiceFlag
 
 log = logging.getLogger(__name__)
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -38,6 +38,12 @@ class Metrics:
             "ruthan_reply_latency_seconds",
             "From a webhook event's arrival to its answer being accepted by LINE.",
             buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60),
+            registry=self.registry,
+        )
+        self.round_events = Histogram(
+            "ruthan_webhook_round_events",
+            "Events handled per round of the webhook's group commit (one transaction each).",
+            buckets=(1, 2, 4, 8, 16, 32),
             registry=self.registry,
         )
         self.line_calls = Counter(
@@ -86,6 +92,13 @@ class _DatabaseCollector(Collector):
         )
         batches = GaugeMetricFamily("ruthan_outbox_batches_pending", "Multicast requests waiting to be sent.")
         paused = GaugeMetricFamily("ruthan_push_paused", "1 while pushing is paused (LINE monthly limit).")
+        inbox = GaugeMetricFamily(
+            "ruthan_inbox_pending",
+            "Webhook events stored but not handled yet (a flood, or a failing handler).",
+        )
+        inbox_age = GaugeMetricFamily(
+            "ruthan_inbox_oldest_pending_age_seconds", "Age of the oldest webhook event not handled yet."
+        )
         try:
             with Session(self.engine) as session:
                 oldest = None
@@ -111,6 +124,11 @@ class _DatabaseCollector(Collector):
                     oldest = first if oldest is None or (first and first < oldest) else oldest
                 pending_batches = sum(requests for *_, requests in shared)
                 flag = session.get(ServiceFlag, PUSH_PAUSED)
+                waiting, first_waiting = session.exec(
+                    select(func.count(), func.min(InboxEvent.received_at)).where(
+                        InboxEvent.status == InboxStatus.PENDING
+                    )
+                ).one()
         except Exception:  # a scrape must not fail because the database is busy or down
             log.exception("metrics: database unavailable")
             return
@@ -120,7 +138,11 @@ class _DatabaseCollector(Collector):
         age.add_metric([], max(0.0, (now - _aware(oldest)).total_seconds()) if oldest else 0.0)
         batches.add_metric([], pending_batches)
         paused.add_metric([], 1 if flag else 0)
-        yield from (depth, age, batches, paused)
+        inbox.add_metric([], waiting)
+        inbox_age.add_metric(
+            [], max(0.0, (now - _aware(first_waiting)).total_seconds()) if first_waiting else 0.0
+        )
+        yield from (depth, age, batches, paused, inbox, inbox_age)
 
 
 def _aware(value: datetime) -> datetime:

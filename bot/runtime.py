@@ -76,7 +76,12 @@ class Runtime:
             **(worker_options or {}),
         )
         self.intake = Intake(
-            engine=engine, content=content, clock=clock, db=self.db, on_handled=self._handled
+            engine=engine,
+            content=content,
+            clock=clock,
+            db=self.db,
+            on_handled=self._handled,
+            on_round=self.metrics.round_events.observe,
         )
         self._chat_locks: dict[str, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[None]] = set()

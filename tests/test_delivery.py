@@ -11,12 +11,13 @@ from collections import Counter
 from sqlalchemy import delete, update
 from sqlmodel import Session, select
 
+from bot.inbox import accept
 from bot.standin import Fault
 from bot.storage.db import make_engine
 from bot.storage.models import Learner, ModuleResult, Outbox, OutboxBatch, OutboxStatus, ReviewCard
 from scheduler import demo
 from scheduler.sweep import sweep
-from tests.harness import BotUnderTest, user_id
+from tests.harness import BotUnderTest, event, user_id
 from tests.test_learning_loop import onboard, rows
 from tests.test_reminders import at
 
@@ -188,7 +189,19 @@ async def test_metrics_report_events_calls_reminders_and_the_outbox(bot: BotUnde
     assert 'ruthan_line_api_calls_total{endpoint="push",status="200"} 1.0' in text
     assert "ruthan_reminders_sent_total 1.0" in text and "ruthan_reminders_queued_total 1.0" in text
     assert "ruthan_reply_latency_seconds_count 4.0" in text
+    assert "ruthan_webhook_round_events_count 4.0" in text  # one event at a time: a round each
     assert "ruthan_outbox_oldest_pending_age_seconds 0.0" in text and "ruthan_push_paused 0.0" in text
+    assert "ruthan_inbox_pending 0.0" in text
+
+
+async def test_metrics_show_webhook_events_waiting_to_be_handled(bot: BotUnderTest) -> None:
+    # Stored, then the process died before handling it (or its handler keeps failing).
+    engine = make_engine(bot.settings().sqlalchemy_url)
+    accept(engine, [event("follow", user_id("waiting"), follow={"isUnblocked": False})], bot.clock.now())
+    engine.dispose()
+    bot.clock.advance(seconds=30)
+    text = await metrics_text(bot)
+    assert "ruthan_inbox_pending 1.0" in text and "ruthan_inbox_oldest_pending_age_seconds 30.0" in text
 
 
 async def test_metrics_show_outbox_depth_and_age(bot: BotUnderTest) -> None:

@@ -65,7 +65,7 @@ def prepare(url: str, learners: int, scenario: str) -> int:
     from bot.content import load_content
     from bot.flow.ui import text
     from bot.storage.db import make_engine, upgrade
-    from bot.storage.models import Learner, Outbox, OutboxStatus
+    from bot.storage.models import Learner, Outbox, pending_outbox
     from scheduler import demo
 
     upgrade(url)
@@ -80,17 +80,9 @@ def prepare(url: str, learners: int, scenario: str) -> int:
                     session.exec(
                         insert(Outbox),
                         params=[
-                            {
-                                "chat_id": user,
-                                "messages": [text(f"สวัสดีค่ะ ข้อความนี้สำหรับคุณ ({user[-8:]})")],
-                                "retry_key": str(uuid.uuid4()),
-                                "status": OutboxStatus.PENDING,
-                                "attempts": 0,
-                                "reply_attempts": 0,
-                                "created_at": now,
-                                "not_before": now,
-                                "purpose": "personal",
-                            }
+                            pending_outbox(
+                                user, [text(f"สวัสดีค่ะ ข้อความนี้สำหรับคุณ ({user[-8:]})")], now, purpose="personal"
+                            )
                             for user in users[start : start + 5000]
                         ],
                     )

@@ -13,12 +13,9 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-from uuid import uuid4
 
 from linebot.v3.webhooks import Event
-from sqlalchemy import Connection, Engine, insert, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Engine, insert, update
 from sqlmodel import Session, col, select
 
 from bot.content import Content
@@ -29,8 +26,8 @@ from bot.handlers import dispatch
 from bot.handlers.context import HandlerContext
 from bot.limits import fit
 from bot.sender import DELIVERY_LEASE, Claimed
-from bot.storage.db import session_scope
-from bot.storage.models import InboxEvent, InboxStatus, Outbox, OutboxStatus
+from bot.storage.db import insert_skipping_known, session_scope
+from bot.storage.models import InboxEvent, InboxStatus, Outbox, OutboxStatus, pending_outbox
 
 log = logging.getLogger(__name__)
 
@@ -72,21 +69,13 @@ def _store(session: Session, events: list[dict[str, Any]], now: datetime, *, don
         for event in events
     ]
     table = InboxEvent.__table__  # type: ignore[attr-defined]
-    statement = _insert_ignoring_duplicates(session.get_bind()).returning(table.c.webhook_event_id)
+    statement = insert_skipping_known(session.get_bind(), table, "webhook_event_id").returning(
+        table.c.webhook_event_id
+    )
     stored = set(session.execute(statement, rows).scalars())
     return [
         event_id for event_id in map(str, (event["webhookEventId"] for event in events)) if event_id in stored
     ]
-
-
-def _insert_ignoring_duplicates(bind: Engine | Connection):  # type: ignore[no-untyped-def]
-    # Two web processes may race on the same redelivered event: the primary key decides, quietly.
-    table = InboxEvent.__table__  # type: ignore[attr-defined]
-    if bind.dialect.name == "postgresql":
-        return pg_insert(table).on_conflict_do_nothing(index_elements=["webhook_event_id"])
-    if bind.dialect.name == "sqlite":
-        return sqlite_insert(table).on_conflict_do_nothing(index_elements=["webhook_event_id"])
-    return insert(table)
 
 
 @dataclass(frozen=True)
@@ -159,21 +148,18 @@ def _outbox_values(
     if not messages or chat_id is None:
         return None
     token = payload.get("replyToken")
-    return {
-        "chat_id": chat_id,
-        "reply_token": token,
-        "reply_deadline": received + REPLY_WINDOW if token else None,
-        "reply_attempts": 1 if token else 0,
-        "messages": fit(messages),
-        "retry_key": str(uuid4()),
-        "status": OutboxStatus.PENDING,
-        "attempts": 0,
-        "purpose": "reply",
-        "created_at": now,
+    return pending_outbox(
+        chat_id,
+        fit(messages),
+        now,
+        purpose="reply",
         # Born leased to this process, which delivers it right after the commit; if the process dies,
         # the lease runs out and any worker picks it up.
-        "not_before": now + DELIVERY_LEASE,
-    }
+        not_before=now + DELIVERY_LEASE,
+        reply_token=token,
+        reply_deadline=received + REPLY_WINDOW if token else None,
+        reply_attempts=1 if token else 0,
+    )
 
 
 def _answers(session: Session, decided: list[_Decided]) -> list[Handled]:

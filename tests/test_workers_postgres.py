@@ -31,7 +31,7 @@ from bot.sender import Sender
 from bot.settings import Settings
 from bot.standin import LineStandIn, RandomFaults
 from bot.storage.db import make_engine, upgrade
-from bot.storage.models import Learner, Outbox, OutboxBatch, OutboxStatus
+from bot.storage.models import Learner, Outbox, OutboxBatch, OutboxStatus, pending_outbox
 from scheduler import demo
 from scheduler.sweep import sweep
 from scheduler.worker import DeliveryWorker
@@ -58,17 +58,7 @@ def prepare(url: str, content: Content, *, learners: int, personal: int) -> set[
             session.exec(
                 insert(Outbox),
                 params=[
-                    {
-                        "chat_id": user,
-                        "messages": [text(f"ข้อความถึงคุณ {user[-6:]}")],
-                        "retry_key": str(uuid.uuid4()),
-                        "status": OutboxStatus.PENDING,
-                        "attempts": 0,
-                        "reply_attempts": 0,
-                        "created_at": now,
-                        "not_before": now,
-                        "purpose": "personal",
-                    }
+                    pending_outbox(user, [text(f"ข้อความถึงคุณ {user[-6:]}")], now, purpose="personal")
                     for user in users
                 ],
             )

@@ -9,7 +9,9 @@ from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, Insert, Table, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, create_engine
 
 T = TypeVar("T")
@@ -62,6 +64,19 @@ def find(session: Session, model: type[T], statement: Any, **key: Any) -> T | No
     with session.no_autoflush:
         found = session.exec(statement, params=key).first()
     return None if found is None or found in session.deleted else found
+
+
+def insert_skipping_known(bind: Engine | Connection, table: Table, key: str) -> Insert:
+    """INSERT that quietly skips rows whose `key` (a unique column) is taken, as one statement.
+
+    Two processes may race on the same row (a redelivered webhook event, an announcement released twice):
+    the unique index decides, and RETURNING tells the winner which rows were its own.
+    """
+    if bind.dialect.name == "postgresql":
+        return pg_insert(table).on_conflict_do_nothing(index_elements=[key])
+    if bind.dialect.name == "sqlite":
+        return sqlite_insert(table).on_conflict_do_nothing(index_elements=[key])
+    raise ValueError(f"unsupported database: {bind.dialect.name}")
 
 
 def alembic_config(url: str) -> Config:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import JSON, Column, Date, Enum, ForeignKey, Index, Integer, String, Text
 from sqlmodel import Field, SQLModel
@@ -221,6 +223,35 @@ class Outbox(SQLModel, table=True):
     purpose: str = Field(default="reply", max_length=20)
     # Announcements to LINE groups: "announce:<id>:<chat>", so a second release writes nothing.
     dedupe_key: str | None = Field(default=None, sa_column=Column(String(80), nullable=True))
+
+
+def pending_outbox(
+    chat_id: str,
+    messages: list,
+    now: datetime,
+    *,
+    purpose: str,
+    not_before: datetime | None = None,
+    reply_token: str | None = None,
+    reply_deadline: datetime | None = None,
+    reply_attempts: int = 0,
+    dedupe_key: str | None = None,
+) -> dict[str, Any]:
+    """The values of a new outbox row waiting to be sent, for Core inserts of many rows at once."""
+    return {
+        "chat_id": chat_id,
+        "reply_token": reply_token,
+        "reply_deadline": reply_deadline,
+        "reply_attempts": reply_attempts,
+        "messages": messages,
+        "retry_key": str(uuid4()),
+        "status": OutboxStatus.PENDING,
+        "attempts": 0,
+        "purpose": purpose,
+        "created_at": now,
+        "not_before": not_before or now,
+        "dedupe_key": dedupe_key,
+    }
 
 
 class ServiceFlag(SQLModel, table=True):

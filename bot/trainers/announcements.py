@@ -18,16 +18,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Engine, func, update
 from sqlmodel import Session, col, select
 
 from bot.gateway import MessageJSON
 from bot.limits import fit
 from bot.simulator import is_simulated
-from bot.storage.db import session_scope
-from bot.storage.models import Learner, Outbox, OutboxBatch, OutboxStatus
+from bot.storage.db import insert_skipping_known, session_scope
+from bot.storage.models import Learner, Outbox, OutboxBatch, OutboxStatus, pending_outbox
 from bot.storage.trainers import (
     Announcement,
     AnnouncementClass,
@@ -370,10 +368,17 @@ def release(engine: Engine, announcement_id: int, now: datetime) -> int | None:
             for number, start in enumerate(range(0, len(found.learner_ids), MULTICAST_MAX))
         ]
         if batches:
-            session.exec(_insert_once(session, OutboxBatch), params=batches)  # type: ignore[call-overload]
-        rows = [_row(announcement_id, group, sent, now) for group in found.groups]
+            once = insert_skipping_known(session.get_bind(), OutboxBatch.__table__, "dedupe_key")  # type: ignore[attr-defined]
+            session.exec(once, params=batches)  # type: ignore[call-overload]
+        rows = [
+            pending_outbox(
+                group, sent, now, purpose=PURPOSE, dedupe_key=f"announce:{announcement_id}:{group}"
+            )
+            for group in found.groups
+        ]
         if rows:
-            session.exec(_insert_once(session, Outbox), params=rows)  # type: ignore[call-overload]
+            once = insert_skipping_known(session.get_bind(), Outbox.__table__, "dedupe_key")  # type: ignore[attr-defined]
+            session.exec(once, params=rows)  # type: ignore[call-overload]
         announcement.users, announcement.groups = len(found.users), len(found.groups)
         session.add(announcement)
         audit.record(
@@ -409,31 +414,6 @@ def _batch(
         "not_before": now,
         "dedupe_key": f"announce:{announcement_id}:{number}",
     }
-
-
-def _row(announcement_id: int, chat_id: str, sent: list[MessageJSON], now: datetime) -> dict[str, Any]:
-    return {
-        "chat_id": chat_id,
-        "messages": sent,
-        "retry_key": str(uuid.uuid4()),
-        "status": OutboxStatus.PENDING,
-        "attempts": 0,
-        "reply_attempts": 0,
-        "created_at": now,
-        "not_before": now,
-        "purpose": PURPOSE,
-        "dedupe_key": f"announce:{announcement_id}:{chat_id}",
-    }
-
-
-def _insert_once(session: Any, model: Any) -> Any:
-    table = model.__table__
-    engine = session.get_bind()
-    if engine.dialect.name == "postgresql":
-        return pg_insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    if engine.dialect.name == "sqlite":
-        return sqlite_insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    return insert(table)
 
 
 def release_due(engine: Engine, now: datetime) -> int:

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import yaml
 
+from benchmarks import machine
+
 ROOT = Path(__file__).resolve().parents[1]
 TABLE = ROOT / "tests" / "data" / "typed_replies.yaml"
 MIN_SECONDS = 1.0
@@ -60,16 +62,6 @@ def _rate(calls: list[Callable[[], object]]) -> tuple[float, float]:
     return count / elapsed, elapsed / count * 1e6
 
 
-def _cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo") as info:
-            return next(
-                (line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), "?"
-            )
-    except OSError:
-        return platform.processor() or "?"
-
-
 def main() -> None:
     from bot import answers
 
@@ -97,7 +89,7 @@ def main() -> None:
     import rapidfuzz
 
     print("## bot.answers benchmark\n")
-    print(f"- machine: {os.cpu_count()} CPUs (nproc), {_cpu_model()}")
+    print(f"- machine: {machine()}")
     versions = f"pythainlp {pythainlp.__version__}, rapidfuzz {rapidfuzz.__version__}"
     print(f"- Python {platform.python_version()}, {versions}")
     print(f"- replies: {len(questions)} question replies, {len(replies)} replies in all, single thread\n")

@@ -26,8 +26,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import platform
 import resource
 import shutil
 import sys
@@ -38,19 +36,11 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from benchmarks import machine
+
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "benchmark-token"
 RATES = {"push": 2000.0, "multicast": 200.0}
-
-
-def machine() -> str:
-    model = "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as info:
-            model = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return f"{os.cpu_count()} cores (nproc), {model}, Python {platform.python_version()}, {platform.system()}"
 
 
 # ----- preparing the database ----------------------------------------------------------------------------

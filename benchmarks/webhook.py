@@ -21,7 +21,6 @@ import hashlib
 import hmac
 import json
 import os
-import platform
 import socket
 import statistics
 import subprocess
@@ -35,6 +34,7 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
+from benchmarks import machine
 from bot.standin import LineStandIn
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -225,16 +225,6 @@ def cpu_seconds(pid: int) -> float:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except (OSError, IndexError, ValueError):
         return float("nan")
-
-
-def machine() -> str:
-    model = "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as info:
-            model = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return f"{os.cpu_count()} cores, {model}, Python {platform.python_version()}, {platform.system()}"
 
 
 async def main(total: int, senders: int, rounds: int) -> None:

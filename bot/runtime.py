@@ -149,35 +149,32 @@ class Runtime:
     async def sweep_once(self) -> SweepReport:
         """Write the reminders due now to the outbox and send them, sending while the sweep goes on."""
         report, after, now = SweepReport(), 0, self.clock.now()
-        sending: asyncio.Task[DrainReport] | None = None
+        swept = asyncio.Event()
+        sending = asyncio.create_task(self.drain(follow=swept))  # full batches go out as they are written
         try:
-            while True:
+            while after is not None:
                 # One chunk per call, so that on SQLite the delivery's database work gets turns in between.
-                step = await self.db(
+                after = await self.db(
                     sweep_chunk, self.engine, self.content, now, after=after, report=report, zone=self._zone
                 )
-                if step is None:
-                    break
-                after = step
-                if sending is None or sending.done():  # full multicast batches go out meanwhile
-                    if sending is not None:
-                        sending.result()  # surface a failed drain here rather than as a lost task's error
-                    sending = asyncio.create_task(self.drain())
+                self.worker.more()
         finally:
-            await self.db(close_batches, self.engine, report, now)
-        if sending is not None:
-            await sending
+            try:
+                await self.db(close_batches, self.engine, report, now)
+            finally:
+                swept.set()
+                self.worker.more()
+                await sending  # what was written goes out even if the sweep failed
         self.metrics.reminders_queued.inc(report.queued)
         for reason, count in report.skipped.items():
             self.metrics.reminders_skipped.labels(reason).inc(count)
         if report.queued:
             log.info("sweep: %d reminders queued, skipped %s", report.queued, report.skipped or "none")
-        await self.drain()
         return report
 
-    async def drain(self) -> DrainReport:
-        """Send everything due in the outbox."""
-        report = await self.worker.drain()
+    async def drain(self, *, follow: asyncio.Event | None = None) -> DrainReport:
+        """Send everything due now; with `follow`, also what a running sweep writes, until it ends."""
+        report = await self.worker.drain(follow=follow)
         if report.rows_sent or report.failed or report.expired:
             log.info(
                 "delivery: %d sent (%d multicasts), %d failed, %d expired, %d to retry%s",

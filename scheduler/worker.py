@@ -90,13 +90,24 @@ class DeliveryWorker:
         self.push_allowed = True
         self._lock = asyncio.Lock()
         self._stopping = False
+        self._more = asyncio.Event()  # set when this process has written new work to the outbox
 
     def stop(self) -> None:
         """Claim nothing more: drains finish what they hold and return (for a graceful shutdown)."""
         self._stopping = True
+        self._more.set()  # a drain waiting for a producer's work stops waiting
 
-    async def drain(self) -> DrainReport:
-        """Send everything due now; return when nothing due is left."""
+    def more(self) -> None:
+        """Tell a drain that follows a producer (see `drain`) that new work is in the outbox."""
+        self._more.set()
+
+    async def drain(self, *, follow: asyncio.Event | None = None) -> DrainReport:
+        """Send everything due now; return when nothing due is left.
+
+        With `follow`, the drain keeps going while a producer writes work (the reminder sweep): when nothing
+        is due it waits for `more()`, and returns only once `follow` is set and nothing is left. A sweep's
+        batches then go out as they are written, with no gap between one drain and the next.
+        """
         async with self._lock:  # one drain at a time per worker; other workers run their own
             started = time.perf_counter()
             state = _State()
@@ -110,7 +121,7 @@ class DeliveryWorker:
             ]
             finisher = asyncio.create_task(self._finish_loop(done, state))
             try:
-                await self._claim_loop(queue, state)
+                await self._claim_loop(queue, state, follow)
                 for _ in senders:
                     await queue.put(None)
                 await asyncio.gather(*senders)
@@ -161,10 +172,14 @@ class DeliveryWorker:
         )
         return units
 
-    async def _claim_loop(self, queue: asyncio.Queue[Unit | None], state: _State) -> None:
+    async def _claim_loop(
+        self, queue: asyncio.Queue[Unit | None], state: _State, follow: asyncio.Event | None
+    ) -> None:
         expired = await self.db(outbox.expire, self.engine, self.clock.now())
         self._count_expired(expired, state)
         while not self._stopping:
+            producing = follow is not None and not follow.is_set()
+            self._more.clear()  # before claiming: work written from here on sets it again
             units = await self._claim(
                 self.clock.now(),
                 batches=self.batch_claim_size,
@@ -172,7 +187,10 @@ class DeliveryWorker:
                 push=state.push,
             )
             if not units:
-                return
+                if not producing:
+                    return
+                await self._more.wait()
+                continue
             for unit in units:
                 await queue.put(unit)
 

@@ -5,6 +5,7 @@ Through the real worker, SDK and LINE stand-in; every test runs on SQLite and on
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections import Counter
 
@@ -16,7 +17,7 @@ from bot.standin import Fault
 from bot.storage.db import make_engine
 from bot.storage.models import Learner, ModuleResult, Outbox, OutboxBatch, OutboxStatus, ReviewCard
 from scheduler import demo
-from scheduler.sweep import sweep
+from scheduler.sweep import SweepReport, close_batches, sweep, sweep_chunk
 from tests.harness import BotUnderTest, event, user_id
 from tests.test_learning_loop import onboard, rows
 from tests.test_reminders import at
@@ -56,6 +57,37 @@ async def test_identical_reminders_go_by_multicast_in_groups_of_at_most_500(bot:
     batches = rows(bot, OutboxBatch)
     assert sorted(batch.size for batch in batches) == [100, 500, 500]
     assert {batch.status for batch in batches} == {OutboxStatus.SENT}
+
+
+async def test_a_sweeps_batches_go_out_as_they_are_written_not_when_it_ends(bot: BotUnderTest) -> None:
+    users = seed(bot, 1000, same_message=True)
+    engine = make_engine(bot.settings().sqlalchemy_url)
+    swept, report, now = asyncio.Event(), SweepReport(), bot.clock.now()
+    sending = asyncio.create_task(bot.runtime.drain(follow=swept))
+    try:
+        # The first 600 learners: one full batch written, 100 left waiting for theirs to fill.
+        after = await asyncio.to_thread(
+            sweep_chunk, engine, bot.content, now, after=0, report=report, chunk=600
+        )
+        bot.runtime.worker.more()
+        first = await bot.line.wait_for(1)
+        assert len(first[0].body["to"]) == 500
+        for _ in range(100):  # until the drain has recorded it: then it has nothing more to send for now
+            if [batch.status for batch in rows(bot, OutboxBatch)] == [OutboxStatus.SENT]:
+                break
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.05)
+        assert not sending.done()  # it waits for the sweep's next batches instead of ending
+        assert after is not None
+        await asyncio.to_thread(sweep_chunk, engine, bot.content, now, after=after, report=report, chunk=600)
+        await asyncio.to_thread(close_batches, engine, report, now)
+    finally:
+        swept.set()
+        bot.runtime.worker.more()
+        await sending
+        engine.dispose()
+    assert sorted(len(call.body["to"]) for call in bot.line.take()) == [500, 500]
+    assert set(recipients(bot)) == set(users) and set(recipients(bot).values()) == {1}
 
 
 async def test_reminders_at_different_points_go_in_one_multicast_per_text(bot: BotUnderTest) -> None:

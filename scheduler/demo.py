@@ -68,7 +68,6 @@ def seed(
                     "last_seen_at": now,
                     "remind_minute": 0 if due_now else rules.DEFAULT_MINUTE,
                     "reminders_stopped": False,
-                    "ignored_reminders": 0,
                     "last_studied_on": yesterday,
                     "streak": 1,
                     "cohort": rules.DEMO_COHORT,

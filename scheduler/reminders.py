@@ -12,7 +12,10 @@ import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.storage.models import Learner
+from sqlalchemy import update
+from sqlmodel import Session
+
+from bot.storage.models import Learner, ReminderState
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 DEFAULT_MINUTE = 19 * 60
@@ -82,9 +85,12 @@ def parse_time(text: str) -> int | None:
 
 
 def record_study(learner: Learner, now: datetime, zone: ZoneInfo = BANGKOK) -> int | None:
-    """Count today as a study day. Returns the streak when it has just reached a milestone (3, 7, 30)."""
+    """Count today as a study day. Returns the streak when it has just reached a milestone (3, 7, 30).
+
+    The first study of a day also answers the reminders ignored so far: see `answered_reminders` (later
+    ones need not, since no reminder goes to a learner who studied today).
+    """
     today = local_date(now, zone)
-    learner.ignored_reminders = 0
     if learner.last_studied_on == today:
         return None
     if learner.last_studied_on == today - timedelta(days=1):
@@ -93,6 +99,20 @@ def record_study(learner: Learner, now: datetime, zone: ZoneInfo = BANGKOK) -> i
         learner.streak = 1
     learner.last_studied_on = today
     return learner.streak if learner.streak in STREAK_MILESTONES else None
+
+
+def answered_reminders(session: Session, learner: Learner) -> None:
+    """Studying, snoozing or restarting reminders: no reminder is being ignored any more (the count that
+    slows reminders down starts again). Their reminder state is its own row (see ReminderState); a learner
+    without one has nothing to reset. A Core statement, so the session is not flushed."""
+    if learner.id is None:  # new in this session: never reminded
+        return
+    state = ReminderState.__table__  # type: ignore[attr-defined]
+    session.connection().execute(
+        update(state)
+        .where(state.c.learner_id == learner.id, state.c.ignored_reminders != 0)
+        .values(ignored_reminders=0)
+    )
 
 
 def current_streak(learner: Learner, now: datetime, zone: ZoneInfo = BANGKOK) -> int:

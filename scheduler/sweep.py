@@ -1,8 +1,10 @@
 """The reminder sweep: who is due a reminder now, and their reminders written to the outbox as batches.
 
 Runs every minute on every worker. It is safe to run anywhere, any number of times at once: a learner is
-marked reminded for the day by a conditional UPDATE in the very transaction that writes their reminder, and
-only one sweeper's UPDATE can match the row, so a day never gets a second reminder.
+marked reminded for the day in their `reminder_state` row (a narrow table beside the wide learner row) by
+one upsert in the very transaction that writes their reminder. The upsert inserts the learner's mark, or
+updates it only if it is from an earlier day, and returns the learners it marked: the primary key lets only
+one sweeper's upsert mark a learner for a day, so a day never gets a second reminder.
 
 Who is due (all in SQL, so a national roll-out is a few indexed queries a minute):
 - following, consented, with a track, not in onboarding or a pending delete;
@@ -28,7 +30,21 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Engine, String, and_, cast, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Engine,
+    Integer,
+    String,
+    and_,
+    cast,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+)
 from sqlmodel import col
 
 from bot.content import Audience, Content
@@ -36,14 +52,23 @@ from bot.flow import texts as t
 from bot.flow.ui import Button, button, text
 from bot.gateway import MessageJSON
 from bot.limits import fit
-from bot.storage.db import session_scope
-from bot.storage.models import Learner, ModuleResult, OutboxBatch, OutboxStatus, Phase, ReviewCard
+from bot.storage.db import dialect_insert, session_scope
+from bot.storage.models import (
+    Learner,
+    ModuleResult,
+    OutboxBatch,
+    OutboxStatus,
+    Phase,
+    ReminderState,
+    ReviewCard,
+)
 from scheduler import reminders as rules
 from scheduler.outbox import MULTICAST_MAX, among
 
 REMINDER = "reminder"
 # Phases in which a nudge would be out of place: before consent, waiting for a parent, deciding to delete.
 QUIET_PHASES = (Phase.CONSENT, Phase.DECLINED, Phase.AGE, Phase.PARENT, Phase.CONFIRM_DELETE)
+STATE = ReminderState.__table__  # type: ignore[attr-defined]
 
 # (next module's title or None, reviews due, elderly, end of the window): one reminder text and expiry.
 Variant = tuple[str | None, int, bool, datetime]
@@ -65,14 +90,13 @@ class SweepReport:
 
 
 def due_filter(today: date, minute: int) -> ColumnElement[bool]:
-    """The SQL condition for "due a reminder now" (see the module docstring)."""
+    """The SQL condition for "due a reminder now" (see the module docstring), on the learner row and, by
+    NOT EXISTS, on their reminder state (a learner without one was never reminded)."""
     return and_(
-        col(Learner.following).is_(True),
-        col(Learner.reminders_stopped).is_(False),
         col(Learner.consented_at).is_not(None),
         col(Learner.track_id).is_not(None),
         col(Learner.phase).not_in(QUIET_PHASES),
-        not_today(today),
+        still_due(today),
         or_(col(Learner.snoozed_until).is_(None), col(Learner.snoozed_until) <= today),
         col(Learner.remind_minute) <= minute,
         or_(
@@ -80,21 +104,31 @@ def due_filter(today: date, minute: int) -> ColumnElement[bool]:
             col(Learner.remind_minute) >= rules.QUIET_START,
             col(Learner.cohort) == rules.DEMO_COHORT,
         ),
-        or_(
-            col(Learner.ignored_reminders) < rules.BACKOFF_AFTER,
-            col(Learner.last_reminded_on) <= today - timedelta(days=rules.BACKOFF_DAYS),
-        ),
-        col(Learner.ignored_reminders) < rules.GIVE_UP_AFTER,
+        ~exists().where(STATE.c.learner_id == Learner.id, held_back(today)),
     )
 
 
-def not_today(today: date) -> ColumnElement[bool]:
-    """Neither reminded nor studied today: re-checked when a sweeper marks the learner, to win any race."""
+def still_due(today: date) -> ColumnElement[bool]:
+    """The learner row's part of "due": following, reminders on, not studied today. Re-checked when a
+    sweeper marks the learner (the mark itself decides "not reminded today")."""
     return and_(
-        or_(col(Learner.last_reminded_on).is_(None), col(Learner.last_reminded_on) < today),
-        or_(col(Learner.last_studied_on).is_(None), col(Learner.last_studied_on) < today),
         col(Learner.following).is_(True),
         col(Learner.reminders_stopped).is_(False),
+        or_(col(Learner.last_studied_on).is_(None), col(Learner.last_studied_on) < today),
+    )
+
+
+def held_back(today: date) -> ColumnElement[bool]:
+    """A reminder state that rules out a reminder today: reminded today already; after BACKOFF_AFTER
+    reminders in a row without study, reminded less than BACKOFF_DAYS ago; after GIVE_UP_AFTER, for good."""
+    last, ignored = STATE.c.last_reminded_on, STATE.c.ignored_reminders
+    return or_(
+        last >= today,
+        and_(
+            ignored >= rules.BACKOFF_AFTER,
+            or_(last.is_(None), last > today - timedelta(days=rules.BACKOFF_DAYS)),
+        ),
+        ignored >= rules.GIVE_UP_AFTER,
     )
 
 
@@ -228,17 +262,30 @@ def _write(
 ) -> None:
     """Mark the learners reminded today and write their batches, in the caller's transaction.
 
-    Only the learners this UPDATE changes are ours: another sweeper may have marked some meanwhile.
+    One upsert marks them all: a new reminder state (today, 1 ignored) for the learners still due on their
+    own row, or, where they have one, today's date and one more ignored if its mark is from an earlier day.
+    Only the learners it returns are ours: another sweeper may have marked some meanwhile (the primary key
+    makes a second sweeper wait for the first's commit, then find today's mark and leave the row alone).
     """
     if not groups:
         return
     ids = sorted(learner_id for _, group in groups for learner_id in group)
     connection = session.connection()
+    last = STATE.c.last_reminded_on
     result = connection.execute(
-        update(Learner)
-        .where(among(session, Learner.id, ids), not_today(today))
-        .values(last_reminded_on=today, ignored_reminders=Learner.ignored_reminders + 1)
-        .returning(Learner.id)
+        dialect_insert(connection, STATE)
+        .from_select(
+            [STATE.c.learner_id, last, STATE.c.ignored_reminders],
+            select(Learner.id, literal(today, Date), literal(1, Integer))
+            .where(among(session, Learner.id, ids), still_due(today))
+            .order_by(col(Learner.id)),
+        )
+        .on_conflict_do_update(
+            index_elements=[STATE.c.learner_id],
+            set_={last: today, STATE.c.ignored_reminders: STATE.c.ignored_reminders + 1},
+            where=or_(last.is_(None), last < today),
+        )
+        .returning(STATE.c.learner_id)
     )
     won = {learner_id for (learner_id,) in result.cursor.fetchall()}
     result.close()

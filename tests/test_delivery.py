@@ -15,8 +15,17 @@ from sqlmodel import Session, select
 from bot.inbox import accept
 from bot.standin import Fault
 from bot.storage.db import make_engine
-from bot.storage.models import Learner, ModuleResult, Outbox, OutboxBatch, OutboxStatus, ReviewCard
+from bot.storage.models import (
+    Learner,
+    ModuleResult,
+    Outbox,
+    OutboxBatch,
+    OutboxStatus,
+    ReminderState,
+    ReviewCard,
+)
 from scheduler import demo
+from scheduler.reminders import local_date
 from scheduler.sweep import SweepReport, close_batches, sweep, sweep_chunk
 from tests.harness import BotUnderTest, event, user_id
 from tests.test_learning_loop import onboard, rows
@@ -205,8 +214,26 @@ async def test_the_sweep_is_safe_to_run_on_many_workers_at_once(bot: BotUnderTes
     assert errors == []
     reminded = [learner_id for batch in rows(bot, OutboxBatch) for learner_id in batch.learner_ids]
     assert sorted(reminded) == sorted(learner.id for learner in rows(bot, Learner))  # each exactly once
-    assert {learner.ignored_reminders for learner in rows(bot, Learner)} == {1}
+    marks = {
+        (state.learner_id, state.last_reminded_on, state.ignored_reminders)
+        for state in rows(bot, ReminderState)
+    }
+    today = local_date(bot.clock.now())
+    assert marks == {(learner.id, today, 1) for learner in rows(bot, Learner)}  # marked once, by one sweeper
     assert len(users) == 3000
+
+
+async def test_removing_learners_removes_their_reminder_state(bot: BotUnderTest) -> None:
+    """`ruthan demo clear` deletes learner rows only: their reminder marks go by the foreign key's cascade."""
+    seed(bot, 20)
+    await bot.runtime.sweep_once()
+    assert len(rows(bot, ReminderState)) == 20
+    engine = make_engine(bot.settings().sqlalchemy_url)
+    try:
+        assert demo.clear(engine) == 20
+    finally:
+        engine.dispose()
+    assert rows(bot, ReminderState) == []
 
 
 async def test_metrics_report_events_calls_reminders_and_the_outbox(bot: BotUnderTest) -> None:

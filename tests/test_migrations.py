@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import JSON, Boolean, Column, Connection, Integer, MetaData, String, Table
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Connection,
+    Date,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    inspect,
+    text,
+)
 from sqlmodel import Session, SQLModel, select
 
 import bot.storage.models
@@ -17,7 +29,7 @@ import bot.storage.trainers  # noqa: F401
 from bot.settings import Settings
 from bot.storage.columns import UtcDateTime
 from bot.storage.db import alembic_config, make_engine, upgrade
-from bot.storage.models import Outbox, OutboxBatch
+from bot.storage.models import Outbox, OutboxBatch, ReminderState
 
 
 def test_migrations_match_the_models(database_url: str) -> None:
@@ -70,6 +82,46 @@ def test_upgrading_to_batches_keeps_waiting_reminders_and_their_retry_keys(datab
         engine.dispose()
 
 
+def test_upgrading_to_reminder_state_carries_marks_over_and_back(database_url: str) -> None:
+    """0013: last_reminded_on and ignored_reminders move from the learner row to reminder_state (a row only
+    for learners with either); the downgrade brings them back."""
+    url = Settings(database_url=database_url).sqlalchemy_url
+    config = alembic_config(url)
+    command.upgrade(config, "0012_batches_hold_recipients")
+    marks = {1: (None, 0), 2: (date(2026, 11, 19), 1), 3: (date(2026, 11, 12), 5), 4: (None, 2)}
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            for number, (reminded, ignored) in marks.items():
+                _insert(connection, "learner", id=number, line_user_id=f"U{number}", phase="card",
+                        following=True, parental_consent=False, step=0, module_correct=0, created_at=NOW,
+                        last_seen_at=NOW, remind_minute=1140, reminders_stopped=False,
+                        ignored_reminders=ignored, last_reminded_on=reminded, streak=0)  # fmt: skip
+        command.upgrade(config, "0013_reminder_state")
+        with Session(engine) as session:
+            states = {
+                state.learner_id: (state.last_reminded_on, state.ignored_reminders)
+                for state in session.exec(select(ReminderState))
+            }
+        assert states == {number: mark for number, mark in marks.items() if number != 1}
+        with engine.connect() as connection:
+            columns = {column["name"] for column in inspect(connection).get_columns("learner")}
+        assert not columns & {"last_reminded_on", "ignored_reminders"}
+        command.downgrade(config, "0012_batches_hold_recipients")
+        with engine.connect() as connection:
+            back = connection.execute(
+                text("SELECT id, last_reminded_on, ignored_reminders FROM learner ORDER BY id")
+            ).all()
+            assert "reminder_state" not in inspect(connection).get_table_names()
+        # SQLite gives dates back as text.
+        assert [(row[0], row[1] and str(row[1]), row[2]) for row in back] == [
+            (number, reminded and reminded.isoformat(), ignored)
+            for number, (reminded, ignored) in marks.items()
+        ]
+    finally:
+        engine.dispose()
+
+
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 MESSAGES = [{"type": "text", "text": "ได้เวลาเรียนวันละนิดแล้วนะคะ"}]
 
@@ -82,7 +134,8 @@ def _insert(connection: Connection, table: str, **values: object) -> None:
 
 
 def _type_of(value: object) -> Any:
-    for kind, column_type in ((bool, Boolean), (int, Integer), (datetime, UtcDateTime), (list, JSON)):
+    kinds = ((bool, Boolean), (int, Integer), (datetime, UtcDateTime), (date, Date), (list, JSON))
+    for kind, column_type in kinds:
         if isinstance(value, kind):
             return column_type
     return String

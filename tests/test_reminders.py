@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.storage.models import OutboxBatch, OutboxStatus
+from bot.storage.models import OutboxBatch, OutboxStatus, ReminderState
 from scheduler.reminders import BANGKOK
 from tests.harness import BotUnderTest, Reply, event, user_id
 from tests.test_learning_loop import onboard, rows
@@ -138,8 +138,10 @@ async def test_ignored_reminders_slow_down_to_weekly_and_study_brings_them_back(
         if sent_to(await sweep(bot), user):
             got.append(day)
     assert got == [20, 21, 22, 29]  # three days running, then a week after the last one
+    assert [state.ignored_reminders for state in rows(bot, ReminderState)] == [4]
     at(bot, 29, 20, 0)
     await bot.say(user, "ต่อไป")  # studies again: daily reminders are back
+    assert [state.ignored_reminders for state in rows(bot, ReminderState)] == [0]
     at(bot, 30, 19, 0)
     assert sent_to(await sweep(bot), user)
 
@@ -206,8 +208,10 @@ async def test_erasing_my_data_drops_a_pending_reminder(bot: BotUnderTest) -> No
     at(bot, 20, 19, 0)
     bot.line.faults.extend(Fault(503) for _ in range(3))
     await sweep(bot)
+    assert len(rows(bot, ReminderState)) == 1  # marked reminded today
     ask = await bot.say(user, "ลบข้อมูลของฉัน")
     await bot.tap(user, ask, "ลบเลย")
+    assert rows(bot, ReminderState) == []  # the mark goes with everything else
     at(bot, 20, 19, 30)
     await bot.runtime.drain()
     assert not any(call.path.endswith("/push") for call in bot.line.take())

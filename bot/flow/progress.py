@@ -7,7 +7,16 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, delete, select, update
 
 from bot.content import Content, Lesson, Question, Track
-from bot.storage.models import Attempt, InboxEvent, InboxStatus, Learner, ModuleResult, Outbox, ReviewCard
+from bot.storage.models import (
+    Attempt,
+    InboxEvent,
+    InboxStatus,
+    Learner,
+    ModuleResult,
+    Outbox,
+    ReminderState,
+    ReviewCard,
+)
 
 
 @dataclass(frozen=True)
@@ -99,6 +108,7 @@ def erase(session: Session, learner: Learner) -> None:
     session.exec(delete(Attempt).where(col(Attempt.learner_id) == learner.id))
     session.exec(delete(ModuleResult).where(col(ModuleResult.learner_id) == learner.id))
     session.exec(delete(ReviewCard).where(col(ReviewCard.learner_id) == learner.id))
+    session.exec(delete(ReminderState).where(col(ReminderState.learner_id) == learner.id))
     session.exec(delete(Outbox).where(col(Outbox.chat_id) == learner.line_user_id))
     # Handled events keep only their ID (to drop replays); unlink them from the learner too.
     session.exec(

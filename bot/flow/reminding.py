@@ -24,7 +24,11 @@ class Reminding(TutorState):
 
     def _record_study(self) -> str | None:
         """Count today as a study day; a gentle cheer when the streak reaches 3, 7 or 30 days."""
-        milestone = reminders.record_study(self.learner, self.now)
+        learner = self.learner
+        first_today = learner.last_studied_on != reminders.local_date(self.now)
+        milestone = reminders.record_study(learner, self.now)
+        if first_today:
+            reminders.answered_reminders(self.session, learner)
         return t.STREAK_CHEERS.get(milestone) if milestone else None
 
     def _reminder_time_buttons(self) -> list[Button]:
@@ -79,7 +83,7 @@ class Reminding(TutorState):
         if learner.consented_at is None:
             return self._resume()
         learner.snoozed_until = reminders.local_date(self.now) + timedelta(days=1)
-        learner.ignored_reminders = 0  # an answer, not silence
+        reminders.answered_reminders(self.session, learner)  # an answer, not silence
         return [text(t.SNOOZED, self._menu_buttons())]
 
     def _stop_reminders(self) -> Messages:
@@ -96,6 +100,6 @@ class Reminding(TutorState):
             return self._resume()
         learner.reminders_stopped = False
         learner.snoozed_until = None
-        learner.ignored_reminders = 0
+        reminders.answered_reminders(self.session, learner)
         when = reminders.format_time(learner.remind_minute)
         return [text(t.REMINDERS_RESTARTED.format(time=when), self._menu_buttons())]

@@ -72,10 +72,15 @@ def insert_skipping_known(bind: Engine | Connection, table: Table, key: str) -> 
     Two processes may race on the same row (a redelivered webhook event, an announcement released twice):
     the unique index decides, and RETURNING tells the winner which rows were its own.
     """
+    return dialect_insert(bind, table).on_conflict_do_nothing(index_elements=[key])
+
+
+def dialect_insert(bind: Engine | Connection, table: Table) -> Any:
+    """The database's own INSERT construct (PostgreSQL or SQLite), for its ON CONFLICT clauses."""
     if bind.dialect.name == "postgresql":
-        return pg_insert(table).on_conflict_do_nothing(index_elements=[key])
+        return pg_insert(table)
     if bind.dialect.name == "sqlite":
-        return sqlite_insert(table).on_conflict_do_nothing(index_elements=[key])
+        return sqlite_insert(table)
     raise ValueError(f"unsupported database: {bind.dialect.name}")
 
 

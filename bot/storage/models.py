@@ -67,12 +67,33 @@ class Learner(SQLModel, table=True):
     remind_minute: int = 19 * 60  # minutes after local midnight; 19:00 unless the learner chose
     reminders_stopped: bool = False  # "หยุดเตือน" until "เปิดเตือน"
     snoozed_until: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
-    ignored_reminders: int = 0  # reminders sent since the learner last studied
-    last_reminded_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    # When they were last reminded and how many reminders they have ignored: see ReminderState.
     last_studied_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
     streak: int = 0  # days in a row with some study, ending on last_studied_on
     # A group of learners (a school, a trial); "demo" learners are seeded for trials and ignore quiet hours.
     cohort: str | None = Field(default=None, max_length=48, index=True)
+
+
+class ReminderState(SQLModel, table=True):
+    """The reminder sweep's daily mark, kept out of the wide learner row.
+
+    The sweep marks thousands of learners a minute; a narrow row per learner makes that a few pages instead
+    of hundreds. A learner without a row was never reminded and has ignored none.
+    """
+
+    __tablename__ = "reminder_state"
+
+    learner_id: int = Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("learner.id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
+    last_reminded_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    # Reminders sent since the learner last studied, snoozed or restarted reminders.
+    ignored_reminders: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
 
 
 class Attempt(SQLModel, table=True):

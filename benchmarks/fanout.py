@@ -128,6 +128,7 @@ async def fan_out(url: str, line_url: str, scenario: str, timeout: float, concur
         clock=SystemClock(),
         rates=dict(RATES),
         sweep_interval=None,
+        line_timeout=timeout,
         worker_options={"concurrency": concurrency, "lease": timedelta(seconds=60)},
     )
 

@@ -78,6 +78,7 @@ def create_app(
             metrics=metrics,
             rates=settings.line_rates,
             sweep_interval=sweep_interval or settings.reminder_sweep_seconds,
+            line_timeout=settings.line_timeout_seconds,
             worker_options={
                 "lease": timedelta(seconds=settings.delivery_lease_seconds),
                 "concurrency": settings.delivery_concurrency,

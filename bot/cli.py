@@ -203,6 +203,7 @@ def worker_runtime(settings: Settings, content: Content, *, share: float = 1.0, 
         timezone=settings.tz,
         rates={name: rate * share for name, rate in settings.line_rates.items()},
         sweep_interval=settings.reminder_sweep_seconds,
+        line_timeout=settings.line_timeout_seconds,
         worker_options={
             "lease": timedelta(seconds=settings.delivery_lease_seconds),
             "concurrency": settings.delivery_concurrency,

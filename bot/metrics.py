@@ -52,6 +52,12 @@ class Metrics:
             ["endpoint", "status"],
             registry=self.registry,
         )
+        self.line_backups = Counter(
+            "ruthan_line_backup_requests",
+            "Backup copies of keyed LINE requests that were slow to answer (bot/gateway/hedge.py).",
+            ["endpoint"],
+            registry=self.registry,
+        )
         self.reminders_queued = Counter(
             "ruthan_reminders_queued", "Reminders written to the outbox by the sweep.", registry=self.registry
         )

@@ -27,6 +27,7 @@ from bot import inbox, sender
 from bot.clock import Clock
 from bot.content import Content
 from bot.gateway import LineGateway
+from bot.gateway.hedge import Hedger
 from bot.gateway.throttle import ThrottledGateway
 from bot.intake import Intake
 from bot.metrics import MeteredGateway, Metrics
@@ -42,6 +43,8 @@ T = TypeVar("T")
 STALE_AFTER = timedelta(seconds=10)
 # At shutdown, how long running jobs may take to finish what they hold (a lease covers anything cut short).
 STOP_GRACE_SECONDS = 10.0
+# The longest a keyed LINE call goes unanswered before its backup copy (sooner when LINE answers fast).
+MAX_BACKUP_WAIT = 2.0
 
 
 class Runtime:
@@ -58,13 +61,19 @@ class Runtime:
         rates: dict[str, float] | None = None,
         sweep_interval: float | None = 60.0,
         worker_options: dict[str, Any] | None = None,
+        line_timeout: float | None = None,
     ):
         self.engine = engine
         self.content = content
         self.clock = clock
         self.metrics = metrics or Metrics()
         # Every call is counted, and paced to LINE's per-endpoint limits (a share of them, see the worker).
-        self.gateway = MeteredGateway(ThrottledGateway(gateway, **(rates or {})), self.metrics)
+        # A keyed call slow to answer gets a backup copy well before the client's timeout would end it.
+        hedger = Hedger(
+            longest=min(MAX_BACKUP_WAIT, line_timeout / 2) if line_timeout else MAX_BACKUP_WAIT,
+            on_backup=lambda endpoint: self.metrics.line_backups.labels(endpoint).inc(),
+        )
+        self.gateway = MeteredGateway(ThrottledGateway(gateway, **(rates or {}), hedger=hedger), self.metrics)
         self.sender = sender.Sender(self.gateway, clock)
         self._limiter = CapacityLimiter(1 if engine.dialect.name == "sqlite" else 8)
         self.worker = DeliveryWorker(

@@ -2,7 +2,8 @@
 
 LINE limits each endpoint per channel (about 2,000 requests a second for reply and push, 200 for multicast).
 Every process that talks to LINE for the same channel shares those limits, so several workers should each
-get a share (`ruthan worker --share`).
+get a share (`ruthan worker --share`). With a `Hedger`, a keyed call slow to answer gets a backup copy
+(bot/gateway/hedge.py), paced like any other call.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from bot.gateway.base import LineGateway, MessageJSON
+from bot.gateway.hedge import Hedger
 
 
 class RateLimiter:
@@ -38,9 +40,15 @@ class RateLimiter:
         self._clock = clock
         self._sleep = sleep
 
-    async def acquire(self) -> None:
+    async def acquire(self, *, urgent: bool = False) -> None:
+        """Wait for the next free slot. An urgent caller (a backup copy racing a hung request) goes at once,
+        ahead of those already waiting, and the next free slot moves back by one: the rate holds over time,
+        with at most one extra call in flight per urgent caller."""
         now = self._clock()
         slot = max(self._next, now - self._tolerance)
+        if urgent and slot > now:
+            self._next += self._interval
+            return
         self._next = slot + self._interval
         if slot > now:
             await self._sleep(slot - now)
@@ -50,9 +58,16 @@ class ThrottledGateway:
     """Wraps a gateway so that each endpoint's calls stay under its own rate."""
 
     def __init__(
-        self, inner: LineGateway, *, reply: float = 2000, push: float = 2000, multicast: float = 200
+        self,
+        inner: LineGateway,
+        *,
+        reply: float = 2000,
+        push: float = 2000,
+        multicast: float = 200,
+        hedger: Hedger | None = None,
     ):
         self.inner = inner
+        self.hedger = hedger
         self.limits = {
             "reply": RateLimiter(reply, burst=max(1, int(reply // 100))),
             "push": RateLimiter(push, burst=max(1, int(push // 100))),
@@ -64,12 +79,18 @@ class ThrottledGateway:
         await self.inner.reply(reply_token, messages)
 
     async def push(self, to: str, messages: list[MessageJSON], retry_key: str) -> None:
-        await self.limits["push"].acquire()
-        await self.inner.push(to, messages, retry_key)
+        await self._keyed("push", lambda: self.inner.push(to, messages, retry_key))
 
     async def multicast(self, to: list[str], messages: list[MessageJSON], retry_key: str) -> None:
-        await self.limits["multicast"].acquire()
-        await self.inner.multicast(to, messages, retry_key)
+        await self._keyed("multicast", lambda: self.inner.multicast(to, messages, retry_key))
+
+    async def _keyed(self, endpoint: str, send: Callable[[], Awaitable[None]]) -> None:
+        limiter = self.limits[endpoint]
+        await limiter.acquire()
+        if self.hedger is None:
+            await send()
+        else:
+            await self.hedger.call(endpoint, send, before_backup=lambda: limiter.acquire(urgent=True))
 
     async def close(self) -> None:
         await self.inner.close()

@@ -115,7 +115,7 @@ async def fan_out(url: str, line_url: str, scenario: str, timeout: float, concur
     from bot.clock import SystemClock
     from bot.content import load_content
     from bot.gateway import SdkGateway
-    from bot.runtime import Runtime
+    from bot.runtime import Runtime, freeze_heap_once
     from bot.storage.db import make_engine
     from bot.storage.models import Outbox, OutboxBatch, OutboxStatus
 
@@ -141,6 +141,7 @@ async def fan_out(url: str, line_url: str, scenario: str, timeout: float, concur
                 for table in (Outbox, OutboxBatch)
             )
 
+    freeze_heap_once()  # as `ruthan worker` does once started
     started = time.perf_counter()
     queued = 0
     if scenario == "reminders":

@@ -18,7 +18,7 @@ from bot.clock import Clock, SystemClock
 from bot.content import Content, load_content
 from bot.gateway import LineGateway, SdkGateway
 from bot.metrics import CONTENT_TYPE, Metrics
-from bot.runtime import Runtime
+from bot.runtime import Runtime, freeze_heap_once
 from bot.settings import Settings
 from bot.simulator import Mailbox, SimulatorRouter
 from bot.storage.db import make_engine, upgrade
@@ -91,6 +91,7 @@ def create_app(
         job = AnnouncementJob(runtime, every_seconds=settings.announcement_check_seconds)
         app.state.announcements = job
         job.start()
+        freeze_heap_once()
         app.state.ready = True
         try:
             yield

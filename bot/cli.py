@@ -214,6 +214,7 @@ def worker_runtime(settings: Settings, content: Content, *, share: float = 1.0, 
 async def _worker(settings: Settings, content: Content, share: float) -> None:
     import signal
 
+    from bot.runtime import freeze_heap_once
     from bot.storage.db import upgrade
     from bot.trainers.jobs import AnnouncementJob
 
@@ -226,6 +227,7 @@ async def _worker(settings: Settings, content: Content, share: float) -> None:
     await runtime.start()
     announcements = AnnouncementJob(runtime, every_seconds=settings.announcement_check_seconds)
     announcements.start()
+    freeze_heap_once()
     try:
         await stop.wait()
     finally:

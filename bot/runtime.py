@@ -11,6 +11,7 @@ drains the outbox, in the web process (`ruthan serve`) or alone (`ruthan worker`
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import time
 from collections.abc import Callable
@@ -45,6 +46,20 @@ STALE_AFTER = timedelta(seconds=10)
 STOP_GRACE_SECONDS = 10.0
 # The longest a keyed LINE call goes unanswered before its backup copy (sooner when LINE answers fast).
 MAX_BACKUP_WAIT = 2.0
+
+
+_heap_frozen = False
+
+
+def freeze_heap_once() -> None:
+    """Once per process, after start-up: move everything alive (modules, the SDK's models, the content) out
+    of the garbage collector's sight. A full collection otherwise walks all of it, a pause of 100-150 ms
+    seen in the middle of a reminder fan-out; the objects stay alive anyway."""
+    global _heap_frozen
+    if not _heap_frozen:
+        _heap_frozen = True
+        gc.collect()
+        gc.freeze()
 
 
 class Runtime:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -11,6 +12,11 @@ from bot.intake import ROUND_LIMIT
 from bot.storage.db import make_engine
 from bot.storage.models import Attempt, InboxEvent, InboxStatus, Learner, Outbox
 from tests.harness import BotUnderTest, event, postback_event, sign, text_event, user_id
+from tests.test_learning_loop import onboard
+
+
+def call_text(call: Any) -> str:
+    return json.dumps(call.body, ensure_ascii=False)
 
 
 def count(bot: BotUnderTest, model: type) -> int:
@@ -276,6 +282,46 @@ async def test_one_learners_events_in_one_post_are_handled_in_order_in_one_round
     assert count(bot, Learner) == 1
     # The second event saw what the first did without the round failing over to the slow path.
     assert not [record for record in caplog.records if record.levelname == "ERROR"]
+
+
+async def test_a_round_looks_its_learners_up_with_one_query(bot: BotUnderTest) -> None:
+    from sqlalchemy import event as sql_event
+
+    users = [user_id(f"many-{n}") for n in range(5)]
+    for user in users:
+        await onboard(bot, user, "บุคคลทั่วไป")
+    lookups: list[str] = []
+
+    def count_lookups(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if "FROM learner" in statement and "line_user_id" in statement.split("WHERE", 1)[-1]:
+            lookups.append(statement)
+
+    engine = bot.runtime.engine
+    sql_event.listen(engine, "before_cursor_execute", count_lookups)
+    try:
+        reply = await bot.send(*[text_event(user, "ความคืบหน้า") for user in users])
+    finally:
+        sql_event.remove(engine, "before_cursor_execute", count_lookups)
+    assert len(reply.calls) == 5 and all("ความคืบหน้า" in call_text(call) for call in reply.calls)
+    assert len(lookups) == 1  # one query for the five learners, not one each
+
+
+async def test_events_after_delete_my_data_in_the_same_post_meet_a_stranger(
+    bot: BotUnderTest, caplog
+) -> None:
+    user = user_id("erase-then-talk")
+    await onboard(bot, user, "บุคคลทั่วไป")
+    ask = await bot.say(user, "ลบข้อมูลของฉัน")
+    erase = postback_event(user, ask.button("ลบเลย")["data"])
+    reply = await bot.send(erase, text_event(user, "สวัสดี"))
+    by_token = {call.body["replyToken"]: call for call in reply.calls}
+    assert "ลบข้อมูลของคุณเรียบร้อยแล้ว" in call_text(by_token[erase["replyToken"]])
+    # The hello came after the erasure: it is answered as for someone new, asking for consent again.
+    (hello,) = [call for token, call in by_token.items() if token != erase["replyToken"]]
+    labels = [item["action"]["label"] for item in hello.body["messages"][-1]["quickReply"]["items"]]
+    assert labels == ["ยินยอม", "ไม่ยินยอม"]
+    assert count(bot, Attempt) == 0  # nothing of the old learner is left
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]  # in one round
 
 
 async def test_a_post_that_cannot_be_stored_is_refused_and_the_next_one_works(

@@ -117,3 +117,6 @@ def erase(session: Session, learner: Learner) -> None:
         .values(chat_id=None)
     )
     session.delete(learner)
+    # Now, not at commit: a later event in the same webhook round (bot/inbox.py) may bring them back as
+    # someone new, and their row must be gone before that one is inserted.
+    session.flush()

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, Insert, Table, event
+from sqlalchemy import Connection, Engine, Insert, Table, event, inspect
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, create_engine
 
 T = TypeVar("T")
+KNOWN = "known"  # session.info key prefix of the rows `know` told `find` about
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -61,9 +62,25 @@ def find(session: Session, model: type[T], statement: Any, **key: Any) -> T | No
     for row in session.new:
         if isinstance(row, model) and all(getattr(row, name) == value for name, value in key.items()):
             return row
+    if len(key) == 1:
+        ((name, value),) = key.items()
+        known = session.info.get((KNOWN, model, name), {}).get(value)
+        if known is not None and getattr(known, name) == value and known not in session.deleted:
+            state = inspect(known)
+            if not (state.deleted or state.detached):
+                return known
     with session.no_autoflush:
         found = session.exec(statement, params=key).first()
     return None if found is None or found in session.deleted else found
+
+
+def know(session: Session, model: type[T], rows: Iterable[T], column: str) -> None:
+    """Let `find` return these rows by `column` without a query each: a caller that will look up many rows
+    of one kind (a webhook round's learners) loads them with one query first. Only rows found are known; a
+    key without one (a learner who follows in this very round) is still looked up as usual."""
+    known = session.info.setdefault((KNOWN, model, column), {})
+    for row in rows:
+        known[getattr(row, column)] = row
 
 
 def insert_skipping_known(bind: Engine | Connection, table: Table, key: str) -> Insert:

@@ -89,10 +89,13 @@ class SweepReport:
         self.skipped[reason] = self.skipped.get(reason, 0) + count
 
 
-def due_filter(today: date, minute: int) -> ColumnElement[bool]:
+def due_filter(today: date, minute: int, *, after: int = 0) -> ColumnElement[bool]:
     """The SQL condition for "due a reminder now" (see the module docstring), on the learner row and, by
-    NOT EXISTS, on their reminder state (a learner without one was never reminded)."""
+    NOT EXISTS, on their reminder state (a learner without one was never reminded), for learners with IDs
+    above `after`. (Said of both tables: PostgreSQL then reads each chunk's states from `after` on, rather
+    than every state marked so far today, chunk after chunk.)"""
     return and_(
+        col(Learner.id) > after,
         col(Learner.consented_at).is_not(None),
         col(Learner.track_id).is_not(None),
         col(Learner.phase).not_in(QUIET_PHASES),
@@ -104,7 +107,7 @@ def due_filter(today: date, minute: int) -> ColumnElement[bool]:
             col(Learner.remind_minute) >= rules.QUIET_START,
             col(Learner.cohort) == rules.DEMO_COHORT,
         ),
-        ~exists().where(STATE.c.learner_id == Learner.id, held_back(today)),
+        ~exists().where(STATE.c.learner_id == Learner.id, STATE.c.learner_id > after, held_back(today)),
     )
 
 
@@ -173,7 +176,7 @@ def sweep_chunk(
     )
     due = (
         select(Learner.id, Learner.track_id, finished, reviews, Learner.remind_minute, Learner.cohort)
-        .where(due_filter(today, minute), col(Learner.id) > after)
+        .where(due_filter(today, minute, after=after))
         .order_by(col(Learner.id))
         .limit(chunk)
         .subquery()

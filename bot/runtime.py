@@ -33,8 +33,9 @@ from bot.gateway.throttle import ThrottledGateway
 from bot.intake import Intake
 from bot.metrics import MeteredGateway, Metrics
 from bot.storage.models import OutboxStatus
+from scheduler import reminders as rules
 from scheduler import start_jobs
-from scheduler.sweep import SweepReport, close_batches, sweep_chunk
+from scheduler.sweep import SweepReport, close_batches, gather, read_chunk, write_batches
 from scheduler.worker import DeliveryWorker, DrainReport
 
 log = logging.getLogger(__name__)
@@ -171,18 +172,38 @@ class Runtime:
     # ----- reminders and delivery ---------------------------------------------------------------------------
 
     async def sweep_once(self) -> SweepReport:
-        """Write the reminders due now to the outbox and send them, sending while the sweep goes on."""
-        report, after, now = SweepReport(), 0, self.clock.now()
+        """Write the reminders due now to the outbox and send them, sending while the sweep goes on.
+
+        Each chunk of learners is read while the previous chunk's full batches are written (at the same
+        time on PostgreSQL; on SQLite the database thread takes them in turn), and one drain follows the
+        sweep, sending each batch as soon as it is written.
+        """
+        now = self.clock.now()
+        report = SweepReport(day=rules.local_date(now, self._zone))
         swept = asyncio.Event()
         sending = asyncio.create_task(self.drain(follow=swept))  # full batches go out as they are written
+
+        def read(after: int) -> Any:
+            return self.db(
+                read_chunk, self.engine, self.content, now, after=after, plans=report.plans, zone=self._zone
+            )
+
+        reading: asyncio.Future[Any] | None = None
         try:
-            while after is not None:
-                # One chunk per call, so that on SQLite the delivery's database work gets turns in between.
-                after = await self.db(
-                    sweep_chunk, self.engine, self.content, now, after=after, report=report, zone=self._zone
-                )
-                self.worker.more()
+            chunk = await read(0)
+            while chunk is not None:
+                last, groups = chunk
+                reading = asyncio.ensure_future(read(last))
+                full = gather(report, groups)
+                if full:
+                    report.wrote(*await self.db(write_batches, self.engine, full, now, report.day))
+                    self.worker.more()
+                chunk = await reading
+                reading = None
         finally:
+            if reading is not None:  # the sweep failed while a read was under way
+                reading.cancel()
+                await asyncio.gather(reading, return_exceptions=True)
             try:
                 await self.db(close_batches, self.engine, report, now)
             finally:

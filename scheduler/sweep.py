@@ -88,6 +88,12 @@ class SweepReport:
     def skip(self, reason: str, count: int = 1) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + count
 
+    def wrote(self, queued: int, taken: int) -> None:
+        """Count a write: learners queued, and learners another sweeper had marked first."""
+        self.queued += queued
+        if taken:
+            self.skip("taken_by_another_sweep", taken)
+
 
 def due_filter(today: date, minute: int, *, after: int = 0) -> ColumnElement[bool]:
     """The SQL condition for "due a reminder now" (see the module docstring), on the learner row and, by
@@ -159,10 +165,37 @@ def sweep_chunk(
     zone: ZoneInfo = rules.BANGKOK,
     chunk: int = 5000,
 ) -> int | None:
-    """One transaction of the sweep: read the due learners with IDs above `after`, write the batches that
-    are full. Returns the next `after`, or None when every due learner has been read."""
+    """One step of the sweep: read the due learners with IDs above `after`, write the batches that are
+    full. Returns the next `after`, or None when every due learner has been read. (The runtime does the
+    same steps, reading the next chunk while it writes: see `Runtime.sweep_once`.)"""
+    read = read_chunk(engine, content, now, after=after, plans=report.plans, zone=zone, chunk=chunk)
+    if read is None:
+        return None
+    last, groups = read
+    report.day = rules.local_date(now, zone)
+    full = gather(report, groups)
+    if full:
+        report.wrote(*write_batches(engine, full, now, report.day))
+    return last
+
+
+Groups = list[tuple[Variant | str, list[int]]]
+
+
+def read_chunk(
+    engine: Engine,
+    content: Content,
+    now: datetime,
+    *,
+    after: int,
+    plans: dict[tuple[Any, ...], Variant | str],
+    zone: ZoneInfo = rules.BANGKOK,
+    chunk: int = 5000,
+) -> tuple[int, Groups] | None:
+    """The due learners with IDs above `after`, at most `chunk` of them, grouped by their reminder (or by
+    why they get none), with the last ID read; None when none is left. Only reads: whoever is marked
+    meanwhile is left out when their batch is written. `plans` caches each reminder worked out."""
     today, minute = rules.local_date(now, zone), rules.local_minute(now, zone)
-    report.day = today
     finished = (
         select(func.aggregate_strings(ModuleResult.module_id, ","))
         .where(col(ModuleResult.learner_id) == Learner.id)
@@ -192,27 +225,44 @@ def sweep_chunk(
                 *key
             )
         )
-        groups = result.cursor.fetchall()
+        rows = result.cursor.fetchall()
         result.close()
-        if not groups:
-            return None
-        plans, waiting = report.plans, report.waiting
-        for *key_values, ids, _ in groups:
-            plan = plans.get(plan_key := tuple(key_values))
-            if plan is None:
-                plan = plans[plan_key] = _plan(content, today, zone, *plan_key)
-            members = [int(learner_id) for learner_id in ids.split(",")]
-            if isinstance(plan, str):
-                report.skip(plan, len(members))
-            else:
-                waiting.setdefault(plan, []).extend(members)
-        full = []
-        for variant, group in waiting.items():
-            while len(group) >= MULTICAST_MAX:
-                full.append((variant, group[:MULTICAST_MAX]))
-                del group[:MULTICAST_MAX]
-        _write(session, full, now, today, report)
-        return max(last for *_, last in groups)
+    if not rows:
+        return None
+    groups: Groups = []
+    for *key_values, ids, _ in rows:
+        plan = plans.get(plan_key := tuple(key_values))
+        if plan is None:
+            plan = plans[plan_key] = _plan(content, today, zone, *plan_key)
+        groups.append((plan, [int(learner_id) for learner_id in ids.split(",")]))
+    return max(last for *_, last in rows), groups
+
+
+def gather(report: SweepReport, groups: Groups) -> list[tuple[Variant, list[int]]]:
+    """Add a chunk's learners to those waiting for their reminder's batch (counting those who get none);
+    take out the batches that are full, to be written."""
+    waiting = report.waiting
+    for plan, members in groups:
+        if isinstance(plan, str):
+            report.skip(plan, len(members))
+        else:
+            waiting.setdefault(plan, []).extend(members)
+    full = []
+    for variant, group in waiting.items():
+        while len(group) >= MULTICAST_MAX:
+            full.append((variant, group[:MULTICAST_MAX]))
+            del group[:MULTICAST_MAX]
+    return full
+
+
+def write_batches(
+    engine: Engine, groups: list[tuple[Variant, list[int]]], now: datetime, today: date
+) -> tuple[int, int]:
+    """Mark these learners reminded and write their batches, in one transaction: (learners queued, learners
+    another sweeper had marked already)."""
+    with session_scope(engine) as session:
+        _by_key(session)
+        return _write(session, groups, now, today)
 
 
 def _by_key(session: Any) -> None:
@@ -232,9 +282,7 @@ def close_batches(engine: Engine, report: SweepReport, now: datetime) -> None:
     groups = [(variant, group) for variant, group in report.waiting.items() if group]
     report.waiting.clear()
     if groups and report.day is not None:
-        with session_scope(engine) as session:
-            _by_key(session)
-            _write(session, groups, now, report.day, report)
+        report.wrote(*write_batches(engine, groups, now, report.day))
 
 
 def _plan(
@@ -261,8 +309,8 @@ def _plan(
 
 
 def _write(
-    session: Any, groups: list[tuple[Variant, list[int]]], now: datetime, today: date, report: SweepReport
-) -> None:
+    session: Any, groups: list[tuple[Variant, list[int]]], now: datetime, today: date
+) -> tuple[int, int]:
     """Mark the learners reminded today and write their batches, in the caller's transaction.
 
     One upsert marks them all: a new reminder state (today, 1 ignored) for the learners still due on their
@@ -271,7 +319,7 @@ def _write(
     makes a second sweeper wait for the first's commit, then find today's mark and leave the row alone).
     """
     if not groups:
-        return
+        return 0, 0
     ids = sorted(learner_id for _, group in groups for learner_id in group)
     connection = session.connection()
     last = STATE.c.last_reminded_on
@@ -292,8 +340,6 @@ def _write(
     )
     won = {learner_id for (learner_id,) in result.cursor.fetchall()}
     result.close()
-    if len(won) < len(ids):
-        report.skip("taken_by_another_sweep", len(ids) - len(won))
     batches = []
     for (title, reviews, elderly, expires), group in groups:
         mine = [learner_id for learner_id in group if learner_id in won]
@@ -301,7 +347,7 @@ def _write(
             messages = fit(reminder_messages(title, reviews, elderly=elderly))
             batches.append((mine, messages, expires))
     if not batches:
-        return
+        return 0, len(ids)
     connection.execute(
         insert(OutboxBatch),
         [
@@ -320,7 +366,7 @@ def _write(
             for (mine, messages, expires), key in zip(batches, retry_keys(len(batches)), strict=True)
         ],
     )
-    report.queued += len(won)
+    return len(won), len(ids) - len(won)
 
 
 def reminder_messages(next_title: str | None, reviews: int, *, elderly: bool) -> list[MessageJSON]:

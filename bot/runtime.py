@@ -174,9 +174,8 @@ class Runtime:
     async def sweep_once(self) -> SweepReport:
         """Write the reminders due now to the outbox and send them, sending while the sweep goes on.
 
-        Each chunk of learners is read while the previous chunk's full batches are written (at the same
-        time on PostgreSQL; on SQLite the database thread takes them in turn), and one drain follows the
-        sweep, sending each batch as soon as it is written.
+        On PostgreSQL each chunk of learners is read while the previous chunk's full batches are written;
+        one drain follows the sweep, sending each batch as soon as it is written.
         """
         now = self.clock.now()
         report = SweepReport(day=rules.local_date(now, self._zone))
@@ -188,17 +187,20 @@ class Runtime:
                 read_chunk, self.engine, self.content, now, after=after, plans=report.plans, zone=self._zone
             )
 
+        # Only where the database works on several connections at once: on SQLite a read started early
+        # would only queue the write behind it.
+        ahead = self.engine.dialect.name != "sqlite"
         reading: asyncio.Future[Any] | None = None
         try:
             chunk = await read(0)
             while chunk is not None:
                 last, groups = chunk
-                reading = asyncio.ensure_future(read(last))
+                reading = asyncio.ensure_future(read(last)) if ahead else None
                 full = gather(report, groups)
                 if full:
                     report.wrote(*await self.db(write_batches, self.engine, full, now, report.day))
                     self.worker.more()
-                chunk = await reading
+                chunk = await (reading or read(last))
                 reading = None
         finally:
             if reading is not None:  # the sweep failed while a read was under way

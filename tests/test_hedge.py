@@ -7,6 +7,7 @@ stand-in, where one multicast hangs: its backup, under the same retry key, deliv
 from __future__ import annotations
 
 import asyncio
+import gc
 
 import pytest
 
@@ -103,6 +104,31 @@ async def test_while_every_copy_is_silent_another_goes_out_up_to_the_limit() -> 
     with pytest.raises(TimeoutError):
         await asyncio.wait_for(hedger.call("push", silent), timeout=0.3)  # the client's timeout ends it
     assert silent.made == 3  # never a fourth copy
+
+
+async def test_copies_that_answer_together_leave_no_error_unread() -> None:
+    hedger = trained(shortest=0.01)
+    both_out, made = asyncio.Event(), []
+
+    async def send() -> None:
+        made.append(1)
+        copy = len(made)
+        if copy == 2:
+            both_out.set()
+        await both_out.wait()  # both answer in the same instant: the first accepted, the backup told 409
+        if copy == 2:
+            raise LineApiError(409, "already accepted")
+
+    unread: list[dict] = []
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(lambda _, context: unread.append(context))
+    try:
+        await hedger.call("push", send)
+        gc.collect()  # an unread task error is reported when the task is collected
+        await asyncio.sleep(0)
+    finally:
+        loop.set_exception_handler(None)
+    assert unread == []
 
 
 async def test_a_backup_waits_for_its_own_rate_limit_slot() -> None:

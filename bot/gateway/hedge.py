@@ -82,8 +82,8 @@ class Hedger:
                 done, pending = await asyncio.wait(
                     pending, timeout=self.delay(endpoint), return_when=asyncio.FIRST_COMPLETED
                 )
-                for task in done:
-                    error = task.exception()
+                errors = {task: task.exception() for task in done}  # every copy's answer read, winner or not
+                for task, error in errors.items():
                     if error is None or (isinstance(error, LineApiError) and error.status == 409):
                         if task is first and sent == 1:
                             self.answered(endpoint, loop.time() - started)

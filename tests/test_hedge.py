@@ -70,6 +70,18 @@ async def test_the_wait_before_a_backup_is_learned_from_recent_answers_within_bo
     assert hedger.delay("multicast") == 0.05  # never less than the shortest wait
 
 
+async def test_when_line_slows_down_for_everyone_the_wait_grows_instead_of_backups_for_all() -> None:
+    hedger = trained(shortest=0.01, longest=1.0)
+    assert hedger.delay("push") == 0.01
+    for _ in range(40):  # LINE now takes 20 ms for every request, copies included
+        await hedger.call("push", Calls(0.02, 0.02, 0.02))
+    assert hedger.delay("push") >= 0.05  # a few times the new usual time
+    before = len(hedger.backups)  # type: ignore[attr-defined]
+    for _ in range(10):
+        await hedger.call("push", Calls(0.02, 0.02, 0.02))
+    assert len(hedger.backups) == before  # type: ignore[attr-defined]
+
+
 async def test_a_hanging_call_is_settled_by_its_backup_and_the_hanging_copy_is_abandoned() -> None:
     hedger = trained(shortest=0.01)
     calls = Calls(None, 0.0)

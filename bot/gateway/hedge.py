@@ -7,8 +7,8 @@ with no answer well after the usual time gets a backup copy under the same key (
 one more), and whichever answers first settles it ("The Tail at Scale", Dean and Barroso, 2013).
 
 "The usual time" is learned per endpoint: a backup goes out after a few times the 95th percentile of recent
-answers, within bounds. Backups are rare by construction (only requests slower than nearly all recent ones)
-and each takes a rate-limit slot of its own.
+answers (from a call's first copy to its first answer), within bounds. Backups are rare by construction
+(only requests slower than nearly all recent ones), and each takes a rate-limit slot of its own.
 """
 
 from __future__ import annotations
@@ -83,12 +83,16 @@ class Hedger:
                     pending, timeout=self.delay(endpoint), return_when=asyncio.FIRST_COMPLETED
                 )
                 errors = {task: task.exception() for task in done}  # every copy's answer read, winner or not
-                for task, error in errors.items():
-                    if error is None or (isinstance(error, LineApiError) and error.status == 409):
-                        if task is first and sent == 1:
-                            self.answered(endpoint, loop.time() - started)
-                        task.result()  # the winner's answer: None, or the 409 the caller reads as accepted
-                        return
+                accepted = [task for task, error in errors.items() if error is None]
+                told_409 = [
+                    task for task, e in errors.items() if isinstance(e, LineApiError) and e.status == 409
+                ]
+                if accepted or told_409:
+                    # Learned from every call, backed up or not: when LINE slows down for everyone, the wait
+                    # grows with it instead of every request getting its backups.
+                    self.answered(endpoint, loop.time() - started)
+                    (accepted or told_409)[0].result()  # None, or the 409 the caller reads as accepted
+                    return
                 if not done and sent < self.copies:  # silence: one more copy
                     pending.add(asyncio.ensure_future(self._backup(endpoint, send, before_backup)))
                     sent += 1

@@ -167,7 +167,7 @@ def sweep_chunk(
 ) -> int | None:
     """One step of the sweep: read the due learners with IDs above `after`, write the batches that are
     full. Returns the next `after`, or None when every due learner has been read. (The runtime does the
-    same steps, reading the next chunk while it writes: see `Runtime.sweep_once`.)"""
+    same steps; on PostgreSQL it reads the next chunk while it writes: see `Runtime.sweep_once`.)"""
     read = read_chunk(engine, content, now, after=after, plans=report.plans, zone=zone, chunk=chunk)
     if read is None:
         return None

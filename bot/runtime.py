@@ -33,8 +33,8 @@ from bot.gateway.throttle import ThrottledGateway
 from bot.intake import Intake
 from bot.metrics import MeteredGateway, Metrics
 from bot.storage.models import OutboxStatus
+from scheduler import marks, start_jobs
 from scheduler import reminders as rules
-from scheduler import start_jobs
 from scheduler.sweep import SweepReport, close_batches, gather, read_chunk, write_batches
 from scheduler.worker import DeliveryWorker, DrainReport
 
@@ -179,6 +179,9 @@ class Runtime:
         """
         now = self.clock.now()
         report = SweepReport(day=rules.local_date(now, self._zone))
+        if not await self.db(marks.fold, self.engine, report.day):
+            log.info("sweep: another worker is still folding earlier days' reminders; next sweep goes on")
+            return report
         swept = asyncio.Event()
         sending = asyncio.create_task(self.drain(follow=swept))  # full batches go out as they are written
 

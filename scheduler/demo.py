@@ -18,6 +18,7 @@ from sqlmodel import col, select
 from bot.content import Content
 from bot.storage.db import session_scope
 from bot.storage.models import Learner, ModuleResult, Outbox, Phase, ReviewCard
+from scheduler import marks
 from scheduler import reminders as rules
 
 CHUNK = 5000
@@ -119,11 +120,16 @@ def seed(
 
 
 def clear(engine: Engine) -> int:
-    """Remove every demo learner (and, by cascade, their answers, results and cards) and their messages."""
+    """Remove every demo learner (and, by cascade, their answers, results, cards and reminder state), their
+    messages and reminder marks."""
     with session_scope(engine) as session:
-        users = session.exec(select(Learner.line_user_id).where(Learner.cohort == rules.DEMO_COHORT)).all()
+        cohort = session.exec(
+            select(Learner.id, Learner.line_user_id).where(Learner.cohort == rules.DEMO_COHORT)
+        ).all()
+        users = [user for _, user in cohort]
         for start in range(0, len(users), CHUNK):
-            part = list(users[start : start + CHUNK])
+            part = users[start : start + CHUNK]
             session.exec(delete(Outbox).where(col(Outbox.chat_id).in_(part)))
+        marks.forget(session.connection(), [learner_id for learner_id, _ in cohort])
         session.exec(delete(Learner).where(col(Learner.cohort) == rules.DEMO_COHORT))
         return len(users)

@@ -45,10 +45,11 @@ class BatchClaim:
     recipients: tuple[str, ...]  # those still here (a learner who erased their data is left out)
 
 
-def among(session: Any, column: Any, ids: list[int]) -> ColumnElement[bool]:
+def among(bind: Any, column: Any, ids: list[int]) -> ColumnElement[bool]:
     """`column IN ids` with the IDs as one parameter: an expanding IN binds each ID on its own, which at
-    fan-out sizes costs more than the statement."""
-    if session.get_bind().dialect.name == "postgresql":
+    fan-out sizes costs more than the statement. `bind`: a session, connection or engine."""
+    dialect = bind.dialect if hasattr(bind, "dialect") else bind.get_bind().dialect
+    if dialect.name == "postgresql":
         return column == any_(literal(ids, ARRAY(Integer)))
     each = func.json_each(literal(json.dumps(ids))).table_valued("value")
     return column.in_(select(each.c.value))

@@ -1,17 +1,17 @@
 """The reminder sweep: who is due a reminder now, and their reminders written to the outbox as batches.
 
 Runs every minute on every worker. It is safe to run anywhere, any number of times at once: a learner is
-marked reminded for the day in their `reminder_state` row (a narrow table beside the wide learner row) by
-one upsert in the very transaction that writes their reminder. The upsert inserts the learner's mark, or
-updates it only if it is from an earlier day, and returns the learners it marked: the primary key lets only
-one sweeper's upsert mark a learner for a day, so a day never gets a second reminder.
+marked reminded for the day (one bit in a `ReminderDay` row, see scheduler/marks.py) in the very
+transaction that writes their reminder. The bitmap rows are locked while a sweeper marks them, so only one
+sweeper marks a learner for a day, and a day never gets a second reminder.
 
 Who is due (all in SQL, so a national roll-out is a few indexed queries a minute):
 - following, consented, with a track, not in onboarding or a pending delete;
 - reminders not stopped, not snoozed past today, not yet reminded today, not studied today;
 - their chosen time has come today, and it is not quiet hours (21:00-08:00) unless they chose a time in
   quiet hours (or are demo learners);
-- after 3 reminders in a row without study, only if the last one is a week old; after 11, never.
+- after 3 reminders in a row without study, only if the last one is a week old; after 11, never (as of the
+  days folded into their `ReminderState`: a sweep first folds the days before today, see marks.fold).
 Then, in Python: what is next for them. Completed learners get a reminder only when reviews are due.
 
 A reminder depends only on (next module, reviews due, kind of track) and its window, so learners share a
@@ -32,16 +32,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
-    Date,
     Engine,
-    Integer,
     String,
     and_,
     cast,
     exists,
     func,
     insert,
-    literal,
     or_,
     select,
 )
@@ -52,7 +49,7 @@ from bot.flow import texts as t
 from bot.flow.ui import Button, button, text
 from bot.gateway import MessageJSON
 from bot.limits import fit
-from bot.storage.db import dialect_insert, session_scope
+from bot.storage.db import session_scope
 from bot.storage.models import (
     Learner,
     ModuleResult,
@@ -62,6 +59,7 @@ from bot.storage.models import (
     ReminderState,
     ReviewCard,
 )
+from scheduler import marks
 from scheduler import reminders as rules
 from scheduler.outbox import MULTICAST_MAX, among
 
@@ -114,6 +112,7 @@ def due_filter(today: date, minute: int, *, after: int = 0) -> ColumnElement[boo
             col(Learner.cohort) == rules.DEMO_COHORT,
         ),
         ~exists().where(STATE.c.learner_id == Learner.id, STATE.c.learner_id > after, held_back(today)),
+        marks.not_reminded(today),
     )
 
 
@@ -128,8 +127,9 @@ def still_due(today: date) -> ColumnElement[bool]:
 
 
 def held_back(today: date) -> ColumnElement[bool]:
-    """A reminder state that rules out a reminder today: reminded today already; after BACKOFF_AFTER
-    reminders in a row without study, reminded less than BACKOFF_DAYS ago; after GIVE_UP_AFTER, for good."""
+    """A reminder state that rules out a reminder today: after BACKOFF_AFTER reminders in a row without
+    study, reminded less than BACKOFF_DAYS ago; after GIVE_UP_AFTER, for good; reminded today already (a
+    mark from before today's marks moved to `ReminderDay`, by an upgrade during the day)."""
     last, ignored = STATE.c.last_reminded_on, STATE.c.ignored_reminders
     return or_(
         last >= today,
@@ -144,8 +144,11 @@ def held_back(today: date) -> ColumnElement[bool]:
 def sweep(
     engine: Engine, content: Content, now: datetime, *, zone: ZoneInfo = rules.BANGKOK, chunk: int = 5000
 ) -> SweepReport:
-    """Write today's due reminders to the outbox, reading `chunk` learners per transaction."""
+    """Write today's due reminders to the outbox, reading `chunk` learners per transaction. (Nothing, if
+    another sweeper is still folding the days before today: the next sweep goes on.)"""
     report = SweepReport()
+    if not marks.fold(engine, rules.local_date(now, zone)):
+        return report
     after: int | None = 0
     try:
         while after is not None:
@@ -313,33 +316,20 @@ def _write(
 ) -> tuple[int, int]:
     """Mark the learners reminded today and write their batches, in the caller's transaction.
 
-    One upsert marks them all: a new reminder state (today, 1 ignored) for the learners still due on their
-    own row, or, where they have one, today's date and one more ignored if its mark is from an earlier day.
-    Only the learners it returns are ours: another sweeper may have marked some meanwhile (the primary key
-    makes a second sweeper wait for the first's commit, then find today's mark and leave the row alone).
+    Only the learners still due on their own row (they may have studied or stopped reminders since they
+    were read) and not marked today already are marked, and only they get the reminder: another sweeper may
+    have marked some meanwhile (see marks.mark).
     """
     if not groups:
         return 0, 0
     ids = sorted(learner_id for _, group in groups for learner_id in group)
     connection = session.connection()
-    last = STATE.c.last_reminded_on
     result = connection.execute(
-        dialect_insert(connection, STATE)
-        .from_select(
-            [STATE.c.learner_id, last, STATE.c.ignored_reminders],
-            select(Learner.id, literal(today, Date), literal(1, Integer))
-            .where(among(session, Learner.id, ids), still_due(today))
-            .order_by(col(Learner.id)),
-        )
-        .on_conflict_do_update(
-            index_elements=[STATE.c.learner_id],
-            set_={last: today, STATE.c.ignored_reminders: STATE.c.ignored_reminders + 1},
-            where=or_(last.is_(None), last < today),
-        )
-        .returning(STATE.c.learner_id)
+        select(Learner.id).where(among(session, Learner.id, ids), still_due(today)).order_by(col(Learner.id))
     )
-    won = {learner_id for (learner_id,) in result.cursor.fetchall()}
+    still = [learner_id for (learner_id,) in result.cursor.fetchall()]
     result.close()
+    won = set(marks.mark(connection, today, still))
     batches = []
     for (title, reviews, elderly, expires), group in groups:
         mine = [learner_id for learner_id in group if learner_id in won]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import Counter
+from datetime import timedelta
 
 from sqlalchemy import delete, update
 from sqlmodel import Session, select
@@ -21,15 +22,17 @@ from bot.storage.models import (
     Outbox,
     OutboxBatch,
     OutboxStatus,
+    ReminderDay,
     ReminderState,
     ReviewCard,
 )
 from scheduler import demo
+from scheduler.marks import fold
 from scheduler.reminders import local_date
 from scheduler.sweep import SweepReport, close_batches, sweep, sweep_chunk
 from tests.harness import BotUnderTest, event, user_id
 from tests.test_learning_loop import onboard, rows
-from tests.test_reminders import at
+from tests.test_reminders import at, marked_on
 
 
 def seed(bot: BotUnderTest, count: int, *, same_message: bool = False) -> list[str]:
@@ -213,27 +216,46 @@ async def test_the_sweep_is_safe_to_run_on_many_workers_at_once(bot: BotUnderTes
         engine.dispose()
     assert errors == []
     reminded = [learner_id for batch in rows(bot, OutboxBatch) for learner_id in batch.learner_ids]
-    assert sorted(reminded) == sorted(learner.id for learner in rows(bot, Learner))  # each exactly once
-    marks = {
+    everyone = {learner.id for learner in rows(bot, Learner)}
+    assert sorted(reminded) == sorted(everyone) and len(users) == 3000  # each exactly once
+    today = local_date(bot.clock.now())
+    assert marked_on(bot, today) == everyone
+
+    # The next day the four fold the day in at once: each learner's state counts it once.
+    engines = [make_engine(url) for _ in range(4)]
+    folded: list[bool] = []
+    threads = [
+        threading.Thread(target=lambda e=engine: folded.append(fold(e, today + timedelta(days=1))))
+        for engine in engines
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for engine in engines:
+        engine.dispose()
+    assert True in folded  # (one may have found the last slice taken by another, still folding it)
+    states = {
         (state.learner_id, state.last_reminded_on, state.ignored_reminders)
         for state in rows(bot, ReminderState)
     }
-    today = local_date(bot.clock.now())
-    assert marks == {(learner.id, today, 1) for learner in rows(bot, Learner)}  # marked once, by one sweeper
-    assert len(users) == 3000
+    assert states == {(learner_id, today, 1) for learner_id in everyone}
+    assert rows(bot, ReminderDay) == []
 
 
 async def test_removing_learners_removes_their_reminder_state(bot: BotUnderTest) -> None:
-    """`ruthan demo clear` deletes learner rows only: their reminder marks go by the foreign key's cascade."""
+    """`ruthan demo clear`: their reminder states go by the foreign key's cascade, their marks with them."""
     seed(bot, 20)
     await bot.runtime.sweep_once()
-    assert len(rows(bot, ReminderState)) == 20
+    at(bot, 21, 19, 0)
+    await bot.runtime.sweep_once()  # folds the 20th in, then reminds them for the 21st
+    assert len(rows(bot, ReminderState)) == 20 and len(marked_on(bot, local_date(bot.clock.now()))) == 20
     engine = make_engine(bot.settings().sqlalchemy_url)
     try:
         assert demo.clear(engine) == 20
     finally:
         engine.dispose()
-    assert rows(bot, ReminderState) == []
+    assert rows(bot, ReminderState) == [] and marked_on(bot, local_date(bot.clock.now())) == set()
 
 
 async def test_metrics_report_events_calls_reminders_and_the_outbox(bot: BotUnderTest) -> None:
@@ -283,6 +305,7 @@ async def metrics_text(bot: BotUnderTest) -> str:
 async def test_a_sweeper_that_dies_midway_leaves_the_rest_to_the_next_sweep(bot: BotUnderTest) -> None:
     from scheduler.sweep import SweepReport, sweep_chunk
 
+    await bot.runtime.settle()  # the start-up sweep has found nobody due (it would be another sweeper)
     users = seed(bot, 620, same_message=True)
     engine = make_engine(bot.settings().sqlalchemy_url)
     try:

@@ -6,9 +6,10 @@ through the real worker, SDK and LINE stand-in. Every test runs on SQLite and on
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from bot.storage.models import OutboxBatch, OutboxStatus, ReminderState
+from bot.storage.models import OutboxBatch, OutboxStatus, ReminderDay, ReminderState
+from scheduler.marks import SLICE
 from scheduler.reminders import BANGKOK
 from tests.harness import BotUnderTest, Reply, event, user_id
 from tests.test_learning_loop import onboard, rows
@@ -28,6 +29,26 @@ async def sweep(bot: BotUnderTest) -> Reply:
 
 def sent_to(reply: Reply, user: str) -> bool:
     return any(call.body.get("to") == user or user in (call.body.get("to") or []) for call in reply.calls)
+
+
+def ignored(bot: BotUnderTest) -> list[int]:
+    """Each learner's reminders ignored in a row, as of the last day folded in (days before today)."""
+    return [state.ignored_reminders for state in rows(bot, ReminderState)]
+
+
+def marked_today(bot: BotUnderTest) -> set[int]:
+    """The IDs of the learners marked reminded today (the bits of today's `ReminderDay` rows)."""
+    return marked_on(bot, bot.clock.now().astimezone(BANGKOK).date())
+
+
+def marked_on(bot: BotUnderTest, day: date) -> set[int]:
+    return {
+        row.slice * SLICE + n
+        for row in rows(bot, ReminderDay)
+        if row.day == day
+        for n in range(SLICE)
+        if row.reminded[n >> 3] >> (n & 7) & 1
+    }
 
 
 async def test_reminder_comes_at_the_chosen_time_says_what_is_next_and_only_once(bot: BotUnderTest) -> None:
@@ -138,12 +159,33 @@ async def test_ignored_reminders_slow_down_to_weekly_and_study_brings_them_back(
         if sent_to(await sweep(bot), user):
             got.append(day)
     assert got == [20, 21, 22, 29]  # three days running, then a week after the last one
-    assert [state.ignored_reminders for state in rows(bot, ReminderState)] == [4]
+    # Today's reminder is a mark of today's; the days before are folded into the learner's state.
+    assert ignored(bot) == [3]
+    assert len(marked_today(bot)) == 1
     at(bot, 29, 20, 0)
     await bot.say(user, "ต่อไป")  # studies again: daily reminders are back
-    assert [state.ignored_reminders for state in rows(bot, ReminderState)] == [0]
+    assert ignored(bot) == [0]
     at(bot, 30, 19, 0)
     assert sent_to(await sweep(bot), user)
+    assert ignored(bot) == [0]  # day 29 folded in: its reminder was answered by studying that evening
+
+
+async def test_a_day_is_folded_in_once_whatever_the_sweeps(bot: BotUnderTest) -> None:
+    """The first sweep of a day counts yesterday's ignored reminder; later sweeps and a snooze don't add."""
+    user = user_id("fold")
+    await onboard(bot, user, "บุคคลทั่วไป")
+    at(bot, 20, 19, 0)
+    assert sent_to(await sweep(bot), user)
+    for hour, minute in ((0, 0), (0, 1), (19, 0), (19, 5)):
+        at(bot, 21, hour, minute)
+        await sweep(bot)
+        assert ignored(bot) == [1]
+        assert {row.day.day for row in rows(bot, ReminderDay)} <= {21}  # the 20th's marks are gone
+    await bot.say(user, "พรุ่งนี้ค่อยเตือน")  # snoozed after day 21's reminder: an answer, not silence
+    assert ignored(bot) == [0]
+    at(bot, 22, 19, 0)
+    assert sent_to(await sweep(bot), user)  # the next day as usual
+    assert ignored(bot) == [0]  # day 21 folded in as answered
 
 
 async def test_unfollowed_learners_get_nothing(bot: BotUnderTest) -> None:
@@ -208,10 +250,11 @@ async def test_erasing_my_data_drops_a_pending_reminder(bot: BotUnderTest) -> No
     at(bot, 20, 19, 0)
     bot.line.faults.extend(Fault(503) for _ in range(3))
     await sweep(bot)
-    assert len(rows(bot, ReminderState)) == 1  # marked reminded today
+    assert len(marked_today(bot)) == 1  # marked reminded today
     ask = await bot.say(user, "ลบข้อมูลของฉัน")
     await bot.tap(user, ask, "ลบเลย")
-    assert rows(bot, ReminderState) == []  # the mark goes with everything else
+    assert marked_today(bot) == set()  # the mark goes with everything else
+    assert rows(bot, ReminderState) == []
     at(bot, 20, 19, 30)
     await bot.runtime.drain()
     assert not any(call.path.endswith("/push") for call in bot.line.take())

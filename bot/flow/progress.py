@@ -17,6 +17,7 @@ from bot.storage.models import (
     ReminderState,
     ReviewCard,
 )
+from scheduler import marks
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,8 @@ def erase(session: Session, learner: Learner) -> None:
     session.exec(delete(ModuleResult).where(col(ModuleResult.learner_id) == learner.id))
     session.exec(delete(ReviewCard).where(col(ReviewCard.learner_id) == learner.id))
     session.exec(delete(ReminderState).where(col(ReminderState.learner_id) == learner.id))
+    if learner.id is not None:
+        marks.forget(session.connection(), [learner.id])
     session.exec(delete(Outbox).where(col(Outbox.chat_id) == learner.line_user_id))
     # Handled events keep only their ID (to drop replays); unlink them from the learner too.
     session.exec(

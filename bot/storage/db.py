@@ -9,9 +9,10 @@ from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, Insert, Table, event, inspect
+from sqlalchemy import Connection, Engine, Insert, Integer, Table, event, inspect
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.sql.functions import GenericFunction
 from sqlmodel import Session, create_engine
 
 T = TypeVar("T")
@@ -37,6 +38,22 @@ def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+    dbapi_connection.create_function("get_bit", 2, get_bit, deterministic=True)
+
+
+def get_bit(bits: bytes | None, n: int) -> int | None:
+    """Bit `n` of `bits` (bit n % 8 of byte n // 8, least significant first), as PostgreSQL's get_bit
+    numbers the bits of a bytea; None for None, as SQL functions do for NULL."""
+    return None if bits is None else bits[n >> 3] >> (n & 7) & 1
+
+
+class bit_of(GenericFunction[int]):
+    """SQL `get_bit(bits, n)`: PostgreSQL's own function, or on SQLite the Python one above, registered
+    with each connection."""
+
+    type = Integer()
+    name = "get_bit"
+    inherit_cache = True
 
 
 @contextmanager

@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import JSON, Column, Date, Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Column, Date, Enum, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlmodel import Field, SQLModel
 
 from bot.storage.columns import UtcDateTime
@@ -75,10 +75,11 @@ class Learner(SQLModel, table=True):
 
 
 class ReminderState(SQLModel, table=True):
-    """The reminder sweep's daily mark, kept out of the wide learner row.
+    """How a learner has answered their reminders so far, kept out of the wide learner row: when they were
+    last reminded and how many reminders in a row they have ignored, as of the last day folded in.
 
-    The sweep marks thousands of learners a minute; a narrow row per learner makes that a few pages instead
-    of hundreds. A learner without a row was never reminded and has ignored none.
+    Today's reminders are marked in `ReminderDay`; each earlier day is folded in here by the first sweep of
+    the next day (scheduler/sweep.py). A learner without a row was never reminded and has ignored none.
     """
 
     __tablename__ = "reminder_state"
@@ -94,6 +95,22 @@ class ReminderState(SQLModel, table=True):
     last_reminded_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
     # Reminders sent since the learner last studied, snoozed or restarted reminders.
     ignored_reminders: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+
+
+class ReminderDay(SQLModel, table=True):
+    """Who has been reminded on a day: one bit per learner, for a slice of 8,192 learner IDs a row.
+
+    The sweep marks a whole batch of learners by rewriting a row or two, where a row per learner cost more
+    than the sending itself at national scale. Bit `n` of `reminded` (bit n % 8 of byte n // 8, least
+    significant first, as PostgreSQL's get_bit numbers them) is learner `slice * 8192 + n`. A day's rows
+    are deleted once folded into `ReminderState`.
+    """
+
+    __tablename__ = "reminder_day"
+
+    day: date = Field(sa_column=Column(Date, primary_key=True))
+    slice: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    reminded: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
 class Attempt(SQLModel, table=True):

@@ -98,6 +98,7 @@ class Runtime:
             clock=clock,
             db=self.db,
             metrics=self.metrics,
+            zone=ZoneInfo(timezone),
             **(worker_options or {}),
         )
         self.intake = Intake(

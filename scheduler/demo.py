@@ -63,6 +63,7 @@ def seed(
                     "parental_consent": False,
                     "track_id": track_id,
                     "module_id": lessons[index].id,
+                    "finished_modules": ",".join(lesson.id for lesson in lessons[:index]) or None,
                     "step": 0,
                     "module_correct": 0,
                     "created_at": now,

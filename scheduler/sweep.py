@@ -52,7 +52,6 @@ from bot.limits import fit
 from bot.storage.db import session_scope
 from bot.storage.models import (
     Learner,
-    ModuleResult,
     OutboxBatch,
     OutboxStatus,
     Phase,
@@ -61,9 +60,8 @@ from bot.storage.models import (
 )
 from scheduler import marks
 from scheduler import reminders as rules
-from scheduler.outbox import MULTICAST_MAX, among
+from scheduler.outbox import MULTICAST_MAX, REMINDER
 
-REMINDER = "reminder"
 # Phases in which a nudge would be out of place: before consent, waiting for a parent, deciding to delete.
 QUIET_PHASES = (Phase.CONSENT, Phase.DECLINED, Phase.AGE, Phase.PARENT, Phase.CONFIRM_DELETE)
 STATE = ReminderState.__table__  # type: ignore[attr-defined]
@@ -103,7 +101,10 @@ def due_filter(today: date, minute: int, *, after: int = 0) -> ColumnElement[boo
         col(Learner.consented_at).is_not(None),
         col(Learner.track_id).is_not(None),
         col(Learner.phase).not_in(QUIET_PHASES),
-        still_due(today),
+        # (Checked again when the reminder is sent: see outbox._STILL_DUE.)
+        col(Learner.following).is_(True),
+        col(Learner.reminders_stopped).is_(False),
+        or_(col(Learner.last_studied_on).is_(None), col(Learner.last_studied_on) < today),
         or_(col(Learner.snoozed_until).is_(None), col(Learner.snoozed_until) <= today),
         col(Learner.remind_minute) <= minute,
         or_(
@@ -113,16 +114,6 @@ def due_filter(today: date, minute: int, *, after: int = 0) -> ColumnElement[boo
         ),
         ~exists().where(STATE.c.learner_id == Learner.id, STATE.c.learner_id > after, held_back(today)),
         marks.not_reminded(today),
-    )
-
-
-def still_due(today: date) -> ColumnElement[bool]:
-    """The learner row's part of "due": following, reminders on, not studied today. Re-checked when a
-    sweeper marks the learner (the mark itself decides "not reminded today")."""
-    return and_(
-        col(Learner.following).is_(True),
-        col(Learner.reminders_stopped).is_(False),
-        or_(col(Learner.last_studied_on).is_(None), col(Learner.last_studied_on) < today),
     )
 
 
@@ -199,46 +190,53 @@ def read_chunk(
     why they get none), with the last ID read; None when none is left. Only reads: whoever is marked
     meanwhile is left out when their batch is written. `plans` caches each reminder worked out."""
     today, minute = rules.local_date(now, zone), rules.local_minute(now, zone)
-    finished = (
-        select(func.aggregate_strings(ModuleResult.module_id, ","))
-        .where(col(ModuleResult.learner_id) == Learner.id)
-        .scalar_subquery()
-    )
-    reviews = (
-        select(func.count())
-        .select_from(ReviewCard)
-        .where(col(ReviewCard.learner_id) == Learner.id, col(ReviewCard.due) <= now)
-        .scalar_subquery()
-    )
     due = (
-        select(Learner.id, Learner.track_id, finished, reviews, Learner.remind_minute, Learner.cohort)
+        select(Learner.id, Learner.track_id, Learner.finished_modules, Learner.remind_minute, Learner.cohort)
         .where(due_filter(today, minute, after=after))
         .order_by(col(Learner.id))
         .limit(chunk)
         .subquery()
     )
-    key = (due.c.track_id, due.c[2], due.c[3], due.c.remind_minute, due.c.cohort)
+    key = (due.c.track_id, due.c.finished_modules, due.c.remind_minute, due.c.cohort)
     with session_scope(engine) as session:
         _by_key(session)
+        connection = session.connection()
         # The chunk's learners come back grouped by what decides their reminder, each group's IDs as one
         # string: a handful of rows instead of one per learner, so the sweep's Python work per learner is
         # splitting a string, and its thread hardly competes with the sending for the interpreter.
-        result = session.connection().execute(
+        result = connection.execute(
             select(*key, func.aggregate_strings(cast(due.c.id, String), ","), func.max(due.c.id)).group_by(
                 *key
             )
         )
         rows = result.cursor.fetchall()
         result.close()
-    if not rows:
-        return None
+        if not rows:
+            return None
+        last = max(row[-1] for row in rows)
+        # Reviews due, for the chunk's ID range at once: one range of the index, not a look-up per learner.
+        reviews = dict(
+            connection.execute(
+                select(ReviewCard.learner_id, func.count())
+                .where(
+                    col(ReviewCard.learner_id) > after,
+                    col(ReviewCard.learner_id) <= last,
+                    col(ReviewCard.due) <= now,
+                )
+                .group_by(col(ReviewCard.learner_id))
+            ).all()
+        )
     groups: Groups = []
-    for *key_values, ids, _ in rows:
-        plan = plans.get(plan_key := tuple(key_values))
-        if plan is None:
-            plan = plans[plan_key] = _plan(content, today, zone, *plan_key)
-        groups.append((plan, [int(learner_id) for learner_id in ids.split(",")]))
-    return max(last for *_, last in rows), groups
+    for track_id, finished, remind_minute, cohort, ids, _ in rows:
+        by_reviews: dict[int, list[int]] = {}
+        for learner_id in map(int, ids.split(",")):
+            by_reviews.setdefault(reviews.get(learner_id, 0), []).append(learner_id)
+        for count, members in by_reviews.items():
+            plan = plans.get(plan_key := (track_id, finished, count, remind_minute, cohort))
+            if plan is None:
+                plan = plans[plan_key] = _plan(content, today, zone, *plan_key)
+            groups.append((plan, members))
+    return last, groups
 
 
 def gather(report: SweepReport, groups: Groups) -> list[tuple[Variant, list[int]]]:
@@ -316,20 +314,15 @@ def _write(
 ) -> tuple[int, int]:
     """Mark the learners reminded today and write their batches, in the caller's transaction.
 
-    Only the learners still due on their own row (they may have studied or stopped reminders since they
-    were read) and not marked today already are marked, and only they get the reminder: another sweeper may
-    have marked some meanwhile (see marks.mark).
+    Only the learners not marked today already are marked, and only they get the reminder: another sweeper
+    may have marked some meanwhile (see marks.mark). Whether each is still due (they may study before it
+    is sent, or stop reminders) is checked when the batch is sent: see outbox.claim_batches.
     """
     if not groups:
         return 0, 0
-    ids = sorted(learner_id for _, group in groups for learner_id in group)
+    ids = [learner_id for _, group in groups for learner_id in group]
     connection = session.connection()
-    result = connection.execute(
-        select(Learner.id).where(among(session, Learner.id, ids), still_due(today)).order_by(col(Learner.id))
-    )
-    still = [learner_id for (learner_id,) in result.cursor.fetchall()]
-    result.close()
-    won = set(marks.mark(connection, today, still))
+    won = set(marks.mark(connection, today, ids))
     batches = []
     for (title, reviews, elderly, expires), group in groups:
         mine = [learner_id for learner_id in group if learner_id in won]

@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
@@ -29,13 +30,13 @@ from bot.metrics import Metrics
 from bot.sender import Claimed, Outcome, Sender
 from bot.storage.models import OutboxStatus
 from scheduler import outbox
-from scheduler.outbox import BatchClaim
+from scheduler.outbox import REMINDER, BatchClaim
+from scheduler.reminders import BANGKOK
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 DbRunner = Callable[..., Awaitable[Any]]
 Unit = BatchClaim | Claimed
-REMINDER = "reminder"
 
 
 @dataclass
@@ -76,6 +77,7 @@ class DeliveryWorker:
         claim_size: int = 500,
         batch_claim_size: int = 50,
         concurrency: int = 200,
+        zone: ZoneInfo = BANGKOK,
     ):
         self.engine = engine
         self.sender = sender
@@ -86,6 +88,7 @@ class DeliveryWorker:
         self.claim_size = claim_size
         self.batch_claim_size = batch_claim_size
         self.concurrency = concurrency
+        self.zone = zone  # whose day decides whether a reminder is still due
         # Known pause (refreshed at each drain) so replies handled meanwhile do not push into the limit.
         self.push_allowed = True
         self._lock = asyncio.Lock()
@@ -166,7 +169,9 @@ class DeliveryWorker:
     async def _claim(self, now: datetime, *, batches: int, singles: int, push: bool) -> list[Unit]:
         units: list[Unit] = []
         if push and batches:
-            units += await self.db(outbox.claim_batches, self.engine, now, lease=self.lease, limit=batches)
+            units += await self.db(
+                outbox.claim_batches, self.engine, now, lease=self.lease, limit=batches, zone=self.zone
+            )
         units += await self.db(
             outbox.claim_rows, self.engine, now, lease=self.lease, limit=singles, push=push
         )

@@ -136,6 +136,7 @@ class BotUnderTest:
         self.http = await self._stack.enter_async_context(
             httpx.AsyncClient(transport=transport, base_url="http://ruthan.test")
         )
+        await self.runtime.settle()  # start-up's own work (recovery, the first sweep) is done: no race
 
     async def stop(self) -> None:
         if self._stack:

@@ -78,6 +78,7 @@ async def test_general_learner_finishes_a_module_with_buttons(bot: BotUnderTest)
     assert "เรียนต่อ" in screen.labels
     results = rows(bot, ModuleResult)
     assert [(r.module_id, r.correct, r.total) for r in results] == [("t-habit", 2, 3)]
+    assert [learner.finished_modules for learner in rows(bot, Learner)] == ["t-habit"]  # the sweep's copy
     screen = await bot.tap(user, screen, "เรียนต่อ")
     assert "บทที่ 2: ลิงก์ปลอม" in screen.text
 

@@ -122,6 +122,32 @@ def test_upgrading_to_reminder_state_carries_marks_over_and_back(database_url: s
         engine.dispose()
 
 
+def test_upgrading_to_finished_modules_fills_them_in_from_module_results(database_url: str) -> None:
+    """0015: each learner row gets the IDs of the modules they finished (the sweep reads them there)."""
+    url = Settings(database_url=database_url).sqlalchemy_url
+    config = alembic_config(url)
+    command.upgrade(config, "0014_reminder_day")
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            for number in (1, 2):
+                _insert(connection, "learner", id=number, line_user_id=f"U{number}", phase="card",
+                        following=True, parental_consent=False, step=0, module_correct=0, created_at=NOW,
+                        last_seen_at=NOW, remind_minute=1140, reminders_stopped=False, streak=0)  # fmt: skip
+            for module in ("m-one", "m-two"):
+                _insert(connection, "moduleresult", learner_id=1, module_id=module, correct=3, total=3,
+                        completed_at=NOW)  # fmt: skip
+        command.upgrade(config, "0015_learner_finished_modules")
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT id, finished_modules FROM learner ORDER BY id")).all()
+        assert [(number, finished and set(finished.split(","))) for number, finished in rows] == [
+            (1, {"m-one", "m-two"}),
+            (2, None),
+        ]
+    finally:
+        engine.dispose()
+
+
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 MESSAGES = [{"type": "text", "text": "ได้เวลาเรียนวันละนิดแล้วนะคะ"}]
 

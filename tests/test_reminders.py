@@ -242,6 +242,27 @@ async def test_the_reminder_counts_due_reviews_and_offers_them(bot: BotUnderTest
     assert reminder.labels == ["เรียนต่อ", "ทบทวน", "พรุ่งนี้ค่อยเตือน", "หยุดเตือน"]
 
 
+async def test_a_reminder_waiting_for_line_skips_whoever_studied_or_snoozed_meanwhile(
+    bot: BotUnderTest,
+) -> None:
+    from bot.standin import Fault
+
+    studies, snoozes, waits = user_id("studies"), user_id("snoozes"), user_id("waits")
+    for user in (studies, snoozes, waits):
+        await onboard(bot, user, "บุคคลทั่วไป")
+    at(bot, 20, 19, 0)
+    bot.line.faults.extend(Fault(503) for _ in range(3))  # LINE down: the reminders wait in their batch
+    assert not sent_to(await sweep(bot), waits)
+    await bot.say(studies, "ต่อไป")
+    await bot.say(snoozes, "พรุ่งนี้ค่อยเตือน")
+    bot.line.take()
+    at(bot, 20, 19, 30)
+    await bot.runtime.drain()
+    sent = Reply(bot.line.take())
+    assert sent_to(sent, waits)
+    assert not sent_to(sent, studies) and not sent_to(sent, snoozes)
+
+
 async def test_erasing_my_data_drops_a_pending_reminder(bot: BotUnderTest) -> None:
     from bot.standin import Fault
 

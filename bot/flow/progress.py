@@ -81,6 +81,7 @@ def record_result(session: Session, learner: Learner, module_id: str, correct: i
                 learner_id=learner.id, module_id=module_id, correct=correct, total=total, completed_at=now
             )
         )
+        learner.finished_modules = ",".join(filter(None, (learner.finished_modules, module_id)))
 
 
 def progress(session: Session, content: Content, learner: Learner, track: Track) -> Progress:

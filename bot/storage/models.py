@@ -57,6 +57,9 @@ class Learner(SQLModel, table=True):
     parental_consent: bool = False
     track_id: str | None = Field(default=None, max_length=48)
     module_id: str | None = Field(default=None, max_length=48)
+    # The IDs of the modules finished (comma-separated): a copy of their
+    # ModuleResult rows, kept by progress.record_result, so the reminder sweep reads it with the row.
+    finished_modules: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     # Index of the card (in CARD) or question (in QUESTION) within the current module.
     step: int = 0
     module_correct: int = 0

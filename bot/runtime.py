@@ -92,6 +92,9 @@ class Runtime:
         self.gateway = MeteredGateway(ThrottledGateway(gateway, **(rates or {}), hedger=hedger), self.metrics)
         self.sender = sender.Sender(self.gateway, clock)
         self._limiter = CapacityLimiter(1 if engine.dialect.name == "sqlite" else 8)
+        # The sweep's reads take no write lock (SQLite's WAL lets them run beside its one writer), so they
+        # run on a thread of their own rather than queue in front of the worker's claims and writes.
+        self._reads = CapacityLimiter(1)
         self.worker = DeliveryWorker(
             engine=engine,
             sender=self.sender,
@@ -121,6 +124,10 @@ class Runtime:
 
     async def db(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return await anyio.to_thread.run_sync(lambda: function(*args, **kwargs), limiter=self._limiter)
+
+    async def read_db(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run database work that only reads (the sweep's chunks) beside `db`'s."""
+        return await anyio.to_thread.run_sync(lambda: function(*args, **kwargs), limiter=self._reads)
 
     # ----- intake -------------------------------------------------------------------------------------------
 
@@ -175,8 +182,8 @@ class Runtime:
     async def sweep_once(self) -> SweepReport:
         """Write the reminders due now to the outbox and send them, sending while the sweep goes on.
 
-        On PostgreSQL each chunk of learners is read while the previous chunk's full batches are written;
-        one drain follows the sweep, sending each batch as soon as it is written.
+        Each chunk of learners is read while the previous chunk's full batches are written; one drain
+        follows the sweep, sending each batch as soon as it is written.
         """
         now = self.clock.now()
         report = SweepReport(day=rules.local_date(now, self._zone))
@@ -187,24 +194,23 @@ class Runtime:
         sending = asyncio.create_task(self.drain(follow=swept))  # full batches go out as they are written
 
         def read(after: int) -> Any:
-            return self.db(
+            return self.read_db(
                 read_chunk, self.engine, self.content, now, after=after, plans=report.plans, zone=self._zone
             )
 
-        # Only where the database works on several connections at once: on SQLite a read started early
-        # would only queue the write behind it.
-        ahead = self.engine.dialect.name != "sqlite"
         reading: asyncio.Future[Any] | None = None
         try:
             chunk = await read(0)
             while chunk is not None:
                 last, groups = chunk
-                reading = asyncio.ensure_future(read(last)) if ahead else None
+                reading = asyncio.ensure_future(
+                    read(last)
+                )  # the next chunk is read while this one is written
                 full = gather(report, groups)
                 if full:
                     report.wrote(*await self.db(write_batches, self.engine, full, now, report.day))
                     self.worker.more()
-                chunk = await (reading or read(last))
+                chunk = await reading
                 reading = None
         finally:
             if reading is not None:  # the sweep failed while a read was under way

@@ -24,6 +24,7 @@ dies has marked only the learners of the batches it wrote; the others are still 
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -31,10 +32,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Engine,
+    Integer,
+    Select,
     String,
     and_,
+    bindparam,
     cast,
     exists,
     func,
@@ -49,6 +54,7 @@ from bot.flow import texts as t
 from bot.flow.ui import Button, button, text
 from bot.gateway import MessageJSON
 from bot.limits import fit
+from bot.storage.columns import UtcDateTime
 from bot.storage.db import session_scope
 from bot.storage.models import (
     Learner,
@@ -91,7 +97,7 @@ class SweepReport:
             self.skip("taken_by_another_sweep", taken)
 
 
-def due_filter(today: date, minute: int, *, after: int = 0) -> ColumnElement[bool]:
+def due_filter(today: date, minute: int, *, after: int | BindParameter[int] = 0) -> ColumnElement[bool]:
     """The SQL condition for "due a reminder now" (see the module docstring), on the learner row and, by
     NOT EXISTS, on their reminder state (a learner without one was never reminded), for learners with IDs
     above `after`. (Said of both tables: PostgreSQL then reads each chunk's states from `after` on, rather
@@ -161,7 +167,7 @@ def sweep_chunk(
 ) -> int | None:
     """One step of the sweep: read the due learners with IDs above `after`, write the batches that are
     full. Returns the next `after`, or None when every due learner has been read. (The runtime does the
-    same steps; on PostgreSQL it reads the next chunk while it writes: see `Runtime.sweep_once`.)"""
+    same steps, reading the next chunk while it writes: see `Runtime.sweep_once`.)"""
     read = read_chunk(engine, content, now, after=after, plans=report.plans, zone=zone, chunk=chunk)
     if read is None:
         return None
@@ -190,42 +196,21 @@ def read_chunk(
     why they get none), with the last ID read; None when none is left. Only reads: whoever is marked
     meanwhile is left out when their batch is written. `plans` caches each reminder worked out."""
     today, minute = rules.local_date(now, zone), rules.local_minute(now, zone)
-    due = (
-        select(Learner.id, Learner.track_id, Learner.finished_modules, Learner.remind_minute, Learner.cohort)
-        .where(due_filter(today, minute, after=after))
-        .order_by(col(Learner.id))
-        .limit(chunk)
-        .subquery()
-    )
-    key = (due.c.track_id, due.c.finished_modules, due.c.remind_minute, due.c.cohort)
+    grouped, reviewed = _chunk_statements(today, minute, chunk)
     with session_scope(engine) as session:
         _by_key(session)
         connection = session.connection()
         # The chunk's learners come back grouped by what decides their reminder, each group's IDs as one
         # string: a handful of rows instead of one per learner, so the sweep's Python work per learner is
         # splitting a string, and its thread hardly competes with the sending for the interpreter.
-        result = connection.execute(
-            select(*key, func.aggregate_strings(cast(due.c.id, String), ","), func.max(due.c.id)).group_by(
-                *key
-            )
-        )
+        result = connection.execute(grouped, {"after": after})
         rows = result.cursor.fetchall()
         result.close()
         if not rows:
             return None
         last = max(row[-1] for row in rows)
         # Reviews due, for the chunk's ID range at once: one range of the index, not a look-up per learner.
-        reviews = dict(
-            connection.execute(
-                select(ReviewCard.learner_id, func.count())
-                .where(
-                    col(ReviewCard.learner_id) > after,
-                    col(ReviewCard.learner_id) <= last,
-                    col(ReviewCard.due) <= now,
-                )
-                .group_by(col(ReviewCard.learner_id))
-            ).all()
-        )
+        reviews = dict(connection.execute(reviewed, {"after": after, "last": last, "now": now}).all())
     groups: Groups = []
     for track_id, finished, remind_minute, cohort, ids, _ in rows:
         by_reviews: dict[int, list[int]] = {}
@@ -237,6 +222,34 @@ def read_chunk(
                 plan = plans[plan_key] = _plan(content, today, zone, *plan_key)
             groups.append((plan, members))
     return last, groups
+
+
+@functools.lru_cache(maxsize=4)
+def _chunk_statements(today: date, minute: int, chunk: int) -> tuple[Select[Any], Select[Any]]:
+    """The statements that read a chunk (see `read_chunk`), built once per sweep: only the bounds change
+    from chunk to chunk, and building the due filter anew for each cost more than running it."""
+    due = (
+        select(Learner.id, Learner.track_id, Learner.finished_modules, Learner.remind_minute, Learner.cohort)
+        .where(due_filter(today, minute, after=bindparam("after", type_=Integer)))
+        .order_by(col(Learner.id))
+        .limit(chunk)
+        .subquery()
+    )
+    key = (due.c.track_id, due.c.finished_modules, due.c.remind_minute, due.c.cohort)
+    grouped = select(*key, func.aggregate_strings(cast(due.c.id, String), ","), func.max(due.c.id)).group_by(
+        *key
+    )
+    # Reviews due, for the chunk's ID range at once: one range of the index, not a look-up per learner.
+    reviewed = (
+        select(ReviewCard.learner_id, func.count())
+        .where(
+            col(ReviewCard.learner_id) > bindparam("after", type_=Integer),
+            col(ReviewCard.learner_id) <= bindparam("last", type_=Integer),
+            col(ReviewCard.due) <= bindparam("now", type_=UtcDateTime()),
+        )
+        .group_by(col(ReviewCard.learner_id))
+    )
+    return grouped, reviewed
 
 
 def gather(report: SweepReport, groups: Groups) -> list[tuple[Variant, list[int]]]:
@@ -262,7 +275,6 @@ def write_batches(
     """Mark these learners reminded and write their batches, in one transaction: (learners queued, learners
     another sweeper had marked already)."""
     with session_scope(engine) as session:
-        _by_key(session)
         return _write(session, groups, now, today)
 
 
@@ -270,12 +282,10 @@ def _by_key(session: Any) -> None:
     """PostgreSQL: plan this transaction's statements for what they are, a few thousand rows by key.
 
     On a freshly loaded table the planner's guesses were wild enough to JIT-compile each chunk's query (185
-    of its 216 ms), and it marked a chunk's learners with a scan of the whole table (a third slower at 100k
-    learners, and growing with the table) rather than by their primary keys.
+    of its 216 ms), or to read whole tables for a chunk rather than ranges of their primary keys.
     """
     if session.get_bind().dialect.name == "postgresql":
-        session.connection().exec_driver_sql("SET LOCAL jit = off")
-        session.connection().exec_driver_sql("SET LOCAL enable_seqscan = off")
+        session.connection().exec_driver_sql("SET LOCAL jit = off; SET LOCAL enable_seqscan = off")
 
 
 def close_batches(engine: Engine, report: SweepReport, now: datetime) -> None:

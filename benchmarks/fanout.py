@@ -16,10 +16,11 @@ Scenarios:
   same text, so most go by multicast, 500 at a time;
 - personal: every message different (a personal note to each learner), so every one is a push.
 
-Reported: total time from the sweep's start to the last message accepted, against the lower bound LINE's
-rate limits set for the same requests (max over endpoints of requests / rate, push and multicast being
-separate limits); requests made (with retries and 409s); duplicates and losses (both must be 0); the
-fan-out process's peak memory and CPU time during the fan-out, and the stand-in's CPU time.
+Reported: total time from the sweep's start to the last message LINE accepted (the stand-in and the fan-out
+read one machine's monotonic clock), against the lower bound LINE's rate limits set for the same requests
+(max over endpoints of requests / rate, push and multicast being separate limits); requests made (with
+retries and 409s); duplicates and losses (both must be 0); the fan-out process's peak memory and CPU time
+during the fan-out, and the stand-in's CPU time.
 """
 
 from __future__ import annotations
@@ -146,16 +147,16 @@ async def fan_out(url: str, line_url: str, scenario: str, timeout: float, concur
     # As in a worker that has been running (it sweeps every minute): statements compiled, connections open.
     await runtime.read_db(read_chunk, engine, runtime.content, SystemClock().now(), after=2**31 - 1, plans={})
     freeze_heap_once()  # as `ruthan worker` does once started
-    started, cpu_before = time.perf_counter(), time.process_time()
+    started, cpu_before = time.monotonic(), time.process_time()
     queued = 0
     if scenario == "reminders":
         queued = (await runtime.sweep_once()).queued
-    swept = time.perf_counter() - started
+    swept = time.monotonic() - started
     await runtime.drain()
     while left():  # rows waiting out a back-off after LINE failed them several times in a row
         await asyncio.sleep(0.5)
         await runtime.drain()
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_before
+    seconds, cpu = time.monotonic() - started, time.process_time() - cpu_before
     with Session(engine) as session:
         # Messages by status: one per single row, one per learner of a batch.
         statuses = dict(session.exec(select(Outbox.status, func.count()).group_by(Outbox.status)).all())
@@ -166,6 +167,7 @@ async def fan_out(url: str, line_url: str, scenario: str, timeout: float, concur
     await gateway.close()
     engine.dispose()
     return {
+        "started_at": started,  # time.monotonic(): the same clock as the stand-in's, on one machine
         "seconds": seconds,
         "sweep_seconds": swept if scenario == "reminders" else 0.0,
         "queued": queued,
@@ -228,16 +230,18 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     finally:
         drop()
     accepted = stats["accepted"]
+    delivered = (stats["last_accepted_at"] or measured["started_at"]) - measured["started_at"]
     bound = max(accepted.get(endpoint, 0) / rate for endpoint, rate in RATES.items())
     made = stats["requests"]
     return {
         "learners": args.learners,
         "scenario": args.scenario,
         "database": "PostgreSQL" if args.database else "SQLite",
-        "seconds": round(measured["seconds"], 2),
+        "seconds": round(delivered, 2),
+        "worker_seconds": round(measured["seconds"], 2),
         "sweep_seconds": round(measured["sweep_seconds"], 2),
         "bound_seconds": round(bound, 2),
-        "ratio": round(measured["seconds"] / bound, 2) if bound else None,
+        "ratio": round(delivered / bound, 2) if bound else None,
         "accepted_requests": accepted,
         "requests_by_status": made,
         "requests_total": sum(made.values()),
@@ -258,8 +262,9 @@ def report(result: dict[str, Any]) -> str:
     return "\n".join(
         [
             f"{r['learners']:,} learners, {r['scenario']}, {r['database']} — {r['machine']}",
-            f"  total {r['seconds']} s (sweep {r['sweep_seconds']} s)"
-            f" vs rate-limit bound {r['bound_seconds']} s: {r['ratio']}x",
+            f"  total {r['seconds']} s to the last message accepted (sweep {r['sweep_seconds']} s,"
+            f" worker done at {r['worker_seconds']} s)",
+            f"  vs rate-limit bound {r['bound_seconds']} s: {r['ratio']}x",
             f"  accepted requests: {accepted.get('multicast', 0):,} multicast,"
             f" {accepted.get('push', 0):,} push; all requests {r['requests_total']:,}",
             f"  by status: {r['requests_by_status']}",

@@ -112,6 +112,7 @@ class LineStandIn:
         self.requests: Counter[tuple[str, int]] = Counter()  # (endpoint, status) -> count
         self.accepted: Counter[str] = Counter()  # endpoint -> requests accepted (each retry key once)
         self.messages_accepted = 0
+        self.last_accepted_at: float | None = None  # time.monotonic() of the last push or multicast accepted
         self._used_tokens: set[str] = set()
         self._retry_keys: set[str] = set()
         self._runner: web.AppRunner | None = None
@@ -286,6 +287,7 @@ class LineStandIn:
             self._retry_keys.add(key)
         self.messages_accepted += count
         self.accepted[endpoint] += 1
+        self.last_accepted_at = time.monotonic()
         self.deliveries.update(recipients)
         self._record(request, body)
         return await self._answer(body, fault)
@@ -304,6 +306,7 @@ class LineStandIn:
             "requests": {f"{endpoint} {status}": n for (endpoint, status), n in requests},
             "accepted": dict(self.accepted),
             "messages_accepted": self.messages_accepted,
+            "last_accepted_at": self.last_accepted_at,
         }
 
     async def _quota(self, request: web.Request) -> web.Response:

@@ -75,7 +75,7 @@ class DeliveryWorker:
         metrics: Metrics | None = None,
         lease: timedelta = timedelta(seconds=60),
         claim_size: int = 500,
-        batch_claim_size: int = 50,
+        batch_claim_size: int = 10,
         concurrency: int = 200,
         zone: ZoneInfo = BANGKOK,
     ):
@@ -89,20 +89,26 @@ class DeliveryWorker:
         self.batch_claim_size = batch_claim_size
         self.concurrency = concurrency
         self.zone = zone  # whose day decides whether a reminder is still due
+        # Claims take a while (a batch's learners are looked up): on PostgreSQL two run at once, so that
+        # LINE's rate is met while a sweep is still writing. SQLite has one writer: one claim at a time.
+        self.claimers = 1 if engine.dialect.name == "sqlite" else 2
         # Known pause (refreshed at each drain) so replies handled meanwhile do not push into the limit.
         self.push_allowed = True
         self._lock = asyncio.Lock()
         self._stopping = False
-        self._more = asyncio.Event()  # set when this process has written new work to the outbox
+        # Set (and replaced by a fresh one) when this process has written new work to the outbox: each claim
+        # loop waits on the one it saw before claiming, so no loop misses work written meanwhile.
+        self._more = asyncio.Event()
 
     def stop(self) -> None:
         """Claim nothing more: drains finish what they hold and return (for a graceful shutdown)."""
         self._stopping = True
-        self._more.set()  # a drain waiting for a producer's work stops waiting
+        self.more()  # a drain waiting for a producer's work stops waiting
 
     def more(self) -> None:
         """Tell a drain that follows a producer (see `drain`) that new work is in the outbox."""
         self._more.set()
+        self._more = asyncio.Event()
 
     async def drain(self, *, follow: asyncio.Event | None = None) -> DrainReport:
         """Send everything due now; return when nothing due is left.
@@ -123,8 +129,12 @@ class DeliveryWorker:
                 asyncio.create_task(self._send_loop(queue, done, state)) for _ in range(self.concurrency)
             ]
             finisher = asyncio.create_task(self._finish_loop(done, state))
+            self._count_expired(await self.db(outbox.expire, self.engine, self.clock.now()), state)
+            claimers = [
+                asyncio.create_task(self._claim_loop(queue, state, follow)) for _ in range(self.claimers)
+            ]
             try:
-                await self._claim_loop(queue, state, follow)
+                await asyncio.gather(*claimers)
                 for _ in senders:
                     await queue.put(None)
                 await asyncio.gather(*senders)
@@ -132,9 +142,9 @@ class DeliveryWorker:
                 await finisher
             except BaseException:
                 # Cancelled (or broken): stop at once, like a killed process; leases cover the rest.
-                for task in (*senders, finisher):
+                for task in (*claimers, *senders, finisher):
                     task.cancel()
-                await asyncio.gather(*senders, finisher, return_exceptions=True)
+                await asyncio.gather(*claimers, *senders, finisher, return_exceptions=True)
                 raise
             state.report.seconds = time.perf_counter() - started
             state.report.paused = not state.push
@@ -180,11 +190,9 @@ class DeliveryWorker:
     async def _claim_loop(
         self, queue: asyncio.Queue[Unit | None], state: _State, follow: asyncio.Event | None
     ) -> None:
-        expired = await self.db(outbox.expire, self.engine, self.clock.now())
-        self._count_expired(expired, state)
         while not self._stopping:
             producing = follow is not None and not follow.is_set()
-            self._more.clear()  # before claiming: work written from here on sets it again
+            more = self._more  # before claiming: work written from here on sets it
             units = await self._claim(
                 self.clock.now(),
                 batches=self.batch_claim_size,
@@ -194,7 +202,7 @@ class DeliveryWorker:
             if not units:
                 if not producing:
                     return
-                await self._more.wait()
+                await more.wait()
                 continue
             for unit in units:
                 await queue.put(unit)

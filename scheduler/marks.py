@@ -53,6 +53,26 @@ def not_reminded(day: date) -> ColumnElement[bool]:
     )
 
 
+def any_after(connection: Connection, day: date, after: int) -> bool:
+    """Whether any learner with an ID above `after` may be marked on `day`. A row is made only to mark
+    someone, so a row of a later slice answers yes (rarely wrongly: after an erasure cleared its bits);
+    only the slice holding `after` is read bit by bit."""
+    first = (after + 1) // SLICE
+    rows = connection.execute(
+        select(DAY.c.slice, DAY.c.reminded)
+        .where(DAY.c.day == day, DAY.c.slice >= first)
+        .order_by(DAY.c.slice)
+        .limit(2)
+    ).all()
+    for number, bits in rows:
+        if number > first:
+            return True
+        start = after + 1 - number * SLICE  # the first bit that counts
+        if bits[start >> 3] >> (start & 7) or bits.count(0, (start >> 3) + 1) < len(bits) - (start >> 3) - 1:
+            return True
+    return False
+
+
 def mark(connection: Connection, day: date, learner_ids: Iterable[int]) -> list[int]:
     """Mark these learners reminded on `day`, in the caller's transaction; returns those not marked before
     (the others were marked by another sweeper, or by this one earlier).

@@ -46,6 +46,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    true,
 )
 from sqlmodel import col
 
@@ -97,7 +98,9 @@ class SweepReport:
             self.skip("taken_by_another_sweep", taken)
 
 
-def due_filter(today: date, minute: int, *, after: int | BindParameter[int] = 0) -> ColumnElement[bool]:
+def due_filter(
+    today: date, minute: int, *, after: int | BindParameter[int] = 0, marked: bool = True
+) -> ColumnElement[bool]:
     """The SQL condition for "due a reminder now" (see the module docstring), on the learner row and, by
     NOT EXISTS, on their reminder state (a learner without one was never reminded), for learners with IDs
     above `after`. (Said of both tables: PostgreSQL then reads each chunk's states from `after` on, rather
@@ -119,7 +122,7 @@ def due_filter(today: date, minute: int, *, after: int | BindParameter[int] = 0)
             col(Learner.cohort) == rules.DEMO_COHORT,
         ),
         ~exists().where(STATE.c.learner_id == Learner.id, STATE.c.learner_id > after, held_back(today)),
-        marks.not_reminded(today),
+        marks.not_reminded(today) if marked else true(),
     )
 
 
@@ -196,10 +199,13 @@ def read_chunk(
     why they get none), with the last ID read; None when none is left. Only reads: whoever is marked
     meanwhile is left out when their batch is written. `plans` caches each reminder worked out."""
     today, minute = rules.local_date(now, zone), rules.local_minute(now, zone)
-    grouped, reviewed = _chunk_statements(today, minute, chunk)
     with session_scope(engine) as session:
         _by_key(session)
         connection = session.connection()
+        # Learner by learner, today's marks are checked only if some learner after `after` has one (the
+        # first sweep of an evening finds none): marking is what keeps a second reminder out, this only
+        # spares reading those already reminded.
+        grouped, reviewed = _chunk_statements(today, minute, chunk, marks.any_after(connection, today, after))
         # The chunk's learners come back grouped by what decides their reminder, each group's IDs as one
         # string: a handful of rows instead of one per learner, so the sweep's Python work per learner is
         # splitting a string, and its thread hardly competes with the sending for the interpreter.
@@ -224,13 +230,14 @@ def read_chunk(
     return last, groups
 
 
-@functools.lru_cache(maxsize=4)
-def _chunk_statements(today: date, minute: int, chunk: int) -> tuple[Select[Any], Select[Any]]:
+@functools.lru_cache(maxsize=8)
+def _chunk_statements(today: date, minute: int, chunk: int, marked: bool) -> tuple[Select[Any], Select[Any]]:
     """The statements that read a chunk (see `read_chunk`), built once per sweep: only the bounds change
     from chunk to chunk, and building the due filter anew for each cost more than running it."""
+    after = bindparam("after", type_=Integer)
     due = (
         select(Learner.id, Learner.track_id, Learner.finished_modules, Learner.remind_minute, Learner.cohort)
-        .where(due_filter(today, minute, after=bindparam("after", type_=Integer)))
+        .where(due_filter(today, minute, after=after, marked=marked))
         .order_by(col(Learner.id))
         .limit(chunk)
         .subquery()

@@ -336,3 +336,26 @@ async def test_a_learner_who_erases_their_data_is_left_out_of_a_waiting_batch(bo
     await bot.runtime.drain()
     (call,) = bot.line.take()
     assert call.path.endswith("/multicast") and call.body["to"] == [staying]  # same request, one fewer
+
+
+async def test_marks_tell_whether_anyone_after_an_id_was_reminded(bot: BotUnderTest) -> None:
+    """The sweep skips checking each learner's mark when nobody after its chunk's start has one."""
+    from scheduler import marks
+
+    day = local_date(bot.clock.now())
+    engine = make_engine(bot.settings().sqlalchemy_url)
+    try:
+        with engine.begin() as connection:
+            assert marks.any_after(connection, day, 0) is False
+            assert marks.mark(connection, day, [5, 7, 100]) == [5, 7, 100]
+            assert marks.mark(connection, day, [7, 8]) == [8]  # 7 was marked already
+        with engine.connect() as connection:
+            found = {after: marks.any_after(connection, day, after) for after in (0, 4, 5, 99, 100, 8191)}
+            assert found == {0: True, 4: True, 5: True, 99: True, 100: False, 8191: False}
+            assert marks.any_after(connection, day - timedelta(days=1), 0) is False
+        with engine.begin() as connection:
+            marks.mark(connection, day, [marks.SLICE * 3 + 1])
+        with engine.connect() as connection:
+            assert marks.any_after(connection, day, 100) is True  # a later slice has a row
+    finally:
+        engine.dispose()

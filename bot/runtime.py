@@ -203,9 +203,8 @@ class Runtime:
             chunk = await read(0)
             while chunk is not None:
                 last, groups = chunk
-                reading = asyncio.ensure_future(
-                    read(last)
-                )  # the next chunk is read while this one is written
+                # The next chunk is read while this one's full batches are written.
+                reading = asyncio.ensure_future(read(last))
                 full = gather(report, groups)
                 if full:
                     report.wrote(*await self.db(write_batches, self.engine, full, now, report.day))

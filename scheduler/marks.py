@@ -35,7 +35,7 @@ from sqlalchemy import (
 )
 from sqlmodel import col
 
-from bot.storage.db import bit_of, dialect_insert, session_scope
+from bot.storage.db import bit_of, dialect_insert, get_bit, session_scope
 from bot.storage.models import Learner, ReminderDay, ReminderState
 from scheduler.outbox import among
 
@@ -67,10 +67,15 @@ def any_after(connection: Connection, day: date, after: int) -> bool:
     for number, bits in rows:
         if number > first:
             return True
-        start = after + 1 - number * SLICE  # the first bit that counts
-        if bits[start >> 3] >> (start & 7) or bits.count(0, (start >> 3) + 1) < len(bits) - (start >> 3) - 1:
+        start = after + 1 - number * SLICE  # the first bit that counts: the rest of its byte, then bytes
+        if bits[start >> 3] >> (start & 7) or any(bits[(start >> 3) + 1 :]):
             return True
     return False
+
+
+def marked_in(number: int, bits: bytes) -> list[int]:
+    """The IDs of the learners a bitmap row of slice `number` marks."""
+    return [number * SLICE + n for n in range(SLICE) if get_bit(bits, n)]
 
 
 def mark(connection: Connection, day: date, learner_ids: Iterable[int]) -> list[int]:
@@ -100,7 +105,7 @@ def mark(connection: Connection, day: date, learner_ids: Iterable[int]) -> list[
     won = []
     for learner_id in ids:
         bits, n = bitmaps[learner_id // SLICE], learner_id % SLICE
-        if not bits[n >> 3] >> (n & 7) & 1:
+        if not get_bit(bits, n):
             bits[n >> 3] |= 1 << (n & 7)
             won.append(learner_id)
     if won:
@@ -173,7 +178,7 @@ def _fold_one(connection: Connection, today: date) -> bool:
     if taken is None:
         return False
     day, number, bits = taken
-    ids = [number * SLICE + n for n in range(SLICE) if bits[n >> 3] >> (n & 7) & 1]
+    ids = marked_in(number, bits)
     if not ids:
         return True
     answered = or_(col(Learner.last_studied_on) >= day, col(Learner.snoozed_until) > day)

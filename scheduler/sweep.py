@@ -246,7 +246,6 @@ def _chunk_statements(today: date, minute: int, chunk: int, marked: bool) -> tup
     grouped = select(*key, func.aggregate_strings(cast(due.c.id, String), ","), func.max(due.c.id)).group_by(
         *key
     )
-    # Reviews due, for the chunk's ID range at once: one range of the index, not a look-up per learner.
     reviewed = (
         select(ReviewCard.learner_id, func.count())
         .where(

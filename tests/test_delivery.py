@@ -8,9 +8,11 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import Counter
+from collections.abc import Callable
 from datetime import timedelta
+from typing import TypeVar
 
-from sqlalchemy import delete, update
+from sqlalchemy import Engine, delete, update
 from sqlmodel import Session, select
 
 from bot.inbox import accept
@@ -33,6 +35,8 @@ from scheduler.sweep import SweepReport, close_batches, sweep, sweep_chunk
 from tests.harness import BotUnderTest, event, user_id
 from tests.test_learning_loop import onboard, rows
 from tests.test_reminders import at, marked_on
+
+T = TypeVar("T")
 
 
 def seed(bot: BotUnderTest, count: int, *, same_message: bool = False) -> list[str]:
@@ -197,15 +201,16 @@ async def test_the_monthly_limit_pauses_pushing_reports_it_and_resumes_when_lift
     assert (await bot.http.get("/delivery")).json() == {"push_paused": False}
 
 
-async def test_the_sweep_is_safe_to_run_on_many_workers_at_once(bot: BotUnderTest) -> None:
-    users = seed(bot, 3000)
-    url = bot.settings().sqlalchemy_url
-    engines = [make_engine(url) for _ in range(4)]
+def at_once(url: str, work: Callable[[Engine], T], workers: int = 4) -> list[T]:
+    """Run `work` in `workers` threads at once, each with an engine of its own (as separate processes
+    would be); what each returned. An error in any of them fails the test."""
+    engines = [make_engine(url) for _ in range(workers)]
+    results: list[T] = []
     errors: list[BaseException] = []
 
-    def run(engine) -> None:  # type: ignore[no-untyped-def]
+    def run(engine: Engine) -> None:
         try:
-            sweep(engine, bot.content, bot.clock.now(), chunk=500)
+            results.append(work(engine))
         except BaseException as exc:  # reported below
             errors.append(exc)
 
@@ -217,6 +222,13 @@ async def test_the_sweep_is_safe_to_run_on_many_workers_at_once(bot: BotUnderTes
     for engine in engines:
         engine.dispose()
     assert errors == []
+    return results
+
+
+async def test_the_sweep_is_safe_to_run_on_many_workers_at_once(bot: BotUnderTest) -> None:
+    users = seed(bot, 3000)
+    url = bot.settings().sqlalchemy_url
+    at_once(url, lambda engine: sweep(engine, bot.content, bot.clock.now(), chunk=500))
     reminded = [learner_id for batch in rows(bot, OutboxBatch) for learner_id in batch.learner_ids]
     everyone = {learner.id for learner in rows(bot, Learner)}
     assert sorted(reminded) == sorted(everyone) and len(users) == 3000  # each exactly once
@@ -224,18 +236,7 @@ async def test_the_sweep_is_safe_to_run_on_many_workers_at_once(bot: BotUnderTes
     assert marked_on(bot, today) == everyone
 
     # The next day the four fold the day in at once: each learner's state counts it once.
-    engines = [make_engine(url) for _ in range(4)]
-    folded: list[bool] = []
-    threads = [
-        threading.Thread(target=lambda e=engine: folded.append(fold(e, today + timedelta(days=1))))
-        for engine in engines
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    for engine in engines:
-        engine.dispose()
+    folded = at_once(url, lambda engine: fold(engine, today + timedelta(days=1)))
     assert True in folded  # (one may have found the last slice taken by another, still folding it)
     states = {
         (state.learner_id, state.last_reminded_on, state.ignored_reminders)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from bot.storage.models import OutboxBatch, OutboxStatus, ReminderDay, ReminderState
-from scheduler.marks import SLICE
+from scheduler.marks import marked_in
 from scheduler.reminders import BANGKOK
 from tests.harness import BotUnderTest, Reply, event, user_id
 from tests.test_learning_loop import onboard, rows
@@ -43,11 +43,10 @@ def marked_today(bot: BotUnderTest) -> set[int]:
 
 def marked_on(bot: BotUnderTest, day: date) -> set[int]:
     return {
-        row.slice * SLICE + n
+        learner_id
         for row in rows(bot, ReminderDay)
         if row.day == day
-        for n in range(SLICE)
-        if row.reminded[n >> 3] >> (n & 7) & 1
+        for learner_id in marked_in(row.slice, row.reminded)
     }
 
 

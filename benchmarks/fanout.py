@@ -20,7 +20,8 @@ Reported: total time from the sweep's start to the last message LINE accepted (t
 read one machine's monotonic clock), against the lower bound LINE's rate limits set for the same requests
 (max over endpoints of requests / rate, push and multicast being separate limits); requests made (with
 retries and 409s); duplicates and losses (both must be 0); the fan-out process's peak memory and CPU time
-during the fan-out, and the stand-in's CPU time.
+during the fan-out, and the stand-in's CPU time; and, for reminders, how long the next sweep takes with
+every learner reminded already (what each sweep costs for the rest of the evening).
 """
 
 from __future__ import annotations
@@ -157,6 +158,12 @@ async def fan_out(url: str, line_url: str, scenario: str, timeout: float, concur
         await asyncio.sleep(0.5)
         await runtime.drain()
     seconds, cpu = time.monotonic() - started, time.process_time() - cpu_before
+    later_seconds, later_queued = 0.0, 0
+    if scenario == "reminders":
+        # The next minute's sweep, everyone reminded already: each sweep's cost for the rest of the evening.
+        again = time.monotonic()
+        later_queued = (await runtime.sweep_once()).queued
+        later_seconds = time.monotonic() - again
     with Session(engine) as session:
         # Messages by status: one per single row, one per learner of a batch.
         statuses = dict(session.exec(select(Outbox.status, func.count()).group_by(Outbox.status)).all())
@@ -174,6 +181,8 @@ async def fan_out(url: str, line_url: str, scenario: str, timeout: float, concur
         "outbox": {str(status): count for status, count in statuses.items()},
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "cpu_seconds": cpu,
+        "later_sweep_seconds": later_seconds,
+        "later_sweep_queued": later_queued,
     }
 
 
@@ -252,6 +261,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "peak_rss_mb": round(measured["peak_rss_mb"], 1),
         "cpu_seconds": round(measured["cpu_seconds"], 1),
         "standin_cpu_seconds": round(standin_cpu, 1),
+        "later_sweep_seconds": round(measured["later_sweep_seconds"], 2),
+        "later_sweep_queued": measured["later_sweep_queued"],
         "fault_rate": args.fault_rate,
         "machine": machine(),
     }
@@ -273,6 +284,14 @@ def report(result: dict[str, Any]) -> str:
             f"  fan-out process: peak memory {r['peak_rss_mb']} MB, CPU {r['cpu_seconds']} s;"
             f" LINE stand-in CPU {r['standin_cpu_seconds']} s",
         ]
+        + (
+            [
+                f"  the next sweep, everyone reminded already: {r['later_sweep_seconds']} s,"
+                f" {r['later_sweep_queued']} queued"
+            ]
+            if r["scenario"] == "reminders"
+            else []
+        )
     )
 
 

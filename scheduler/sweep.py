@@ -377,7 +377,7 @@ def reminder_messages(next_title: str | None, reviews: int, *, elderly: bool) ->
     if next_title is not None:
         body = t.REMINDER_NEXT.format(title=next_title)
         if reviews:
-            body += "\n" + t.REMINDER_REVIEWS.format(count=reviews)
+            body += "\n" + (t.REMINDER_REVIEWS_TYPED if elderly else t.REMINDER_REVIEWS).format(count=reviews)
         primary = [button(t.CONTINUE, "continue")]
         if reviews and not elderly:
             primary.append(button(t.REVIEW, "review"))

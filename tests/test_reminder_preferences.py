@@ -112,3 +112,61 @@ async def test_studying_again_after_a_gap_starts_a_new_streak(bot: BotUnderTest)
     await bot.say(user, "ต่อไป")
     stored = learner(bot, user)
     assert stored.streak == 1 and stored.last_studied_on == local_date(bot.clock.now())
+
+
+async def test_stopping_on_the_time_question_moves_on_and_stays_stopped(bot: BotUnderTest) -> None:
+    user = user_id("no-reminders")
+    agreed = await bot.tap(user, await bot.follow(user), "ยินยอม")
+    await bot.tap(user, agreed, "บุคคลทั่วไป")
+    stopped = await bot.say(user, "ไม่ต้องเตือน")
+    assert "หยุดเตือนแล้ว" in stopped.texts[0] and "บทที่ 1" in stopped.text  # onboarding goes on
+    await bot.say(user, "เรียนต่อ")
+    assert learner(bot, user).reminders_stopped is True
+    asked = await bot.say(user, "ตั้งเวลาเตือน")  # mid-lesson: asked, then moving on without choosing
+    assert asked.labels == ["เช้า 08:00", "กลางวัน 12:00", "เย็น 19:00"]
+    kept = await bot.say(user, "เรียนต่อ")
+    assert "ปิดเตือนอยู่แล้ว" in kept.texts[0] and "19:00" not in kept.texts[0]
+    assert learner(bot, user).reminders_stopped is True
+
+
+async def test_thai_ways_of_saying_the_time_on_the_time_question(bot: BotUnderTest) -> None:
+    user = user_id("says-time")
+    agreed = await bot.tap(user, await bot.follow(user), "ยินยอม")
+    await bot.tap(user, agreed, "ผู้สูงอายุ")
+    puzzled = await bot.say(user, "ตอนกลางคืน")  # not "กลางวัน": asked again, nothing set
+    assert "พิมพ์เวลา" in puzzled.text and learner(bot, user).remind_minute == 19 * 60
+    which = await bot.say(user, "6 โมง")
+    assert "เช้าหรือตอนเย็น" in which.text and which.labels == ["เช้า 06:00", "เย็น 18:00"]
+    chosen = await bot.tap(user, which, "เย็น 18:00")
+    assert "18:00" in chosen.texts[0] and "บทที่ 1" in chosen.text
+    assert learner(bot, user).remind_minute == 18 * 60
+
+
+async def test_a_time_typed_anywhere_changes_the_reminder(bot: BotUnderTest) -> None:
+    user = user_id("types-anywhere")
+    await onboard(bot, user, "บุคคลทั่วไป")
+    changed = await bot.say(user, "เตือน 2 ทุ่มนะคะ")
+    assert "20:00" in changed.text and learner(bot, user).remind_minute == 20 * 60
+    changed = await bot.say(user, "เปลี่ยนเวลาเตือนเป็นหกโมงเย็น")
+    assert "18:00" in changed.text and learner(bot, user).remind_minute == 18 * 60
+    asked = await bot.say(user, "เปลี่ยนเวลา")
+    assert asked.labels == ["เช้า 08:00", "กลางวัน 12:00", "เย็น 19:00"]
+    night = await bot.say(user, "6:00")
+    assert "06:00" in night.text and "ตอนเช้า" in night.text and "พิมพ์เวลาใหม่" in night.text
+    await bot.say(user, "ปิดการเตือน")
+    assert learner(bot, user).reminders_stopped is True
+    again = await bot.say(user, "เตือนอีก")
+    assert "เปิดเตือนแล้ว" in again.text and learner(bot, user).reminders_stopped is False
+
+
+async def test_snoozing_or_stopping_when_reminders_are_off_says_so(bot: BotUnderTest) -> None:
+    user = user_id("already-off")
+    await onboard(bot, user, "บุคคลทั่วไป")
+    await bot.say(user, "หยุดเตือน")
+    twice = await bot.say(user, "หยุดเตือน")
+    assert "ปิดเตือนอยู่แล้ว" in twice.text
+    snoozed = await bot.say(user, "พรุ่งนี้ค่อยเตือน")
+    assert "ปิดเตือนอยู่" in snoozed.text and snoozed.labels == ["เปิดเตือน"]
+    assert learner(bot, user).snoozed_until is None
+    restarted = await bot.tap(user, snoozed, "เปิดเตือน")
+    assert "19:00" in restarted.text and learner(bot, user).reminders_stopped is False

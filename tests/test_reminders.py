@@ -278,3 +278,47 @@ async def test_erasing_my_data_drops_a_pending_reminder(bot: BotUnderTest) -> No
     at(bot, 20, 19, 30)
     await bot.runtime.drain()
     assert not any(call.path.endswith("/push") for call in bot.line.take())
+
+
+async def test_a_time_already_past_today_starts_tomorrow(bot: BotUnderTest) -> None:
+    """The learner is talking to the bot: a reminder a minute after they chose the time would only cost a
+    message. The same for turning reminders back on after their time."""
+    noon, restarted = user_id("chose-noon-at-three"), user_id("restarted-late")
+    await onboard(bot, noon, "บุคคลทั่วไป")
+    await onboard(bot, restarted, "บุคคลทั่วไป")
+    await bot.say(restarted, "หยุดเตือน")
+    at(bot, 20, 15, 0)
+    chosen = await bot.say(noon, "เตือนเที่ยงวัน")
+    assert "12:00" in chosen.text and "เริ่มพรุ่งนี้" in chosen.text
+    at(bot, 20, 20, 30)
+    back = await bot.say(restarted, "เปิดเตือน")
+    assert "19:00" in back.text and "เริ่มพรุ่งนี้" in back.text
+    at(bot, 20, 20, 31)
+    assert (await sweep(bot)).calls == []
+    at(bot, 21, 12, 0)
+    assert sent_to(await sweep(bot), noon)
+    at(bot, 21, 19, 0)
+    assert sent_to(await sweep(bot), restarted)
+
+
+async def test_a_time_later_today_still_reminds_today(bot: BotUnderTest) -> None:
+    user = user_id("later-today")
+    await onboard(bot, user, "บุคคลทั่วไป")
+    at(bot, 20, 15, 0)
+    chosen = await bot.say(user, "หกโมงเย็น")
+    assert "18:00" in chosen.text and "พรุ่งนี้" not in chosen.text
+    at(bot, 20, 18, 0)
+    assert sent_to(await sweep(bot), user)
+
+
+async def test_the_elderly_reminder_says_how_to_review_without_a_fourth_button(bot: BotUnderTest) -> None:
+    user = user_id("elder-reviews")
+    screen = await onboard(bot, user, "ผู้สูงอายุ")
+    for _ in range(3):
+        screen = await bot.tap(user, screen, "ต่อไป")
+    await bot.say(user, "ถามลูก")  # right
+    await bot.say(user, "ใช่")  # wrong: a review card; the module is not finished
+    at(bot, 21, 19, 0)
+    reminder = await sweep(bot)
+    assert "บทต่อไป" in reminder.text and 'พิมพ์ "ทบทวน"' in reminder.text
+    assert reminder.labels == ["เรียนต่อ", "พรุ่งนี้ค่อยเตือน", "หยุดเตือน"]

@@ -132,11 +132,19 @@ ASK_REMINDER_TIME_AGAIN = "เลือกเวลาจากปุ่มด�
 REMIND_MORNING = "เช้า 08:00"
 REMIND_NOON = "กลางวัน 12:00"
 REMIND_EVENING = "เย็น 19:00"
+ASK_WHICH_TIME = "หมายถึงตอนเช้าหรือตอนเย็นคะ 😊"
 REMINDER_SET = "ได้เลยค่ะ จะชวนเรียนทุกวันตอน {time} น. นะคะ ⏰"
+REMINDER_SET_TOMORROW = "ได้เลยค่ะ จะชวนเรียนทุกวันตอน {time} น. เริ่มพรุ่งนี้นะคะ ⏰"
 REMINDER_KEPT = 'จะชวนเรียนทุกวันตอน {time} น. นะคะ ⏰ เปลี่ยนได้ พิมพ์ "ตั้งเวลาเตือน" ค่ะ'
+# A time in quiet hours is kept as chosen, and said back plainly: "6:00" may have meant the evening.
+REMINDER_AT_NIGHT = "{time} น. คือตอน{part}นะคะ ถ้าไม่ใช่ พิมพ์เวลาใหม่ได้เลย เช่น 18:00"
+NIGHT_PARTS = ((5 * 60, "ดึก"), (8 * 60, "เช้า"), (24 * 60, "กลางคืน"))  # (until minute, part of day)
 SNOOZED = "ได้เลยค่ะ วันนี้จะไม่เตือนแล้ว พรุ่งนี้ค่อยชวนใหม่นะคะ 😊"
+SNOOZE_WHILE_STOPPED = 'ตอนนี้ปิดเตือนอยู่ค่ะ จึงไม่มีการเตือน 😊 อยากให้ชวนเรียนอีก กด "เปิดเตือน" ได้เลยนะคะ'
 REMINDERS_STOPPED = 'หยุดเตือนแล้วค่ะ 🙏 อยากให้เตือนอีก พิมพ์ "เปิดเตือน" ได้ทุกเมื่อนะคะ'
+REMINDERS_ALREADY_STOPPED = 'ปิดเตือนอยู่แล้วค่ะ 😊 อยากให้เตือนอีก พิมพ์ "เปิดเตือน" ได้ทุกเมื่อนะคะ'
 REMINDERS_RESTARTED = "เปิดเตือนแล้วค่ะ 😊 จะชวนเรียนทุกวันตอน {time} น. นะคะ"
+REMINDERS_RESTARTED_TOMORROW = "เปิดเตือนแล้วค่ะ 😊 จะชวนเรียนทุกวันตอน {time} น. เริ่มพรุ่งนี้นะคะ"
 STREAK_CHEERS = {
     3: "🔥 เรียนต่อเนื่อง 3 วันแล้ว เก่งมากค่ะ",
     7: "🌟 เรียนต่อเนื่องครบ 7 วัน ยอดเยี่ยมเลยค่ะ",
@@ -145,6 +153,8 @@ STREAK_CHEERS = {
 # The daily reminder (pushed). It says what is next; due reviews are counted.
 REMINDER_NEXT = "สวัสดีค่ะ 😊 ได้เวลาเรียนวันละนิดแล้วนะคะ\nบทต่อไป: {title}"
 REMINDER_REVIEWS = "มีข้อทบทวนรออยู่ {count} ข้อค่ะ"
+# The elderly see no ทบทวน button on the reminder (three choices at most): the word to type instead.
+REMINDER_REVIEWS_TYPED = 'มีข้อทบทวนรออยู่ {count} ข้อค่ะ พิมพ์ "ทบทวน" ได้เลย'
 REMINDER_REVIEW_ONLY = "สวัสดีค่ะ 😊 ได้เวลาทบทวนแล้วนะคะ\nมี {count} ข้อ ช่วยให้จำได้แม่นขึ้นค่ะ"
 
 # Button labels for reminder commands (also the words learners type).

@@ -38,10 +38,19 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "start": (t.START, "เริ่มใหม่", "เริ่มเรียน"),
     "next": (t.NEXT, "ถัดไป"),
     "again": (t.READ_AGAIN, "อ่านใหม่"),
-    "set_reminder": (t.SET_REMINDER, "เปลี่ยนเวลาเตือน", "เวลาเตือน"),
+    "set_reminder": (t.SET_REMINDER, "เปลี่ยนเวลาเตือน", "เวลาเตือน", "เปลี่ยนเวลา", "ตั้งเวลา"),
     "snooze": (t.SNOOZE, "เตือนพรุ่งนี้"),
-    "stop_reminders": (t.STOP_REMINDERS, "ปิดเตือน", "เลิกเตือน", "ไม่ต้องเตือน", "ไม่ต้องเตือนแล้ว"),
-    "restart_reminders": (t.RESTART_REMINDERS, "เตือนด้วย"),
+    "stop_reminders": (
+        t.STOP_REMINDERS,
+        "ปิดเตือน",
+        "เลิกเตือน",
+        "ไม่ต้องเตือน",
+        "ไม่ต้องเตือนแล้ว",
+        "ไม่ต้องเตือนอีก",
+        "ปิดการเตือน",
+        "หยุดการเตือน",
+    ),
+    "restart_reminders": (t.RESTART_REMINDERS, "เตือนด้วย", "เตือนอีก", "เตือนอีกครั้ง", "เปิดการเตือน"),
 }
 
 # Longer messages are not read as answers or commands (a pasted SMS, an emoji storm).
@@ -109,6 +118,8 @@ class Tutor(Onboarding, Lessons, Reviewing, Menu, Classroom, Reminding):
         command = answers.read_command(message, COMMANDS)
         if command is not None:
             return self._actions()[command]({})
+        if phase is not Phase.REMINDER_TIME and (changed := self._typed_time_elsewhere(message)) is not None:
+            return changed
         return self._typed_in_phase(message)
 
     def sent_media(self, kind: str) -> Messages:

@@ -291,12 +291,14 @@ def delivery_status() -> None:
 @delivery_app.command("resume")
 def delivery_resume() -> None:
     """Lift a push pause now (the plan's limit was raised) instead of waiting for the hourly probe."""
+    from bot.clock import SystemClock
     from bot.storage.db import make_engine
     from scheduler.outbox import resume_push
 
     engine = make_engine(settings_or_exit().sqlalchemy_url)
     try:
-        typer.echo("Pushing resumed." if resume_push(engine) else "Pushing was not paused.")
+        resumed = resume_push(engine, SystemClock().now())
+        typer.echo("Pushing resumed: what waited is sent now." if resumed else "Pushing was not paused.")
     finally:
         engine.dispose()
 

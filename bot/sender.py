@@ -40,7 +40,8 @@ MAX_DELIVERY_ATTEMPTS = 12
 FIRST_RETRY_WAIT = 0.2  # seconds, as tenacity's first exponential wait below
 # While LINE's monthly limit holds, one probe an hour (a plan upgrade can lift it at any time).
 PAUSE_PROBE = timedelta(hours=1)
-PAUSED = "pushing is paused (monthly limit)"
+PAUSED = "pushing is paused (monthly limit)"  # the error of work set aside while pushing is paused
+MONTHLY_LIMIT = "monthly limit reached"  # the error of work LINE refused for it
 
 
 def _worth_retrying(exc: BaseException) -> bool:
@@ -138,11 +139,17 @@ def finish(
     error: str | None = None,
     retry_after: timedelta | None = None,
     attempted: bool = True,
-) -> None:
+) -> OutboxStatus | None:
+    """Record how a row's delivery went; returns the status it ended in (None: erased meanwhile).
+
+    A row already sent or failed stays so: a holder whose lease ran out may finish after another holder
+    did (what LINE accepted is never turned into a failure). A row out of attempts fails, and says so."""
     with session_scope(engine) as session:
         row = session.get(Outbox, outbox_id)
         if row is None:
-            return  # erased meanwhile (the learner deleted their data)
+            return None  # erased meanwhile (the learner deleted their data)
+        if row.status is not OutboxStatus.PENDING:
+            return row.status
         row.attempts += int(attempted)
         row.error = error
         if status is OutboxStatus.SENT:
@@ -151,7 +158,15 @@ def finish(
             row.not_before = now + retry_after  # stays pending; the recovery loop tries again
         else:
             row.status = OutboxStatus.FAILED
+            if retry_after is not None:
+                row.error = given_up(row.attempts, error)
         session.add(row)
+        return row.status
+
+
+def given_up(attempts: int, error: str | None) -> str:
+    """The reason recorded for work given up after its last attempt: LINE may have accepted one of them."""
+    return f"gave up after {attempts} attempts (LINE may have accepted one): {error}"[:1000]
 
 
 def due(engine: Engine, now: datetime, limit: int = 100) -> list[int]:
@@ -205,7 +220,7 @@ class Sender:
     def _failed(self, what: str, exc: LineApiError, attempts: int) -> Outcome:
         if exc.monthly_limit:
             log.error("LINE monthly message limit reached: %s waits and pushing pauses", what)
-            return Outcome(OutboxStatus.PENDING, "monthly limit reached", PAUSE_PROBE, monthly_limit=True)
+            return Outcome(OutboxStatus.PENDING, MONTHLY_LIMIT, PAUSE_PROBE, monthly_limit=True)
         if _worth_retrying(exc):
             log.warning("LINE unavailable for %s (%s); will retry", what, exc.status)
             return Outcome(OutboxStatus.PENDING, str(exc), _backoff(exc, attempts))

@@ -26,7 +26,7 @@ from sqlmodel import col, select
 
 from bot.gateway import MessageJSON
 from bot.metrics import PUSH_PAUSED
-from bot.sender import MAX_DELIVERY_ATTEMPTS, Claimed
+from bot.sender import MAX_DELIVERY_ATTEMPTS, MONTHLY_LIMIT, PAUSED, Claimed, given_up
 from bot.storage.db import session_scope
 from bot.storage.models import Outbox, OutboxBatch, OutboxStatus, ServiceFlag
 from scheduler.reminders import BANGKOK
@@ -254,6 +254,8 @@ def finish_batch(
         batch = session.get(OutboxBatch, batch_id)
         if batch is None:
             return OutboxStatus.FAILED
+        if batch.status is not OutboxStatus.PENDING:
+            return batch.status  # finished by another holder (this one's lease had run out)
         batch.attempts += int(attempted)  # a pause for LINE's monthly limit uses up no attempt
         batch.error = error
         if (
@@ -261,12 +263,13 @@ def finish_batch(
             and retry_after is not None
             and batch.attempts < MAX_DELIVERY_ATTEMPTS
         ):
-            batch.not_before = (
-                now + retry_after
-            )  # the same request (same learners, same key) goes again later
+            # The same request (same learners, same key) goes again later.
+            batch.not_before = now + retry_after
         else:
             batch.status = OutboxStatus.SENT if status is OutboxStatus.SENT else OutboxStatus.FAILED
             batch.sent_at = now if batch.status is OutboxStatus.SENT else None
+            if status is OutboxStatus.PENDING:
+                batch.error = given_up(batch.attempts, error)
         session.add(batch)
         return batch.status
 
@@ -291,13 +294,24 @@ def pause_push(engine: Engine, now: datetime, *, retry_at: datetime, reason: str
         session.add(flag)
 
 
-def resume_push(engine: Engine) -> bool:
-    """Lift the pause (LINE accepted a push again, or an operator says so); True if there was one."""
+def resume_push(engine: Engine, now: datetime) -> bool:
+    """Lift the pause (LINE accepted a push again, or an operator says so); True if there was one. What
+    waited for it (rows and batches set aside for an hour) is due at once."""
     with session_scope(engine) as session:
         flag = session.get(ServiceFlag, PUSH_PAUSED)
         if flag is None:
             return False
         session.delete(flag)
+        for table in (Outbox, OutboxBatch):
+            session.exec(
+                update(table)
+                .where(
+                    col(table.status) == OutboxStatus.PENDING,
+                    col(table.error).in_((PAUSED, MONTHLY_LIMIT)),
+                    col(table.not_before) > now,
+                )
+                .values(not_before=now)
+            )
         return True
 
 

@@ -167,12 +167,15 @@ class DeliveryWorker:
             return True  # nothing to push: the pause stays until the next real push tells
         outcome = await self._send(probe[0], push=True)
         await self._record([_Finished(probe[0], outcome)], state)
-        if outcome.monthly_limit:
+        if not (outcome.status is OutboxStatus.SENT and _pushed(probe[0])):
+            # Refused again, or nothing learnt (LINE down, a free reply): still paused; the next drain
+            # probes again. The other unit claimed stays leased until its lease runs out.
+            self.push_allowed = False
             return False
         for unit in probe[1:]:
             await self._record([_Finished(unit, await self._send(unit, push=True))], state)
         log.warning("LINE accepted a push again: pushing resumes")
-        await self.db(outbox.resume_push, self.engine)
+        await self.db(outbox.resume_push, self.engine, self.clock.now())
         self.push_allowed = True
         return True
 
@@ -216,7 +219,8 @@ class DeliveryWorker:
             try:
                 outcome = await self._send(unit, push=state.push)
             except Exception as exc:  # a bug must not kill the drain; the row waits for its lease to run out
-                log.exception("delivery of %s failed unexpectedly", unit)
+                # The unit's ID only: its messages and LINE user IDs are personal data.
+                log.exception("delivery of %s %s failed unexpectedly", type(unit).__name__, unit.id)
                 outcome = Outcome(
                     OutboxStatus.PENDING, f"{type(exc).__name__}: {exc}"[:300], timedelta(minutes=1)
                 )
@@ -284,9 +288,8 @@ class DeliveryWorker:
             if outcome.status is OutboxStatus.SENT:
                 continue
             if isinstance(unit, Claimed):
-                await self.record_row(unit, outcome, now)
-                final = outcome.status is OutboxStatus.FAILED or outcome.retry_after is None
-                self._count_outcome(final, 1 if unit.purpose == REMINDER else 0, report)
+                status = await self.record_row(unit, outcome, now)
+                self._count_outcome(unit, outcome, status, 1 if unit.purpose == REMINDER else 0, report)
                 continue
             if outcome.monthly_limit:
                 await self._pause_push(now)
@@ -301,13 +304,14 @@ class DeliveryWorker:
                 attempted=outcome.counts_as_attempt,
             )
             reminders = len(unit.recipients) if unit.purpose == REMINDER else 0
-            self._count_outcome(status is OutboxStatus.FAILED, reminders, report)
+            self._count_outcome(unit, outcome, status, reminders, report)
 
-    async def record_row(self, row: Claimed, outcome: Outcome, now: datetime) -> None:
-        """Write how one row's delivery went; LINE's monthly limit pauses pushing for every process."""
+    async def record_row(self, row: Claimed, outcome: Outcome, now: datetime) -> OutboxStatus | None:
+        """Write how one row's delivery went (the status it ended in); LINE's monthly limit pauses pushing
+        for every process."""
         if outcome.monthly_limit:
             await self._pause_push(now)
-        await self.db(
+        return await self.db(
             rows.finish,
             self.engine,
             row.id,
@@ -328,13 +332,20 @@ class DeliveryWorker:
             reason="LINE monthly message limit reached",
         )
 
-    def _count_outcome(self, failed: bool, reminders: int, report: DrainReport) -> None:
-        if failed:
-            report.failed += 1
-            if self.metrics and reminders:
-                self.metrics.reminders_skipped.labels("failed").inc(reminders)
-        else:
-            report.retried += 1
+    def _count_outcome(
+        self, unit: Unit, outcome: Outcome, status: OutboxStatus | None, reminders: int, report: DrainReport
+    ) -> None:
+        """Count a unit LINE did not accept this time: failed for good, or to be tried again."""
+        if status is not OutboxStatus.FAILED:
+            report.retried += int(status is OutboxStatus.PENDING)
+            return
+        report.failed += 1
+        if outcome.status is OutboxStatus.PENDING:  # out of attempts: an operator should hear of it
+            log.error(
+                "gave up on %s %s after its last attempt: %s", type(unit).__name__, unit.id, outcome.error
+            )
+        if self.metrics and reminders:
+            self.metrics.reminders_skipped.labels("failed").inc(reminders)
 
     def _count_sent(self, reminders: int) -> None:
         if self.metrics and reminders:
@@ -347,3 +358,8 @@ class DeliveryWorker:
 
 
 _Tick: Any = object()
+
+
+def _pushed(unit: Unit) -> bool:
+    """Whether a unit goes to LINE by push or multicast (a row with a usable reply token goes by reply)."""
+    return isinstance(unit, BatchClaim) or unit.reply_token is None

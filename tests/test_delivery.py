@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import TypeVar
 
+import pytest
 from sqlalchemy import Engine, delete, update
 from sqlmodel import Session, select
 
@@ -360,3 +361,80 @@ async def test_marks_tell_whether_anyone_after_an_id_was_reminded(bot: BotUnderT
             assert marks.any_after(connection, day, 100) is True  # a later slice has a row
     finally:
         engine.dispose()
+
+
+async def test_an_operator_lifting_the_pause_sends_what_waited_at_once(bot: BotUnderTest) -> None:
+    from scheduler.outbox import resume_push
+
+    users = seed(bot, 30, same_message=True)
+    bot.line.monthly_limit = 0
+    await bot.runtime.sweep_once()
+    assert recipients(bot) == Counter()
+    bot.line.monthly_limit = None  # the plan was upgraded; the operator runs `ruthan delivery resume`
+    engine = make_engine(bot.settings().sqlalchemy_url)
+    try:
+        assert resume_push(engine, bot.clock.now()) is True
+    finally:
+        engine.dispose()
+    await bot.runtime.drain()  # no waiting for the hourly probe
+    assert set(recipients(bot)) == set(users) and set(recipients(bot).values()) == {1}
+
+
+async def test_a_probe_that_learns_nothing_keeps_the_pause(bot: BotUnderTest) -> None:
+    seed(bot, 30, same_message=True)
+    bot.line.monthly_limit = 0
+    await bot.runtime.sweep_once()
+    bot.line.monthly_limit = None
+    bot.clock.advance(hours=1, minutes=1)
+    bot.line.faults.extend(Fault(500) for _ in range(3))  # the probe meets LINE down, not LINE willing
+    await bot.runtime.drain()
+    assert (await bot.http.get("/delivery")).json()["push_paused"] is True
+    assert recipients(bot) == Counter()
+    bot.clock.advance(minutes=2)
+    await bot.runtime.drain()  # the next drain probes again, and LINE accepts
+    assert (await bot.http.get("/delivery")).json() == {"push_paused": False}
+
+
+async def test_work_out_of_attempts_is_reported_as_failed(
+    bot: BotUnderTest, caplog: pytest.LogCaptureFixture
+) -> None:
+    seed(bot, 30, same_message=True)
+    bot.line.faults.extend(Fault(500) for _ in range(3))  # LINE down: the batch waits for a retry
+    await bot.runtime.sweep_once()
+    engine = make_engine(bot.settings().sqlalchemy_url)
+    try:
+        with Session(engine) as session:  # ... and LINE stays down until its last attempt
+            session.exec(update(OutboxBatch).values(attempts=11))
+            session.commit()
+    finally:
+        engine.dispose()
+    bot.clock.advance(minutes=10)
+    bot.line.faults.extend(Fault(500) for _ in range(3))
+    report = await bot.runtime.drain()
+    (batch,) = rows(bot, OutboxBatch)
+    assert batch.status is OutboxStatus.FAILED and batch.error.startswith("gave up after 12 attempts")
+    assert report.failed == 1 and report.retried == 0
+    assert "gave up on BatchClaim" in caplog.text
+    assert 'ruthan_reminders_skipped_total{reason="failed"} 30.0' in await metrics_text(bot)
+
+
+async def test_a_personal_push_out_of_attempts_is_reported_as_failed(bot: BotUnderTest) -> None:
+    from sqlalchemy import insert
+
+    from bot.flow.ui import text
+    from bot.storage.models import pending_outbox
+
+    user = user_id("unlucky")
+    engine = make_engine(bot.settings().sqlalchemy_url)
+    try:
+        with Session(engine) as session:  # a note LINE has failed eleven times already
+            values = pending_outbox(user, [text("สวัสดีค่ะ")], bot.clock.now(), purpose="personal")
+            session.exec(insert(Outbox).values({**values, "attempts": 11}))  # type: ignore[call-overload]
+            session.commit()
+    finally:
+        engine.dispose()
+    bot.line.faults.extend(Fault(500) for _ in range(3))
+    report = await bot.runtime.drain()
+    (row,) = rows(bot, Outbox)
+    assert row.status is OutboxStatus.FAILED and row.error.startswith("gave up after 12 attempts")
+    assert report.failed == 1 and report.retried == 0

@@ -184,6 +184,7 @@ def _claimed(ids: dict[str, int], values: dict[str, Any]) -> Claimed:
         retry_key=values["retry_key"],
         attempts=0,
         purpose=values["purpose"],
+        reply_deadline=values["reply_deadline"],
     )
 
 

@@ -90,7 +90,7 @@ class Runtime:
             on_backup=lambda endpoint: self.metrics.line_backups.labels(endpoint).inc(),
         )
         self.gateway = MeteredGateway(ThrottledGateway(gateway, **(rates or {}), hedger=hedger), self.metrics)
-        self.sender = sender.Sender(self.gateway, clock)
+        self.sender = sender.Sender(self.gateway, clock, sender.ReplyBook(engine, self.db))
         self._limiter = CapacityLimiter(1 if engine.dialect.name == "sqlite" else 8)
         # The sweep's reads take no write lock (SQLite's WAL lets them run beside its one writer), so they
         # run on a thread of their own rather than queue in front of the worker's claims and writes.

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Engine, update
 from sqlmodel import col, select
@@ -70,6 +71,8 @@ class Claimed:
     retry_key: str
     attempts: int
     purpose: str = "reply"
+    reply_landed: bool = False  # the reply delivered the first request: pushes start at the second
+    reply_deadline: datetime | None = None  # no reply try starts after this (another holder may push)
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,8 @@ def claimed(row: Outbox) -> Claimed:
         row.retry_key,
         row.attempts,
         row.purpose,
+        row.reply_landed,
+        row.reply_deadline,
     )
 
 
@@ -169,6 +174,46 @@ def given_up(attempts: int, error: str | None) -> str:
     return f"gave up after {attempts} attempts (LINE may have accepted one): {error}"[:1000]
 
 
+def forget_token(engine: Engine, outbox_id: int, reply_attempts: int) -> bool:
+    """LINE said the row's reply token cannot be used: clear it, unless another claim has tried the token
+    since (that try may have used it). True if cleared: the caller was its only user, and pushes."""
+    with session_scope(engine) as session:
+        result = session.exec(
+            update(Outbox)
+            .where(
+                col(Outbox.id) == outbox_id,
+                col(Outbox.status) == OutboxStatus.PENDING,
+                col(Outbox.reply_attempts) == reply_attempts,
+            )
+            .values(reply_token=None)
+        )
+        return result.rowcount == 1
+
+
+def record_reply(engine: Engine, outbox_id: int) -> None:
+    """The reply delivered the row's first request: whoever pushes the rest starts at the second."""
+    with session_scope(engine) as session:
+        session.exec(
+            update(Outbox).where(col(Outbox.id) == outbox_id).values(reply_landed=True, reply_token=None)
+        )
+
+
+class ReplyBook:
+    """Where the sender writes down what it learnt about a row's reply before acting on it, so that every
+    holder of the row (the next one, or one whose lease ran out) acts on the same facts: a reply has no
+    retry key, so a reply and a push of the same messages must never both happen."""
+
+    def __init__(self, engine: Engine, db: Callable[..., Awaitable[Any]]):
+        self.engine = engine
+        self.db = db
+
+    async def token_unused(self, row: Claimed) -> bool:
+        return bool(await self.db(forget_token, self.engine, row.id, row.reply_attempts))
+
+    async def reply_landed(self, row: Claimed) -> None:
+        await self.db(record_reply, self.engine, row.id)
+
+
 def due(engine: Engine, now: datetime, limit: int = 100) -> list[int]:
     with session_scope(engine) as session:
         return list(
@@ -182,29 +227,42 @@ def due(engine: Engine, now: datetime, limit: int = 100) -> list[int]:
 
 
 class Sender:
-    """Sends one claimed row through the gateway and says how it went."""
+    """Sends one claimed row through the gateway and says how it went.
 
-    def __init__(self, gateway: LineGateway, clock: Clock):
+    With a `book`, what a reply taught is recorded before it is acted on (see `ReplyBook`); without one
+    (a single process that holds every row to the end, as in tests of the sender alone) it is not.
+    """
+
+    def __init__(self, gateway: LineGateway, clock: Clock, book: ReplyBook | None = None):
         self.gateway = gateway
         self.clock = clock
+        self.book = book
 
     async def send(self, row: Claimed, *, push: bool = True) -> Outcome:
-        """Deliver one row: reply if its token is fresh, else push (unless pushing is paused)."""
+        """Deliver one row: reply if its token is fresh, else push (unless pushing is paused).
+
+        Requests are numbered by their place in the row, and each push carries the retry key of its
+        number, so whoever pushes (again) sends each request under the same key.
+        """
         batches = requests(row.messages)
-        first, rest = batches[0], batches[1:]
+        start = 1 if row.reply_landed else 0
         try:
-            if row.reply_token:
-                if not await self._reply(row, first):
-                    rest = batches  # the token could not be used: push everything
-            else:
-                rest = batches
-            if rest and not push:
+            if not row.reply_landed and self._may_reply(row) and await self._reply(row, batches[0]):
+                start = 1
+                if len(batches) > 1 and self.book is not None:
+                    await self.book.reply_landed(row)  # before any push: a later try skips these five
+            if start < len(batches) and not push:
                 return Outcome(OutboxStatus.PENDING, PAUSED, PAUSE_PROBE)
-            for index, batch in enumerate(rest):
-                await self._push(row.chat_id, batch, _request_key(row.retry_key, index))
+            for index in range(start, len(batches)):
+                await self._push(row.chat_id, batches[index], _request_key(row.retry_key, index))
         except LineApiError as exc:
             return self._failed(f"outbox row {row.id}", exc, row.attempts)
         return SENT
+
+    def _may_reply(self, row: Claimed) -> bool:
+        """A reply is tried only before the row's deadline: after it, a holder that claimed the row without
+        the token may be pushing it."""
+        return bool(row.reply_token) and (row.reply_deadline is None or self.clock.now() < row.reply_deadline)
 
     async def send_batch(
         self, batch_id: int, recipients: list[str], messages: list[MessageJSON], retry_key: str, attempts: int
@@ -250,8 +308,9 @@ class Sender:
             await self.gateway.reply(row.reply_token or "", messages)
         except LineApiError as exc:
             if exc.status == 400 and "reply token" in exc.message.lower():
-                if attempts > 1:
-                    # An earlier try may have used the token; it is single use, so that try landed.
+                if attempts > 1 or (self.book is not None and not await self.book.token_unused(row)):
+                    # An earlier try (this holder's, or another's) may have used the token; it is single
+                    # use, so that try landed.
                     log.warning("reply for outbox row %s presumed delivered by an earlier try", row.id)
                     return True
                 log.info("reply token unusable for outbox row %s; pushing instead", row.id)

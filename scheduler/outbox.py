@@ -210,13 +210,36 @@ def claim_rows(
                 Outbox.retry_key,
                 Outbox.attempts,
                 Outbox.purpose,
+                Outbox.reply_landed,
             ),
         )
     claims = []
-    for row_id, chat_id, token, deadline, reply_attempts, messages, retry_key, attempts, purpose in rows:
+    for (
+        row_id,
+        chat_id,
+        token,
+        deadline,
+        reply_attempts,
+        messages,
+        retry_key,
+        attempts,
+        purpose,
+        landed,
+    ) in rows:
         usable = token if token is not None and deadline is not None and deadline > now else None
         claims.append(
-            Claimed(row_id, chat_id, usable, reply_attempts, messages, retry_key, attempts, purpose)
+            Claimed(
+                row_id,
+                chat_id,
+                usable,
+                reply_attempts,
+                messages,
+                retry_key,
+                attempts,
+                purpose,
+                landed,
+                deadline,
+            )
         )
     return sorted(claims, key=lambda claim: claim.id)
 

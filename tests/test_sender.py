@@ -1,12 +1,26 @@
-"""The sender alone, with the recording gateway: reply first, push as fallback, no duplicates."""
+"""The sender with the recording gateway: reply first, push as fallback, no duplicates; alone, then with an
+outbox in the database, where what one holder of a row learns about its reply every holder acts on."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import insert
+from sqlmodel import Session, select
 
 from bot.clock import FrozenClock
 from bot.flow.ui import text
 from bot.gateway import LineApiError, RecordingGateway
-from bot.sender import Claimed, Sender
-from bot.storage.models import OutboxStatus
+from bot.sender import Claimed, ReplyBook, Sender, claimed
+from bot.storage.db import make_engine, upgrade
+from bot.storage.models import Outbox, OutboxStatus, pending_outbox
+from scheduler.outbox import pause_push
+from scheduler.worker import DeliveryWorker
+
+T = TypeVar("T")
 
 
 def row(messages: int = 1, *, token: str | None = "token-1", reply_attempts: int = 1) -> Claimed:
@@ -55,3 +69,89 @@ async def test_other_client_errors_are_recorded_as_failed_with_the_reason() -> N
     gateway = RecordingGateway(failures=[LineApiError(403, "Forbidden")])
     outcome = await Sender(gateway, FrozenClock()).send(row(token=None, reply_attempts=0))
     assert outcome.status is OutboxStatus.FAILED and "Forbidden" in (outcome.error or "")
+
+
+# ----- with the database: what one holder learns about a reply, every holder acts on -------------------
+
+
+class Outboxed:
+    """A SQLite outbox, a delivery worker and a recording gateway on one frozen clock."""
+
+    def __init__(self, tmp_path: Path, gateway: RecordingGateway | None = None):
+        url = f"sqlite:///{tmp_path / 'outbox.db'}"
+        upgrade(url)
+        self.engine = make_engine(url)
+        self.clock = FrozenClock()
+        self.gateway = gateway or RecordingGateway()
+
+        async def db(function: Callable[..., T], *args: object, **kwargs: object) -> T:
+            return function(*args, **kwargs)
+
+        sender = Sender(self.gateway, self.clock, ReplyBook(self.engine, db))
+        self.worker = DeliveryWorker(engine=self.engine, sender=sender, clock=self.clock, db=db)
+
+    def add(self, messages: int, *, token: str | None) -> None:
+        now = self.clock.now()
+        values = pending_outbox(
+            "U" + "a" * 32,
+            [text(f"ข้อความ {n}") for n in range(messages)],
+            now,
+            purpose="reply",
+            reply_token=token,
+            reply_deadline=now + timedelta(seconds=50) if token else None,
+        )
+        with Session(self.engine) as session:
+            session.exec(insert(Outbox).values(values))  # type: ignore[call-overload]
+            session.commit()
+
+    def delivered(self) -> list[str]:
+        return [message["text"] for call in self.gateway.calls for message in call.messages]
+
+
+async def test_a_reply_that_landed_is_not_pushed_again_when_the_rest_waits(tmp_path: Path) -> None:
+    box = Outboxed(tmp_path)
+    pause_push(box.engine, box.clock.now(), retry_at=box.clock.now() + timedelta(hours=1), reason="monthly")
+    box.add(7, token="token-7")
+    await box.worker.drain()  # the reply is free: five go; pushing is paused, so two wait
+    assert [(call.endpoint, len(call.messages)) for call in box.gateway.calls] == [("reply", 5)]
+    box.clock.advance(hours=1, minutes=1)  # the token is long gone; LINE takes pushes again
+    await box.worker.drain()
+    assert sorted(box.delivered()) == sorted(f"ข้อความ {n}" for n in range(7))  # each exactly once
+    assert [call.endpoint for call in box.gateway.calls] == ["reply", "push"]
+
+
+async def test_a_token_refused_then_a_push_failing_is_pushed_later_not_presumed_sent(tmp_path: Path) -> None:
+    box = Outboxed(
+        tmp_path,
+        RecordingGateway(
+            failures=[LineApiError(400, "Invalid reply token")] + [LineApiError(500, "down")] * 3
+        ),
+    )
+    box.add(1, token="token-dead")
+    await box.worker.drain()  # the token is refused, then the push fails three times: the row waits
+    box.clock.advance(seconds=6)  # the row's back-off is over, the token's 50 s are not
+    await box.worker.drain()
+    assert [call.endpoint for call in box.gateway.calls] == ["push"]  # not presumed delivered by a reply
+    (row,) = rows_of(box)
+    assert row.status is OutboxStatus.SENT
+
+
+async def test_an_answer_that_waited_past_its_lease_is_not_pushed_after_recovery_replied(
+    tmp_path: Path,
+) -> None:
+    """The row was claimed again (by recovery, which replied) while its first holder waited: the first
+    holder's try is refused, and since another claim tried the token, it pushes nothing."""
+    box = Outboxed(tmp_path)
+    box.add(1, token="token-1")  # born leased to its first holder, as answers to events are
+    (first,) = rows_of(box)
+    held = claimed(first)
+    box.clock.advance(seconds=31)  # the lease ran out while the first holder waited
+    await box.worker.drain()  # recovery: claims the row and replies
+    outcome = await box.worker.sender.send(held)  # the first holder, at last
+    assert outcome.status is OutboxStatus.SENT
+    assert [call.endpoint for call in box.gateway.calls] == ["reply"]
+
+
+def rows_of(box: Outboxed) -> list[Outbox]:
+    with Session(box.engine) as session:
+        return list(session.exec(select(Outbox)))

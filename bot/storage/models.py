@@ -11,7 +11,20 @@ from enum import StrEnum
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import JSON, Column, Date, Enum, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    false,
+)
 from sqlmodel import Field, SQLModel
 
 from bot.storage.columns import UtcDateTime
@@ -250,7 +263,11 @@ class Outbox(SQLModel, table=True):
     # Set when the messages answer an event: a reply is free; push is the fallback.
     reply_token: str | None = Field(default=None, max_length=256)
     reply_deadline: datetime | None = Field(default=None, sa_column=_utc_column())
-    reply_attempts: int = 0
+    reply_attempts: int = 0  # claims that may have used the token (each claim with a fresh token counts)
+    # The reply delivered the first request (five messages); pushes start at the second.
+    reply_landed: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
     messages: list = Field(sa_column=Column(JSON, nullable=False))
     # Sent as X-Line-Retry-Key on push, so a retry after a timeout can never deliver twice.
     retry_key: str = Field(max_length=36)

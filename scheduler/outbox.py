@@ -46,6 +46,7 @@ class BatchClaim:
     purpose: str
     size: int  # learners it was written for: one goes by push, more by multicast
     recipients: tuple[str, ...]  # those still here (a learner who erased their data is left out)
+    left_out: int = 0  # reminders: learners no longer due it (studied, stopped, snoozed, unfollowed)
 
 
 def among(bind: Any, column: Any, ids: list[int]) -> ColumnElement[bool]:
@@ -80,9 +81,10 @@ def expire(engine: Engine, now: datetime) -> dict[str, int]:
 
 def claim_batches(
     engine: Engine, now: datetime, *, lease: timedelta, limit: int, zone: ZoneInfo = BANGKOK
-) -> list[BatchClaim]:
+) -> tuple[list[BatchClaim], int]:
     """Lease up to `limit` due batches, with the LINE user IDs of their learners (for a reminder, those
-    still due it: not studied today, reminders not stopped or snoozed, still following)."""
+    still due it: not studied today, reminders not stopped or snoozed, still following). Also returns how
+    many reminders were dropped with batches left empty (nobody still due)."""
     with session_scope(engine) as session:
         due = (col(OutboxBatch.status) == OutboxStatus.PENDING, col(OutboxBatch.not_before) <= now)
         picked = select(OutboxBatch.id).where(*due).order_by(col(OutboxBatch.id)).limit(limit)
@@ -102,21 +104,25 @@ def claim_batches(
             ),
         )
         if not claimed:
-            return []
+            return [], 0
         users = _recipients(session, [row[0] for row in claimed], now.astimezone(zone).date())
-        claims, empty = [], []
+        claims, empty, dropped = [], [], 0
         for batch_id, retry_key, messages, attempts, purpose, size in claimed:
             to = tuple(users.get(batch_id) or ())
+            left_out = size - len(to) if purpose == REMINDER else 0
             if to:
-                claims.append(BatchClaim(batch_id, retry_key, messages, attempts, purpose, size, to))
+                claims.append(
+                    BatchClaim(batch_id, retry_key, messages, attempts, purpose, size, to, left_out)
+                )
             else:
                 empty.append(batch_id)
+                dropped += left_out
         if empty:
             # Every learner erased their data meanwhile (or, for a reminder, studied): nothing left to send.
             session.exec(
                 update(OutboxBatch).where(col(OutboxBatch.id).in_(empty)).values(status=OutboxStatus.EXPIRED)
             )
-        return claims
+        return claims, dropped
 
 
 # The LINE user IDs of a batch's learners, in order, as one JSON array built by the database: the lookups

@@ -182,9 +182,11 @@ class DeliveryWorker:
     async def _claim(self, now: datetime, *, batches: int, singles: int, push: bool) -> list[Unit]:
         units: list[Unit] = []
         if push and batches:
-            units += await self.db(
+            claimed, dropped = await self.db(
                 outbox.claim_batches, self.engine, now, lease=self.lease, limit=batches, zone=self.zone
             )
+            units += claimed
+            self._count_no_longer_due(dropped)
         units += await self.db(
             outbox.claim_rows, self.engine, now, lease=self.lease, limit=singles, push=push
         )
@@ -283,6 +285,7 @@ class DeliveryWorker:
             sum(row.purpose == REMINDER for row in sent_rows)
             + sum(len(batch.recipients) for batch in sent_batches if batch.purpose == REMINDER)
         )
+        self._count_no_longer_due(sum(batch.left_out for batch in sent_batches))
         for item in finished:
             unit, outcome = item.unit, item.outcome
             if outcome.status is OutboxStatus.SENT:
@@ -346,6 +349,12 @@ class DeliveryWorker:
             )
         if self.metrics and reminders:
             self.metrics.reminders_skipped.labels("failed").inc(reminders)
+
+    def _count_no_longer_due(self, reminders: int) -> None:
+        """Reminders left out when their batch was sent (or dropped, left empty): the learner studied,
+        stopped or snoozed reminders, or unfollowed, after the sweep wrote it."""
+        if self.metrics and reminders:
+            self.metrics.reminders_skipped.labels("no_longer_due").inc(reminders)
 
     def _count_sent(self, reminders: int) -> None:
         if self.metrics and reminders:

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
 
+import pytest
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
@@ -155,3 +156,20 @@ async def test_an_answer_that_waited_past_its_lease_is_not_pushed_after_recovery
 def rows_of(box: Outboxed) -> list[Outbox]:
     with Session(box.engine) as session:
         return list(session.exec(select(Outbox)))
+
+
+async def test_an_unexpected_error_logs_the_row_not_its_messages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    box = Outboxed(tmp_path)
+    box.add(1, token=None)
+
+    async def broken(row: Claimed, *, push: bool = True) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(box.worker.sender, "send", broken)
+    await box.worker.drain()
+    assert "delivery of Claimed 1 failed unexpectedly" in caplog.text
+    assert "ข้อความ" not in caplog.text and "U" + "a" * 32 not in caplog.text  # personal data stays out
+    (row,) = rows_of(box)
+    assert row.status is OutboxStatus.PENDING  # left for a later try

@@ -94,19 +94,12 @@ class Outcome:
 SENT = Outcome(OutboxStatus.SENT)
 
 
+# The outbox columns a `Claimed` is made of, in the order of its fields (for RETURNING clauses).
+CLAIMED_COLUMNS = tuple(getattr(Outbox, name) for name in Claimed.__dataclass_fields__)
+
+
 def claimed(row: Outbox) -> Claimed:
-    return Claimed(
-        row.id,
-        row.chat_id,
-        row.reply_token,
-        row.reply_attempts,
-        row.messages,
-        row.retry_key,
-        row.attempts,
-        row.purpose,
-        row.reply_landed,
-        row.reply_deadline,
-    )
+    return Claimed(*(getattr(row, name) for name in Claimed.__dataclass_fields__))
 
 
 def claim(engine: Engine, outbox_id: int, now: datetime) -> Claimed | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,7 +26,7 @@ from sqlmodel import col, select
 
 from bot.gateway import MessageJSON
 from bot.metrics import PUSH_PAUSED
-from bot.sender import MAX_DELIVERY_ATTEMPTS, MONTHLY_LIMIT, PAUSED, Claimed, given_up
+from bot.sender import CLAIMED_COLUMNS, MAX_DELIVERY_ATTEMPTS, MONTHLY_LIMIT, PAUSED, Claimed, given_up
 from bot.storage.db import session_scope
 from bot.storage.models import Outbox, OutboxBatch, OutboxStatus, ServiceFlag
 from scheduler.reminders import BANGKOK
@@ -206,47 +206,14 @@ def claim_rows(
                 "not_before": now + lease,
                 "reply_attempts": Outbox.reply_attempts + case((fresh_token, 1), else_=0),
             },
-            (
-                Outbox.id,
-                Outbox.chat_id,
-                Outbox.reply_token,
-                Outbox.reply_deadline,
-                Outbox.reply_attempts,
-                Outbox.messages,
-                Outbox.retry_key,
-                Outbox.attempts,
-                Outbox.purpose,
-                Outbox.reply_landed,
-            ),
+            CLAIMED_COLUMNS,
         )
     claims = []
-    for (
-        row_id,
-        chat_id,
-        token,
-        deadline,
-        reply_attempts,
-        messages,
-        retry_key,
-        attempts,
-        purpose,
-        landed,
-    ) in rows:
-        usable = token if token is not None and deadline is not None and deadline > now else None
-        claims.append(
-            Claimed(
-                row_id,
-                chat_id,
-                usable,
-                reply_attempts,
-                messages,
-                retry_key,
-                attempts,
-                purpose,
-                landed,
-                deadline,
-            )
-        )
+    for values in rows:
+        claim = Claimed(*values)
+        if claim.reply_token is not None and not (claim.reply_deadline and claim.reply_deadline > now):
+            claim = replace(claim, reply_token=None)  # too late for a reply: pushed instead
+        claims.append(claim)
     return sorted(claims, key=lambda claim: claim.id)
 
 

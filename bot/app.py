@@ -83,6 +83,7 @@ def create_app(
                 "lease": timedelta(seconds=settings.delivery_lease_seconds),
                 "concurrency": settings.delivery_concurrency,
             },
+            outbox_retention=timedelta(days=settings.outbox_retention_days),
         )
         metrics.watch(engine, runtime.clock.now)
         app.state.runtime = runtime

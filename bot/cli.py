@@ -208,6 +208,7 @@ def worker_runtime(settings: Settings, content: Content, *, share: float = 1.0, 
             "lease": timedelta(seconds=settings.delivery_lease_seconds),
             "concurrency": settings.delivery_concurrency,
         },
+        outbox_retention=timedelta(days=settings.outbox_retention_days),
     )
 
 

@@ -21,12 +21,13 @@ from sqlmodel import Session, col, select
 
 from bot.content import Content
 from bot.flow import texts
+from bot.flow.progress import ERASED
 from bot.flow.ui import text
 from bot.gateway import MessageJSON
 from bot.handlers import dispatch
 from bot.handlers.context import HandlerContext
 from bot.limits import fit
-from bot.sender import DELIVERY_LEASE, Claimed
+from bot.sender import DELIVERY_LEASE, FAREWELL, Claimed
 from bot.storage.db import insert_skipping_known, know, session_scope
 from bot.storage.models import InboxEvent, InboxStatus, Learner, Outbox, OutboxStatus, pending_outbox
 
@@ -115,6 +116,8 @@ def _handle_stored(session: Session, content: Content, event_id: str, now: datet
         return None
     decided = _decide(session, content, event_id, row.payload, row.received_at, now)
     row.status, row.payload, row.handled_at = InboxStatus.DONE, None, now
+    if decided.outbox and decided.outbox["purpose"] == FAREWELL:
+        row.chat_id = None  # erasure unlinked the learner's other handled events; this one was pending then
     session.add(row)
     return decided
 
@@ -129,7 +132,9 @@ def _decide(
 ) -> _Decided:
     """Run the event's handler: the learner's new state joins the session; the answer is returned."""
     messages = dispatch(parse_event(payload), HandlerContext(session=session, content=content, now=now))
-    return _Decided(event_id, _outbox_values(payload, messages, received, now))
+    # The learner erased their data: the answer is a farewell, not kept once finished (bot/sender.py).
+    purpose = FAREWELL if session.info.pop(ERASED, None) else "reply"
+    return _Decided(event_id, _outbox_values(payload, messages, received, now, purpose=purpose))
 
 
 def parse_event(payload: dict[str, Any]) -> Event:
@@ -143,7 +148,12 @@ def parse_event(payload: dict[str, Any]) -> Event:
 
 
 def _outbox_values(
-    payload: dict[str, Any], messages: list[MessageJSON], received: datetime, now: datetime
+    payload: dict[str, Any],
+    messages: list[MessageJSON],
+    received: datetime,
+    now: datetime,
+    *,
+    purpose: str = "reply",
 ) -> dict[str, Any] | None:
     chat_id = chat_id_of(payload)
     if not messages or chat_id is None:
@@ -153,7 +163,7 @@ def _outbox_values(
         chat_id,
         fit(messages),
         now,
-        purpose="reply",
+        purpose=purpose,
         # Born leased to this process, which delivers it right after the commit; if the process dies,
         # the lease runs out and any worker picks it up.
         not_before=now + DELIVERY_LEASE,

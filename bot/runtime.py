@@ -33,7 +33,7 @@ from bot.gateway.throttle import ThrottledGateway
 from bot.intake import Intake
 from bot.metrics import MeteredGateway, Metrics
 from bot.storage.models import OutboxStatus
-from scheduler import marks, start_jobs
+from scheduler import marks, retention, start_jobs
 from scheduler import reminders as rules
 from scheduler.sweep import SweepReport, close_batches, gather, read_chunk, write_batches
 from scheduler.worker import DeliveryWorker, DrainReport
@@ -78,6 +78,7 @@ class Runtime:
         sweep_interval: float | None = 60.0,
         worker_options: dict[str, Any] | None = None,
         line_timeout: float | None = None,
+        outbox_retention: timedelta = retention.DEFAULT_RETENTION,
     ):
         self.engine = engine
         self.content = content
@@ -116,6 +117,7 @@ class Runtime:
         self._tasks: set[asyncio.Task[None]] = set()
         self._recovery_interval = recovery_interval
         self._sweep_interval = sweep_interval
+        self._outbox_retention = outbox_retention
         self._timezone = timezone
         self._zone = ZoneInfo(timezone)
         self._scheduler: AsyncIOScheduler | None = None
@@ -154,11 +156,11 @@ class Runtime:
         try:
             async with lock:
                 outcome = await self.sender.send(row, push=self.worker.push_allowed)
-                if outcome is sender.SENT:
+                if outcome is sender.SENT and row.purpose != sender.FAREWELL:
                     self.intake.sent(row.id)  # recorded by the next round, with others
                     if arrived is not None:
                         self.metrics.reply_latency.observe(time.perf_counter() - arrived)
-                else:
+                else:  # not sent yet, or a farewell: recorded at once (a farewell sent is deleted)
                     await self.worker.record_row(row, outcome, self.clock.now())
         except Exception:
             # The row is still pending in the database; when its lease runs out, recovery sends it.
@@ -251,6 +253,15 @@ class Runtime:
         self.intake.retry(await self.db(inbox.pending, self.engine, received_before=now - stale_after))
         await self.drain()
 
+    async def prune_once(self) -> None:
+        """Delete finished outbox work older than the retention (README, "Privacy")."""
+        pruned = await self.db(retention.prune, self.engine, self.clock.now(), keep=self._outbox_retention)
+        if any(pruned.values()):
+            log.info("outbox pruned: %s", pruned)
+
+    async def _prune_safely(self) -> None:
+        await self._job("outbox pruning", self.prune_once)
+
     async def _recover_safely(self, stale_after: timedelta = STALE_AFTER) -> None:
         await self._job("recovery", lambda: self.recover_once(stale_after))
 
@@ -284,6 +295,7 @@ class Runtime:
             timezone=self._timezone,
             sweep=self._sweep_safely,
             sweep_seconds=self._sweep_interval,
+            prune=self._prune_safely,
         )
 
     async def _sweep_safely(self) -> None:

@@ -43,6 +43,9 @@ FIRST_RETRY_WAIT = 0.2  # seconds, as tenacity's first exponential wait below
 PAUSE_PROBE = timedelta(hours=1)
 PAUSED = "pushing is paused (monthly limit)"  # the error of work set aside while pushing is paused
 MONTHLY_LIMIT = "monthly limit reached"  # the error of work LINE refused for it
+# The purpose of the answer to "delete my data": it goes to someone who has just been erased, so its row is
+# deleted as soon as it is finished (sent, or refused for good) instead of being kept like other rows.
+FAREWELL = "farewell"
 
 
 def _worth_retrying(exc: BaseException) -> bool:
@@ -158,7 +161,10 @@ def finish(
             row.status = OutboxStatus.FAILED
             if retry_after is not None:
                 row.error = given_up(row.attempts, error)
-        session.add(row)
+        if row.purpose == FAREWELL and row.status is not OutboxStatus.PENDING:
+            session.delete(row)  # nothing of an erased learner is kept once their farewell is done with
+        else:
+            session.add(row)
         return row.status
 
 

@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     delivery_lease_seconds: float = Field(default=60, gt=0)
     # Requests a worker has in flight at once (keep at or below line_max_connections).
     delivery_concurrency: int = Field(default=200, gt=0)
+    # Days sent and failed messages are kept before they are pruned (README, "Privacy"): long enough to
+    # look into "I never got it", short enough that little is held about who was sent what.
+    outbox_retention_days: int = Field(default=7, ge=1, le=90)
 
     # The learner-view simulator at /simulator: "auto" opens it to everyone while LINE is not configured
     # (a local try-out) and to signed-in trainers once it is; "open", "trainers" or "off" decide outright.

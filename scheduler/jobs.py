@@ -20,8 +20,11 @@ def start_jobs(
     timezone: str,
     sweep: Job | None = None,
     sweep_seconds: float | None = None,
+    prune: Job | None = None,
+    prune_seconds: float = 3600,
 ) -> AsyncIOScheduler:
-    """Start the scheduler in the running event loop: recovery and delivery, and the reminder sweep."""
+    """Start the scheduler in the running event loop: recovery and delivery, the reminder sweep, and the
+    pruning of finished outbox work."""
     scheduler = AsyncIOScheduler(timezone=timezone)
     # One run at a time; runs missed while the machine was busy collapse into one.
     scheduler.add_job(
@@ -31,6 +34,10 @@ def start_jobs(
         # (The runtime runs the first sweep itself at start-up.)
         scheduler.add_job(
             sweep, "interval", seconds=sweep_seconds, id="sweep", max_instances=1, coalesce=True
+        )
+    if prune is not None:
+        scheduler.add_job(
+            prune, "interval", seconds=prune_seconds, id="prune", max_instances=1, coalesce=True
         )
     scheduler.start()
     return scheduler

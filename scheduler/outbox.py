@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ARRAY, ColumnElement, Engine, Integer, any_, case, func, literal, text, update
+from sqlalchemy import ARRAY, ColumnElement, Engine, Integer, any_, case, delete, func, literal, text, update
 from sqlmodel import col, select
 
 from bot.gateway import MessageJSON
@@ -217,8 +218,11 @@ def claim_rows(
     return sorted(claims, key=lambda claim: claim.id)
 
 
-def mark_sent(engine: Engine, now: datetime, row_ids: list[int], batch_ids: list[int]) -> None:
-    """Rows and batches LINE accepted, in one transaction."""
+def mark_sent(
+    engine: Engine, now: datetime, row_ids: list[int], batch_ids: list[int], *, farewells: Sequence[int] = ()
+) -> None:
+    """Rows and batches LINE accepted, in one transaction. `farewells` (of `row_ids`) went to learners who
+    erased their data: they are deleted instead (bot/sender.py, FAREWELL)."""
     if not row_ids and not batch_ids:
         return
     sent = {"status": OutboxStatus.SENT, "sent_at": now, "error": None}
@@ -227,6 +231,8 @@ def mark_sent(engine: Engine, now: datetime, row_ids: list[int], batch_ids: list
             session.exec(
                 update(Outbox).where(col(Outbox.id).in_(row_ids)).values(**sent, attempts=Outbox.attempts + 1)
             )
+        if farewells:
+            session.exec(delete(Outbox).where(col(Outbox.id).in_(farewells)))
         if batch_ids:
             session.exec(
                 update(OutboxBatch)

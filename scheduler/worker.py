@@ -27,7 +27,7 @@ from sqlalchemy import Engine
 from bot import sender as rows
 from bot.clock import Clock
 from bot.metrics import Metrics
-from bot.sender import Claimed, Outcome, Sender
+from bot.sender import FAREWELL, Claimed, Outcome, Sender
 from bot.storage.models import OutboxStatus
 from scheduler import outbox
 from scheduler.outbox import REMINDER, BatchClaim
@@ -278,6 +278,7 @@ class DeliveryWorker:
             now,
             [row.id for row in sent_rows],
             [batch.id for batch in sent_batches],
+            farewells=[row.id for row in sent_rows if row.purpose == FAREWELL],
         )
         report.rows_sent += len(sent_rows) + sum(len(batch.recipients) for batch in sent_batches)
         report.batches_sent += len(sent_batches)

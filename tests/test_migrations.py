@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any
@@ -144,6 +145,41 @@ def test_upgrading_to_finished_modules_fills_them_in_from_module_results(databas
             (1, {"m-one", "m-two"}),
             (2, None),
         ]
+    finally:
+        engine.dispose()
+
+
+def test_upgrading_keeps_every_learners_data_and_stops_reusing_their_ids(database_url: str) -> None:
+    """0017: the learner table is rebuilt on SQLite (AUTOINCREMENT) without losing a row that refers to it;
+    batches drop the IDs of learners erased before; an erased learner's ID is not given out again."""
+    url = Settings(database_url=database_url).sqlalchemy_url
+    config = alembic_config(url)
+    command.upgrade(config, "0016_outbox_reply_landed")
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            for number in (1, 2):  # given IDs 1 and 2 by the database, as learners are
+                _insert(connection, "learner", line_user_id=f"U{number}", phase="card",
+                        following=True, parental_consent=False, step=0, module_correct=0, created_at=NOW,
+                        last_seen_at=NOW, remind_minute=1140, reminders_stopped=False, streak=0)  # fmt: skip
+                _insert(connection, "attempt", learner_id=number, module_id="m", question_id="q", choice=1,
+                        correct=True, review=False, answered_at=NOW)  # fmt: skip
+            # Learner 3 erased their data before this revision; the batch still held their ID.
+            _insert(connection, "outbox_batch", purpose="announcement", learner_ids=[3, 1, 2], size=3,
+                    retry_key="k", messages=MESSAGES, status="pending", attempts=0, created_at=NOW,
+                    not_before=NOW)  # fmt: skip
+        command.upgrade(config, "0017_learner_ids_never_reused")
+        with engine.begin() as connection:  # the app's own connections: foreign keys enforced
+            kept = connection.execute(text("SELECT learner_ids FROM outbox_batch")).scalar_one()
+            assert (json.loads(kept) if isinstance(kept, str) else kept) == [1, 2]
+            assert connection.execute(text("SELECT count(*) FROM attempt")).scalar_one() == 2
+            connection.execute(text("DELETE FROM learner WHERE id = 2"))
+            _insert(connection, "learner", line_user_id="U-new", phase="consent", following=True,
+                    parental_consent=False, step=0, module_correct=0, created_at=NOW, last_seen_at=NOW,
+                    remind_minute=1140, reminders_stopped=False, streak=0)  # fmt: skip
+            ids = connection.execute(text("SELECT line_user_id, id FROM learner ORDER BY id")).all()
+            assert [tuple(row) for row in ids] == [("U1", 1), ("U-new", 3)]
+            assert connection.execute(text("SELECT learner_id FROM attempt")).scalars().all() == [1]
     finally:
         engine.dispose()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlmodel import Session, col, delete, select, update
 
@@ -17,7 +18,10 @@ from bot.storage.models import (
     ReminderState,
     ReviewCard,
 )
-from scheduler import marks
+from scheduler import marks, retention
+
+# session.info key: the LINE user ID erased by the event being handled (its answer is a farewell).
+ERASED = "erased"
 
 
 @dataclass(frozen=True)
@@ -106,13 +110,20 @@ def progress(session: Session, content: Content, learner: Learner, track: Track)
 
 
 def erase(session: Session, learner: Learner) -> None:
-    """Delete everything stored about a learner (PDPA right to erasure)."""
+    """Delete everything stored about a learner (PDPA right to erasure).
+
+    The answer to the event that asked for it goes to their LINE user ID, so it is written as a farewell
+    (`ERASED`, read by bot/inbox.py): its outbox row is deleted as soon as it is finished.
+    """
     session.exec(delete(Attempt).where(col(Attempt.learner_id) == learner.id))
     session.exec(delete(ModuleResult).where(col(ModuleResult.learner_id) == learner.id))
     session.exec(delete(ReviewCard).where(col(ReviewCard.learner_id) == learner.id))
     session.exec(delete(ReminderState).where(col(ReminderState.learner_id) == learner.id))
     if learner.id is not None:
         marks.forget(session.connection(), [learner.id])
+        # Batches sent or still waiting; a day early, as another machine's clock may be a little behind.
+        retention.forget(session.connection(), learner.id, since=learner.created_at - timedelta(days=1))
+    session.info[ERASED] = learner.line_user_id
     session.exec(delete(Outbox).where(col(Outbox.chat_id) == learner.line_user_id))
     # Handled events keep only their ID (to drop replays); unlink them from the learner too.
     session.exec(

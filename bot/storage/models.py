@@ -60,6 +60,10 @@ class Phase(StrEnum):
 
 
 class Learner(SQLModel, table=True):
+    # IDs are never given out twice (PostgreSQL's sequences never reuse; SQLite needs AUTOINCREMENT): work
+    # written for a learner who has since erased their data must never reach someone new.
+    __table_args__ = {"sqlite_autoincrement": True}
+
     id: int | None = Field(default=None, primary_key=True)
     line_user_id: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
     phase: Phase = Field(default=Phase.CONSENT, sa_column=_enum_column(Phase))

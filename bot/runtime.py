@@ -289,6 +289,8 @@ class Runtime:
         if self._sweep_interval:
             # Reminders due while no process ran go out now, in the background: start-up does not wait.
             self._spawn(self._sweep_safely())
+        # Pruning too: a process restarted more often than the hourly job runs would otherwise never prune.
+        self._spawn(self._prune_safely())
         self._scheduler = start_jobs(
             recover=self._recover_safely,
             every_seconds=self._recovery_interval,

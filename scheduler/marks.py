@@ -114,8 +114,8 @@ def mark(connection: Connection, day: date, learner_ids: Iterable[int]) -> list[
 
 
 def forget(connection: Connection, learner_ids: Iterable[int]) -> None:
-    """Clear these learners' marks: they erased their data, or were demo learners cleared away (on SQLite
-    a new learner may be given a removed learner's ID)."""
+    """Clear these learners' marks: they erased their data, or were demo learners cleared away (nothing is
+    kept about a learner who is gone)."""
     by_slice: dict[int, list[int]] = {}
     for learner_id in learner_ids:
         by_slice.setdefault(learner_id // SLICE, []).append(learner_id % SLICE)

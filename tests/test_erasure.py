@@ -11,8 +11,10 @@ from sqlalchemy import Engine, insert, select, update
 from sqlmodel import Session, SQLModel
 
 import bot.storage.trainers  # noqa: F401  (their tables are scanned too)
+from bot.clock import FrozenClock
+from bot.content import Content
 from bot.inbox import accept
-from bot.standin import Fault
+from bot.standin import Fault, LineStandIn
 from bot.storage.db import make_engine
 from bot.storage.models import Outbox, OutboxBatch, OutboxStatus, pending_outbox
 from scheduler.marks import marked_in
@@ -262,3 +264,18 @@ async def test_a_row_finished_late_is_kept_a_full_retention_from_when_it_finishe
     on_database(tbot, write)
     await tbot.runtime.prune_once()
     assert "ส่งช้า" in str([row.messages for row in rows(tbot, Outbox)])
+
+
+async def test_the_retention_is_a_setting_and_a_restart_prunes_at_once(
+    database_url: str, fixture_content: Content, line: LineStandIn, clock: FrozenClock
+) -> None:
+    bot = BotUnderTest(database_url, fixture_content, line, clock, outbox_retention_days=2)
+    await bot.start()
+    try:
+        await onboard(bot, user_id("two-day-retention"), "บุคคลทั่วไป")
+        assert rows(bot, Outbox)
+        bot.clock.advance(days=2, hours=1)
+        await bot.restart()
+        assert rows(bot, Outbox) == []
+    finally:
+        await bot.stop()

@@ -222,8 +222,9 @@ class OutboxBatch(SQLModel, table=True):
     The sweep (reminders) and announcements write these directly, one row per request, so fan-out costs a
     row per 500 learners, not per learner. The batch is claimed, retried and finished as a whole, so a retry
     repeats exactly the request that may already have been accepted, under the same X-Line-Retry-Key.
-    Recipients are kept as learner IDs and looked up when the batch is sent: a learner who erased their
-    data meanwhile is left out, and nothing personal stays here once they are gone.
+    Recipients are kept as learner IDs and looked up when the batch is sent. A learner who erases their data
+    is taken out of every batch (scheduler/retention.py), and IDs are never reused, so nothing written for
+    them reaches anyone else.
     """
 
     __tablename__ = "outbox_batch"

@@ -5,7 +5,7 @@ holding the ID of a learner who erased their data could reach whoever followed n
 rebuilt with AUTOINCREMENT (PostgreSQL's sequences never reuse an ID: nothing to do there).
 
 On both databases every batch drops the IDs of learners who are gone: erasures before this revision left
-them there (and an ID freed before this revision may still be given out once more).
+them there. (An ID freed before this revision may still be given out once more; nothing refers to it now.)
 
 The downgrade rebuilds the SQLite table without AUTOINCREMENT; the IDs dropped from batches stay dropped.
 

@@ -35,7 +35,9 @@ from bot.trainers.auth import Principal
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 4
 MAX_GROUPS_PER_CLASS = 20  # linked (approved) groups
-MAX_PENDING_GROUPS_PER_CLASS = 20  # links waiting for the trainer; rejecting one frees its place
+# Links waiting for the trainer. They take none of the linked places, and there is room for more of them
+# than there are places; the trainer rejects strangers' requests on the class page.
+MAX_PENDING_GROUPS_PER_CLASS = 50
 MAX_NICKNAME = 40
 # 31**4 = 923,521 codes: at 5 wrong codes per 15 minutes, one user or group tries under 0.1% of them a day.
 CODE_MAX_FAILURES = 5

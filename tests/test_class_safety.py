@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import re
 
-from bot.storage.trainers import ClassGroup, ClassMember
+import pytest
+
+from bot.clock import FrozenClock
+from bot.settings import Settings
+from bot.storage.db import make_engine, session_scope, upgrade
+from bot.storage.trainers import ClassGroup, ClassMember, Classroom, Trainer
+from bot.trainers import classes
 from bot.trainers.classes import CODE_MAX_FAILURES, MAX_GROUPS_PER_CLASS
 from tests.harness import BotUnderTest, text_event, user_id
 from tests.test_admin_pages import browser_sign_in
@@ -156,3 +162,32 @@ async def test_a_child_waiting_for_a_parent_joins_the_class_only_when_the_parent
     agreed = await tbot.press(child, asked.button("ผู้ปกครองยินยอม"))
     assert 'อยู่ในห้อง "ชมรมผู้สูงอายุ" ของ ครูสมศรี แล้ว' in agreed.texts[0]
     assert [row["name"] for row in await learners_seen(tbot, headers, classroom["id"])] == ["น้องเอ"]
+
+
+def test_approving_stops_at_the_class_places_however_many_groups_ask(sqlite_url: str) -> None:
+    url = Settings(database_url=sqlite_url).sqlalchemy_url
+    upgrade(url)
+    engine = make_engine(url)
+    now = FrozenClock().now()
+    try:
+        with session_scope(engine) as session:
+            owner = Trainer(username="kru", display_name="ครู", password_hash="x", created_at=now)
+            session.add(owner)
+            session.flush()
+            classroom = Classroom(name="ห้อง", code="4K7Q", owner_id=owner.id or 0, created_at=now)
+            session.add(classroom)
+            session.flush()
+            asked = [
+                classes.request_group(session, classroom=classroom, group_id=f"C{n:032d}", now=now)
+                for n in range(MAX_GROUPS_PER_CLASS + 1)
+            ]
+            assert set(asked) == {classes.GroupRequest.PENDING}
+            for row in classes.groups_of(session, classroom.id or 0)[:MAX_GROUPS_PER_CLASS]:
+                classes.approve_group(session, classroom=classroom, group_row=row.id or 0, now=now)
+            last = classes.groups_of(session, classroom.id or 0)[-1]
+            with pytest.raises(classes.ClassFull):
+                classes.approve_group(session, classroom=classroom, group_row=last.id or 0, now=now)
+            again = classes.request_group(session, classroom=classroom, group_id="C" + "1" * 32, now=now)
+            assert again is classes.GroupRequest.FULL
+    finally:
+        engine.dispose()

@@ -26,9 +26,19 @@ async def class_with_learners(bot: BotUnderTest, learners: int = 3) -> tuple[dic
 
 
 async def link_group(bot: BotUnderTest, code: str, members: int = 12) -> None:
+    """The trainer asks in the group ("เชื่อมห้อง 4K7Q") and approves the request as its owner, somsri."""
     bot.line.group_sizes[GROUP_ID] = members
     source = {"type": "group", "groupId": GROUP_ID, "userId": user_id("kru")}
-    await bot.send(text_event("x", code) | {"source": source})
+    await bot.send(text_event("x", f"เชื่อมห้อง {code}") | {"source": source})
+    headers = await sign_in(bot, "somsri")
+    [found] = [
+        c for c in (await bot.http.get("/api/v1/classes", headers=headers)).json() if c["code"] == code
+    ]
+    [group] = (await bot.http.get(f"/api/v1/classes/{found['id']}/groups", headers=headers)).json()
+    approved = await bot.http.post(
+        f"/api/v1/classes/{found['id']}/groups/{group['id']}/approve", headers=headers
+    )
+    assert approved.status_code == 200, approved.text
 
 
 async def deliver_due(bot: BotUnderTest) -> None:

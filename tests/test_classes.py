@@ -45,9 +45,11 @@ async def test_a_new_friend_who_types_the_code_first_joins_once_they_consent(tbo
     user = user_id("first-contact")
     first = await tbot.say(user, f"เข้าห้อง {classroom['code']}")
     assert "ยินดีต้อนรับ" in first.texts[0] and "ถูกต้อง" in first.texts[1] and "ลบข้อมูลของฉัน" in first.texts[2]
+    assert "ชมรมผู้สูงอายุ" not in first.text and "ครูสมศรี" not in first.text  # nothing named before consent
     assert first.labels == ["ยินยอม", "ไม่ยินยอม"]
     assert await learners_seen(tbot, headers, classroom["id"]) == []  # not before consent
-    await tbot.tap(user, first, "ยินยอม")
+    agreed = await tbot.tap(user, first, "ยินยอม")
+    assert 'อยู่ในห้อง "ชมรมผู้สูงอายุ" ของ ครูสมศรี แล้ว' in agreed.texts[0]
     seen = await learners_seen(tbot, headers, classroom["id"])
     assert [row["name"] for row in seen] == [f"ผู้เรียน #{seen[0]['learner_id']}"]
 
@@ -76,35 +78,63 @@ async def test_a_learner_can_be_in_several_classes_and_leave_one(tbot: BotUnderT
     assert len(await learners_seen(tbot, headers, second["id"])) == 1
 
 
-async def test_a_trainer_links_a_line_group_by_typing_the_code_there(tbot: BotUnderTest) -> None:
+async def groups_of(bot: BotUnderTest, headers: dict[str, str], class_id: int) -> list[dict[str, Any]]:
+    response = await bot.http.get(f"/api/v1/classes/{class_id}/groups", headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def preview_groups(bot: BotUnderTest, headers: dict[str, str], class_id: int) -> int:
+    draft = {"class_ids": [class_id], "body": "พรุ่งนี้เรียนที่ศาลาวัดนะคะ"}
+    response = await bot.http.post("/api/v1/announcements/preview", json=draft, headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()["groups"]
+
+
+async def test_a_group_asks_to_be_linked_and_the_trainer_approves_it(tbot: BotUnderTest) -> None:
     headers, classroom = await teacher_with_class(tbot)
     joined = await tbot.send(event("join", "x", source=GROUP))
-    assert "รหัสห้อง" in joined.text
+    assert "เชื่อมห้อง" in joined.text
     chatter = await tbot.send(text_event("x", "สวัสดีทุกคน") | {"source": GROUP})
     assert chatter.calls == []
-    lookalike = await tbot.send(text_event("x", "ABCD") | {"source": GROUP})  # a word, not one of our codes
-    assert lookalike.calls == []
-    linked = await tbot.send(text_event("x", classroom["code"]) | {"source": GROUP})
-    assert 'ลงทะเบียนกลุ่มนี้กับห้อง "ชมรมผู้สูงอายุ"' in linked.text and "ครูสมศรี" in linked.text
-    again = await tbot.send(text_event("x", f"เข้าห้อง {classroom['code']}") | {"source": GROUP})
-    assert "อยู่แล้ว" in again.text
-    groups = (await tbot.http.get(f"/api/v1/classes/{classroom['id']}/groups", headers=headers)).json()
-    assert [g["group_id"] for g in groups] == [GROUP["groupId"]]
-    audit = (await tbot.http.get("/api/v1/audit", headers=headers)).json()
-    assert "group.register" in [entry["action"] for entry in audit]
-    await tbot.send(event("leave", "x", source={"type": "group", "groupId": GROUP["groupId"]}))
-    assert (await tbot.http.get(f"/api/v1/classes/{classroom['id']}/groups", headers=headers)).json() == []
-
-
-async def test_a_trainer_can_unlink_a_group_from_the_dashboard(tbot: BotUnderTest) -> None:
-    headers, classroom = await teacher_with_class(tbot)
-    await tbot.send(text_event("x", classroom["code"]) | {"source": GROUP})
-    groups = (await tbot.http.get(f"/api/v1/classes/{classroom['id']}/groups", headers=headers)).json()
-    removed = await tbot.http.delete(
-        f"/api/v1/classes/{classroom['id']}/groups/{groups[0]['id']}", headers=headers
+    bare = await tbot.send(text_event("x", classroom["code"]) | {"source": GROUP})  # a word in the chatter
+    assert bare.calls == [] and await groups_of(tbot, headers, classroom["id"]) == []
+    asked = await tbot.send(text_event("x", f"เชื่อมห้อง {classroom['code']}") | {"source": GROUP})
+    assert "ส่งคำขอ" in asked.text and "ครูของห้องกดอนุมัติ" in asked.text
+    assert "ชมรมผู้สูงอายุ" not in asked.text and "ครูสมศรี" not in asked.text  # named only once approved
+    [pending] = await groups_of(tbot, headers, classroom["id"])
+    assert (pending["group_id"], pending["approved_at"]) == (GROUP["groupId"], None)
+    assert await preview_groups(tbot, headers, classroom["id"]) == 0  # no announcement reaches it yet
+    again = await tbot.send(text_event("x", f"เชื่อมห้อง {classroom['code']}") | {"source": GROUP})
+    assert "รอครูอนุมัติ" in again.text
+    approved = await tbot.http.post(
+        f"/api/v1/classes/{classroom['id']}/groups/{pending['id']}/approve", headers=headers
     )
-    assert removed.status_code == 204
-    assert (await tbot.http.get(f"/api/v1/classes/{classroom['id']}/groups", headers=headers)).json() == []
+    assert approved.status_code == 200 and approved.json()["approved_at"] is not None
+    assert await preview_groups(tbot, headers, classroom["id"]) == 1
+    linked = await tbot.send(text_event("x", f"เชื่อมห้อง {classroom['code']}") | {"source": GROUP})
+    assert 'เชื่อมกับห้อง "ชมรมผู้สูงอายุ" อยู่แล้ว' in linked.text
+    audit = (await tbot.http.get("/api/v1/audit", headers=headers)).json()
+    assert [entry["action"] for entry in audit][:2] == ["group.approve", "group.request"]
+    await tbot.send(event("leave", "x", source={"type": "group", "groupId": GROUP["groupId"]}))
+    assert await groups_of(tbot, headers, classroom["id"]) == []
+
+
+async def test_a_trainer_can_unlink_a_group_or_reject_its_request(tbot: BotUnderTest) -> None:
+    headers, classroom = await teacher_with_class(tbot)
+    other = {"type": "group", "groupId": "C" + "8" * 32, "userId": user_id("stranger")}
+    for source in (GROUP, other):
+        await tbot.send(text_event("x", f"เชื่อมห้อง {classroom['code']}") | {"source": source})
+    mine, theirs = await groups_of(tbot, headers, classroom["id"])
+    await tbot.http.post(f"/api/v1/classes/{classroom['id']}/groups/{mine['id']}/approve", headers=headers)
+    for row in (mine, theirs):
+        removed = await tbot.http.delete(
+            f"/api/v1/classes/{classroom['id']}/groups/{row['id']}", headers=headers
+        )
+        assert removed.status_code == 204
+    assert await groups_of(tbot, headers, classroom["id"]) == []
+    audit = (await tbot.http.get("/api/v1/audit", headers=headers)).json()
+    assert [entry["action"] for entry in audit][:2] == ["group.reject", "group.remove"]
 
 
 async def test_erasing_my_data_takes_me_out_of_every_class(tbot: BotUnderTest) -> None:
@@ -166,6 +196,7 @@ def test_join_messages_are_read_tolerantly() -> None:
     assert joined.kind == "join" and joined.nickname == "ต้นกล้า"
     assert read_join("ออกจากห้อง 4K7Q").kind == "leave"
     assert read_join("4K7Q").kind == "bare"
+    assert read_join("เชื่อมห้อง 4k7q ค่ะ").kind == "link" and read_join("เชือมห้อง 4K7Q").kind == "link"
     assert read_join("สวัสดีค่ะ ABCD") is None and read_join("ข้อ 2") is None
 
 

@@ -13,8 +13,14 @@ class Classroom(TutorState):
     """Joining and leaving a trainer's class by its code."""
 
     def _class_request(self, request: classes.JoinRequest) -> Messages:
-        """ "เข้าห้อง 4K7Q" joins a trainer's class (once consent is given); "ออกจากห้อง 4K7Q" leaves it."""
-        classroom = classes.find_by_code(self.session, request.code)
+        """ "เข้าห้อง 4K7Q" joins a trainer's class (once consent is given); "ออกจากห้อง 4K7Q" leaves it.
+        Too many codes that match no class make the learner wait a few minutes."""
+        lookup = classes.lookup_code(
+            self.session, request.code, sources=[classes.user_source(self.user_id)], now=self.now
+        )
+        if lookup.wait is not None:
+            return [text(t.CODE_WAIT.format(minutes=lookup.wait_minutes), self._context_buttons())]
+        classroom = lookup.classroom
         if classroom is None:
             return [text(t.CLASS_NOT_FOUND.format(code=request.code), self._context_buttons())]
         if request.kind == "leave":
@@ -31,15 +37,16 @@ class Classroom(TutorState):
         added = classes.join(
             self.session, learner_id=learner.id, classroom=classroom, nickname=request.nickname, now=self.now
         )
-        trainer = classes.trainer_name(self.session, classroom)
         if learner.consented_at is None:
-            # Members who have not agreed yet stay invisible to the trainer until they do.
+            # Members who have not agreed yet stay invisible to the trainer until they do; the class and
+            # trainer are named once they agree (see `_classes_joined`).
             learner.phase = Phase.CONSENT
-            pending = text(
-                t.CLASS_AFTER_CONSENT.format(code=classroom.code, name=classroom.name, trainer=trainer)
-            )
+            pending = text(t.CLASS_AFTER_CONSENT.format(code=classroom.code))
             welcome, privacy = self._ask_consent()
             return [welcome, pending, privacy] if new_friend else [pending, privacy]
+        if classes.awaiting_parent(learner):
+            return self._carry_on(t.CLASS_AFTER_PARENT.format(code=classroom.code))
+        trainer = classes.trainer_name(self.session, classroom)
         if not added:
             said = (
                 t.CLASS_RENAMED.format(name=classroom.name, nickname=request.nickname)
@@ -55,6 +62,14 @@ class Classroom(TutorState):
         return self._carry_on(
             t.CLASS_JOINED.format(name=classroom.name, trainer=trainer, shown=shown, code=classroom.code)
         )
+
+    def _classes_joined(self) -> Messages:
+        """Once the learner (or a child's parent) agrees: the classes they asked to join, now named."""
+        joined = classes.joined_classes(self.session, self.learner.id)
+        if not joined:
+            return []
+        lines = [t.CLASS_NOW_IN.format(name=classroom.name, trainer=trainer) for classroom, trainer in joined]
+        return [text("\n".join(lines))]
 
     def _carry_on(self, said: str) -> Messages:
         """Say something, then show again what the learner was doing (or the menu between lessons)."""

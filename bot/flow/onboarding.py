@@ -39,7 +39,7 @@ class Onboarding(TutorState):
             return [text(t.DECLINED)]
         learner.consented_at = self.now
         learner.phase = Phase.TRACK
-        return self._ask_track()
+        return [*self._classes_joined(), *self._ask_track()]
 
     def _ask_track(self, *, again: bool = False) -> Messages:
         buttons = [button(track.title, "track", id=track.id) for track in self.content.tracks.values()]
@@ -78,7 +78,7 @@ class Onboarding(TutorState):
         if self.learner.phase is not Phase.PARENT:
             return self._resume()
         self.learner.parental_consent = True
-        return self._begin_or_ask_time(self._track())
+        return [*self._classes_joined(), *self._begin_or_ask_time(self._track())]
 
     def _begin_or_ask_time(self, track: Track | None) -> Messages:
         """A first track starts with the reminder-time question; a later one starts at once."""

@@ -1,7 +1,7 @@
 """Groups and rooms: Ruthan introduces itself and teaches only in one-to-one chats.
 
-A trainer who types a class code in a group links the group to the class: the class's announcements then
-reach the group too. Any other group chatter is ignored.
+"เชื่อมห้อง 4K7Q" typed in a group asks to link the group to the class; once the class's trainer approves
+the link in /admin, the class's announcements reach the group too. Any other group chatter is ignored.
 """
 
 from linebot.v3.webhooks import Event, MessageEvent
@@ -40,31 +40,45 @@ def left(event: Event, context: HandlerContext) -> list[MessageJSON]:
 
 
 def typed(event: MessageEvent, context: HandlerContext) -> list[MessageJSON]:
-    """A class code typed in the group ("4K7Q" or "เข้าห้อง 4K7Q") links the group to that class."""
+    """ "เชื่อมห้อง 4K7Q" in a group asks to link it to that class; the class's trainer approves it in /admin.
+
+    A bare code in the chatter is never acted on, "เข้าห้อง 4K7Q" gets a pointer to the one-to-one chat, and
+    codes that match no class are throttled per group and per member."""
     request = classes.read_join(event.message.text)
     group_id = _chat_id(event)
-    if request is None or request.kind == "leave" or group_id is None:
+    if request is None or group_id is None or request.kind in ("bare", "leave"):
         return []
-    classroom = classes.find_by_code(context.session, request.code)
+    if request.kind == "join":
+        return [text(texts.GROUP_JOIN_IN_PRIVATE.format(code=request.code))]
+    sources = [classes.group_source(group_id)]
+    if user := getattr(event.source, "user_id", None):
+        sources.append(classes.user_source(user))
+    lookup = classes.lookup_code(context.session, request.code, sources=sources, now=context.now)
+    if lookup.wait is not None:
+        return [text(texts.CODE_WAIT.format(minutes=lookup.wait_minutes))]
+    classroom = lookup.classroom
     if classroom is None:
-        # A bare word that merely looks like a code is chatter; an explicit "เข้าห้อง XXXX" gets an answer.
-        return [text(texts.CLASS_NOT_FOUND.format(code=request.code))] if request.kind == "join" else []
-    added = classes.register_group(context.session, classroom=classroom, group_id=group_id, now=context.now)
-    if added is None:
-        return [text(texts.GROUP_FULL.format(name=classroom.name))]
-    if not added:
-        return [text(texts.GROUP_ALREADY.format(name=classroom.name))]
-    audit.record(
-        context.session,
-        None,
-        "group.register",
-        f"A LINE group was linked to class {classroom.name}",
-        now=context.now,
-        actor=audit.LINE_GROUP_ACTOR,
-        detail={"class_ids": [classroom.id], "group_id": group_id},
-    )
-    trainer = classes.trainer_name(context.session, classroom)
-    return [text(texts.GROUP_REGISTERED.format(name=classroom.name, trainer=trainer, code=classroom.code))]
+        return [text(texts.CLASS_NOT_FOUND.format(code=request.code))]
+    outcome = classes.request_group(context.session, classroom=classroom, group_id=group_id, now=context.now)
+    if outcome is classes.GroupRequest.PENDING:
+        audit.record(
+            context.session,
+            None,
+            "group.request",
+            f"A LINE group asked to be linked to class {classroom.name}",
+            now=context.now,
+            actor=audit.LINE_GROUP_ACTOR,
+            detail={"class_ids": [classroom.id], "group_id": group_id},
+        )
+    # The class's name and trainer are said only once the trainer has approved the link.
+    said = {
+        classes.GroupRequest.PENDING: texts.GROUP_PENDING,
+        classes.GroupRequest.STILL_PENDING: texts.GROUP_STILL_PENDING,
+        classes.GroupRequest.LINKED: texts.GROUP_ALREADY,
+        classes.GroupRequest.FULL: texts.GROUP_FULL,
+        classes.GroupRequest.TOO_MANY_PENDING: texts.GROUP_TOO_MANY_PENDING,
+    }[outcome]
+    return [text(said.format(code=classroom.code, name=classroom.name))]
 
 
 def _chat_id(event: Event) -> str | None:
@@ -73,5 +87,5 @@ def _chat_id(event: Event) -> str | None:
 
 
 def ignored(event: Event, context: HandlerContext) -> list[MessageJSON]:
-    """Group chatter is not for Ruthan (class codes are handled by `typed`)."""
+    """Group chatter is not for Ruthan (requests to link a class are handled by `typed`)."""
     return []

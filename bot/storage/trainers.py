@@ -92,7 +92,8 @@ class ClassMember(SQLModel, table=True):
 
 
 class ClassGroup(SQLModel, table=True):
-    """A LINE group (or room) linked to a class by typing the class code in it: announcements go there too."""
+    """A LINE group (or room) asking to be, or linked to a class. Someone in the group typed
+    "เชื่อมห้อง 4K7Q" (a pending link); once the class's trainer approves it, announcements go there too."""
 
     __tablename__ = "class_group"
     __table_args__ = (Index("ix_class_group_class_group", "class_id", "group_id", unique=True),)
@@ -102,7 +103,24 @@ class ClassGroup(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("classroom.id", ondelete="CASCADE"), nullable=False)
     )
     group_id: str = Field(max_length=64, index=True)
-    registered_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    registered_at: datetime = Field(sa_column=_utc_column(nullable=False))  # when the link was asked for
+    # None while the link waits for the trainer: a pending group gets no announcements.
+    approved_at: datetime | None = Field(default=None, sa_column=_utc_column())
+
+
+class CodeFailure(SQLModel, table=True):
+    """A class code typed that matched no class, by who typed it: too many soon make them wait.
+
+    `source` is the SHA-256 of "user:<LINE user ID>" or "group:<LINE group ID>", so this table holds no LINE
+    IDs; rows older than the window are deleted as new failures come in.
+    """
+
+    __tablename__ = "code_failure"
+    __table_args__ = (Index("ix_code_failure_source_at", "source", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=64)
+    at: datetime = Field(sa_column=_utc_column(nullable=False))
 
 
 class AuditEntry(SQLModel, table=True):

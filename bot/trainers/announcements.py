@@ -135,13 +135,14 @@ class Recipients:
 
 
 def recipients(session: Session, class_ids: tuple[int, ...] | list[int]) -> Recipients:
-    """Consenting, following learners of the classes (each once) and the classes' LINE groups."""
+    """Consenting, following learners of the classes (each once; no child still waiting for a parent's
+    consent) and the classes' approved LINE groups."""
     learners = session.exec(
         select(Learner.line_user_id, Learner.id)
         .join(ClassMember, col(ClassMember.learner_id) == Learner.id)
         .where(
             col(ClassMember.class_id).in_(list(class_ids)),
-            col(Learner.consented_at).is_not(None),
+            classes.seen_by_trainer(),
             col(Learner.following).is_(True),
         )
         .distinct()
@@ -149,7 +150,7 @@ def recipients(session: Session, class_ids: tuple[int, ...] | list[int]) -> Reci
     ).all()
     groups = session.exec(
         select(ClassGroup.group_id)
-        .where(col(ClassGroup.class_id).in_(list(class_ids)))
+        .where(col(ClassGroup.class_id).in_(list(class_ids)), col(ClassGroup.approved_at).is_not(None))
         .distinct()
         .order_by(col(ClassGroup.group_id))
     ).all()

@@ -2,36 +2,52 @@
 
 A code is 4 characters from an alphabet without look-alikes (no 0/O, 1/I/L), easy to read aloud and to
 type on a phone. Learners type "เข้าห้อง 4K7Q" (optionally followed by the nickname their trainer will
-see); trainers type the code in a LINE group to have announcements reach that group too.
+see). In a LINE group, "เชื่อมห้อง 4K7Q" asks to link the group to the class; the class's trainer approves
+(or rejects) the link in /admin, and only then do the class's announcements reach the group.
+
+Codes are short, so guessing them is throttled: a user or group whose codes matched no class
+`CODE_MAX_FAILURES` times within `CODE_FAILURE_WINDOW` waits until the oldest of those leaves the window,
+and until then no code is looked up for them, right or wrong.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from enum import StrEnum
 from urllib.parse import quote
 
 import qrcode
 import qrcode.image.svg
-from sqlalchemy import delete
+from sqlalchemy import ColumnElement, and_, delete, func, or_
 from sqlmodel import Session, col, select
 
 from bot import answers
-from bot.storage.trainers import ClassGroup, ClassMember, Classroom, Trainer
+from bot.storage.models import Learner, Phase
+from bot.storage.trainers import ClassGroup, ClassMember, Classroom, CodeFailure, Trainer
 from bot.trainers.auth import Principal
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 4
-MAX_GROUPS_PER_CLASS = 20
+MAX_GROUPS_PER_CLASS = 20  # linked (approved) groups
+# Links waiting for the trainer. They take none of the linked places, and there is room for more of them
+# than there are places; the trainer rejects strangers' requests on the class page.
+MAX_PENDING_GROUPS_PER_CLASS = 50
 MAX_NICKNAME = 40
+# 31**4 = 923,521 codes: at 5 wrong codes per 15 minutes, one user or group tries under 0.1% of them a day.
+CODE_MAX_FAILURES = 5
+CODE_FAILURE_WINDOW = timedelta(minutes=15)
 
 JOIN_WORDS: dict[str, tuple[str, ...]] = {
     "join": ("เข้าห้อง", "เข้ากลุ่ม", "เข้าชั้น", "เข้าคลาส", "ห้อง", "รหัสห้อง", "ลงทะเบียน", "join"),
     "leave": ("ออกจากห้อง", "ออกห้อง", "leave"),
+    # Only in LINE groups: ask to link the group to the class (the trainer approves it in /admin).
+    "link": ("เชื่อมห้อง", "เชื่อมกลุ่ม", "เชื่อมต่อห้อง", "link"),
 }
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 # Anything before the code (the keyword), the code itself, and what follows it (a nickname, a particle).
@@ -49,13 +65,14 @@ class NotVisible(LookupError):
 
 @dataclass(frozen=True)
 class JoinRequest:
-    kind: str  # "join", "leave", or "bare" (only a code, which counts in groups, not in one-to-one chats)
+    kind: str  # "join", "leave", "link" (for groups), or "bare" (only a code: never acted on)
     code: str
     nickname: str | None = None
 
 
 def read_join(message: str) -> JoinRequest | None:
-    """ "เข้าห้อง 4K7Q ต้น" -> join 4K7Q as "ต้น"; "ออกจากห้อง 4K7Q" -> leave; "4K7Q" -> bare; else None."""
+    """ "เข้าห้อง 4K7Q ต้น" -> join 4K7Q as "ต้น"; "ออกจากห้อง 4K7Q" -> leave; "เชื่อมห้อง 4K7Q" -> link;
+    "4K7Q" -> bare; else None."""
     text = unicodedata.normalize("NFC", message).translate(_THAI_DIGITS).strip()
     if len(text) > 80:
         return None
@@ -99,6 +116,94 @@ def find_by_code(session: Session, code: str) -> Classroom | None:
     ).first()
 
 
+# ----- guessing codes is throttled ---------------------------------------------------------------------
+
+
+def user_source(line_user_id: str) -> str:
+    return _source("user", line_user_id)
+
+
+def group_source(group_id: str) -> str:
+    return _source("group", group_id)
+
+
+def _source(kind: str, line_id: str) -> str:
+    return hashlib.sha256(f"{kind}:{line_id}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class CodeLookup:
+    classroom: Classroom | None  # None: no such class (or not looked up while waiting)
+    wait: timedelta | None = None  # set: too many wrong codes lately; nothing was looked up
+
+    @property
+    def wait_minutes(self) -> int:
+        """Whole minutes to wait, rounded up (what the learner is told)."""
+        seconds = self.wait.total_seconds() if self.wait else 0
+        return max(1, -(-int(seconds) // 60))
+
+
+def lookup_code(session: Session, code: str, *, sources: list[str], now: datetime) -> CodeLookup:
+    """The class with this code, unless one of `sources` typed too many wrong codes lately; a miss counts
+    against every source (the user, and the group they typed in)."""
+    wait = code_wait(session, sources, now)
+    if wait is not None:
+        return CodeLookup(None, wait)
+    classroom = find_by_code(session, code)
+    if classroom is None:
+        session.exec(delete(CodeFailure).where(col(CodeFailure.at) <= now - CODE_FAILURE_WINDOW))
+        session.add_all(CodeFailure(source=source, at=now) for source in sources)
+    return CodeLookup(classroom)
+
+
+def code_wait(session: Session, sources: list[str], now: datetime) -> timedelta | None:
+    """How long the most throttled of `sources` must wait before a code is looked up again, or None."""
+    waits = []
+    for source in sources:
+        recent = session.exec(
+            select(CodeFailure.at)
+            .where(CodeFailure.source == source, col(CodeFailure.at) > now - CODE_FAILURE_WINDOW)
+            .order_by(col(CodeFailure.at).desc())
+            .limit(CODE_MAX_FAILURES)
+        ).all()
+        if len(recent) >= CODE_MAX_FAILURES:
+            waits.append(recent[-1] + CODE_FAILURE_WINDOW - now)
+    return max(waits) if waits else None
+
+
+# ----- who counts as a member --------------------------------------------------------------------------
+
+# A student-track learner who has not said they are 10 or older, or whose parent has not agreed yet.
+AWAITING_PARENT = (Phase.AGE, Phase.PARENT)
+
+
+def seen_by_trainer() -> ColumnElement[bool]:
+    """Learners a trainer sees and messages: they agreed to the privacy notice, and they are not a child
+    still waiting for a parent's consent (even on a detour from that question, such as the reminder time)."""
+    return and_(
+        col(Learner.consented_at).is_not(None),
+        col(Learner.phase).not_in(AWAITING_PARENT),
+        or_(col(Learner.resume_phase).is_(None), col(Learner.resume_phase).not_in(AWAITING_PARENT)),
+    )
+
+
+def awaiting_parent(learner: Learner) -> bool:
+    """The Python twin of the last two conditions of `seen_by_trainer`."""
+    return learner.phase in AWAITING_PARENT or learner.resume_phase in AWAITING_PARENT
+
+
+def joined_classes(session: Session, learner_id: int) -> list[tuple[Classroom, str]]:
+    """The learner's classes with their trainers' names, oldest membership first."""
+    rows = session.exec(
+        select(Classroom, Trainer.display_name)
+        .join(ClassMember, col(ClassMember.class_id) == Classroom.id)
+        .join(Trainer, col(Trainer.id) == Classroom.owner_id)
+        .where(ClassMember.learner_id == learner_id, col(Classroom.archived).is_(False))
+        .order_by(col(ClassMember.id))
+    ).all()
+    return [(classroom, name) for classroom, name in rows]
+
+
 # ----- learners ----------------------------------------------------------------------------------------
 
 
@@ -135,18 +240,70 @@ def trainer_name(session: Session, classroom: Classroom) -> str:
 # ----- LINE groups -------------------------------------------------------------------------------------
 
 
-def register_group(session: Session, *, classroom: Classroom, group_id: str, now: datetime) -> bool | None:
-    """Link a LINE group to the class; True if new, False if already linked, None if the class is full."""
+class GroupRequest(StrEnum):
+    """What asking to link a group to a class came to."""
+
+    PENDING = "pending"  # a new request: the trainer will see it in /admin
+    STILL_PENDING = "still_pending"  # asked before, not yet approved
+    LINKED = "linked"  # already approved
+    FULL = "full"  # the class has all the groups it may have
+    TOO_MANY_PENDING = "too_many_pending"  # the class has as many waiting requests as it may have
+
+
+def request_group(session: Session, *, classroom: Classroom, group_id: str, now: datetime) -> GroupRequest:
+    """Ask to link a LINE group to the class; nothing is sent to the group until the trainer approves."""
     existing = session.exec(
         select(ClassGroup).where(ClassGroup.class_id == classroom.id, ClassGroup.group_id == group_id)
     ).first()
     if existing is not None:
-        return False
-    count = len(session.exec(select(ClassGroup.id).where(ClassGroup.class_id == classroom.id)).all())
-    if count >= MAX_GROUPS_PER_CLASS:
-        return None
+        return GroupRequest.LINKED if existing.approved_at else GroupRequest.STILL_PENDING
+    linked, pending = _group_counts(session, classroom.id or 0)
+    if linked >= MAX_GROUPS_PER_CLASS:
+        return GroupRequest.FULL
+    if pending >= MAX_PENDING_GROUPS_PER_CLASS:
+        return GroupRequest.TOO_MANY_PENDING
     session.add(ClassGroup(class_id=classroom.id, group_id=group_id, registered_at=now))
-    return True
+    return GroupRequest.PENDING
+
+
+def approve_group(session: Session, *, classroom: Classroom, group_row: int, now: datetime) -> ClassGroup:
+    """The trainer approves a pending link. LookupError: no such pending link; ClassFull: no room left."""
+    row = session.exec(
+        select(ClassGroup).where(
+            ClassGroup.id == group_row,
+            ClassGroup.class_id == classroom.id,
+            col(ClassGroup.approved_at).is_(None),
+        )
+    ).first()
+    if row is None:
+        raise LookupError(group_row)
+    if _group_counts(session, classroom.id or 0)[0] >= MAX_GROUPS_PER_CLASS:
+        raise ClassFull(classroom.id)
+    row.approved_at = now
+    session.add(row)
+    return row
+
+
+class ClassFull(Exception):
+    """The class already has `MAX_GROUPS_PER_CLASS` linked groups."""
+
+
+def _group_counts(session: Session, class_id: int) -> tuple[int, int]:
+    """(linked, pending) groups of the class."""
+    linked, pending = session.exec(
+        select(
+            func.count(ClassGroup.approved_at),
+            func.count() - func.count(ClassGroup.approved_at),
+        ).where(ClassGroup.class_id == class_id)
+    ).one()
+    return int(linked or 0), int(pending or 0)
+
+
+def groups_of(session: Session, class_id: int) -> list[ClassGroup]:
+    """The class's groups, linked and pending, in the order they asked."""
+    return list(
+        session.exec(select(ClassGroup).where(ClassGroup.class_id == class_id).order_by(col(ClassGroup.id)))
+    )
 
 
 def forget_group(session: Session, group_id: str) -> int:

@@ -20,6 +20,7 @@ from bot.content import Content
 from bot.simulator import is_simulated
 from bot.storage.models import Attempt, Learner, ModuleResult
 from bot.storage.trainers import ClassMember, Classroom
+from bot.trainers import classes
 
 ACTIVE_DAYS = 7  # "active this week": studied in the last 7 local days
 STOPPED_DAYS = 14  # "stopped": nothing for 14 days (or never started, a week after joining)
@@ -169,12 +170,16 @@ def class_report(
     members = session.exec(
         select(Learner, ClassMember.nickname, ClassMember.joined_at)
         .join(ClassMember, col(ClassMember.learner_id) == Learner.id)
-        .where(ClassMember.class_id == classroom.id, col(Learner.consented_at).is_not(None))
+        .where(ClassMember.class_id == classroom.id, classes.seen_by_trainer())
         .order_by(col(ClassMember.joined_at))
     ).all()
     if not members:
         return report
-    member_ids = select(ClassMember.learner_id).where(ClassMember.class_id == classroom.id)
+    member_ids = (
+        select(ClassMember.learner_id)
+        .join(Learner, col(Learner.id) == ClassMember.learner_id)
+        .where(ClassMember.class_id == classroom.id, classes.seen_by_trainer())
+    )
     finished: dict[int, set[str]] = defaultdict(set)
     for learner_id, module_id in session.exec(
         select(ModuleResult.learner_id, ModuleResult.module_id).where(
@@ -312,13 +317,15 @@ def summaries(
     for class_id, studied in session.exec(
         select(ClassMember.class_id, Learner.last_studied_on)
         .join(Learner, col(Learner.id) == ClassMember.learner_id)
-        .where(col(ClassMember.class_id).in_(ids), col(Learner.consented_at).is_not(None))
+        .where(col(ClassMember.class_id).in_(ids), classes.seen_by_trainer())
     ):
         members[class_id] += 1
         active[class_id] += bool(studied and studied >= since)
     groups: dict[int, int] = defaultdict(int)
     for (class_id,) in session.exec(
-        select(ClassGroup.class_id).where(col(ClassGroup.class_id).in_(ids))
+        select(ClassGroup.class_id).where(
+            col(ClassGroup.class_id).in_(ids), col(ClassGroup.approved_at).is_not(None)
+        )
     ).all():
         groups[class_id] += 1
     return [

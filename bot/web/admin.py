@@ -6,6 +6,7 @@ Every form that changes something carries the session's CSRF token.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -17,6 +18,7 @@ from sqlmodel import Session, col, select
 from bot.storage.trainers import ClassGroup, Role, Trainer
 from bot.trainers import audit, auth, classes, dashboard
 from bot.trainers.auth import LoginOutcome, Principal
+from bot.trainers.line_account import LineAccount
 from bot.web import api, charts, deps, render
 from bot.web.deps import COOKIE, PageAdmin, PageTrainer, in_session
 from bot.web.i18n import Translator, language_of
@@ -145,7 +147,8 @@ async def class_page(request: Request, principal: PageTrainer, class_id: int) ->
         report = await api.class_report(request, principal, class_id)
     except HTTPException:
         return page(request, "not_found.html", principal, status_code=404)
-    groups = await in_session(request, _groups, class_id)
+    groups = await in_session(request, classes.groups_of, class_id)
+    sizes = await _pending_sizes(request, groups)
     basic_id = deps.settings_of(request).line_bot_basic_id
     links = classes.links(basic_id, report.code)
     return page(
@@ -155,7 +158,8 @@ async def class_page(request: Request, principal: PageTrainer, class_id: int) ->
         report=report,
         links=links,
         qr=classes.qr_svg(links.chat_url) if links.chat_url else None,
-        groups=groups,
+        groups=[g for g in groups if g.approved_at],
+        pending=[(g, sizes.get(g.group_id)) for g in groups if not g.approved_at],
         charts=_class_charts(report, _lang(request)),
         local=lambda moment: local(request, moment),
         status_name=dashboard.status_name,
@@ -167,10 +171,13 @@ def _lang(request: Request) -> str:
     return language_of(request)
 
 
-def _groups(session: Session, class_id: int) -> list[ClassGroup]:
-    return list(
-        session.exec(select(ClassGroup).where(ClassGroup.class_id == class_id).order_by(col(ClassGroup.id)))
-    )
+async def _pending_sizes(request: Request, groups: list[ClassGroup]) -> dict[str, int | None]:
+    """How many members each waiting group has (every one of them counts against the quota), if LINE says."""
+    account: LineAccount | None = request.app.state.line_account
+    pending = [g.group_id for g in groups if not g.approved_at]
+    if account is None or not pending:
+        return {}
+    return dict(zip(pending, await asyncio.gather(*map(account.group_size, pending)), strict=True))
 
 
 def _class_charts(report: dashboard.ClassReport, lang: str) -> dict[str, Any]:
@@ -213,12 +220,23 @@ async def class_csv(request: Request, principal: PageTrainer, class_id: int) -> 
     return api.csv_response(report, _lang(request))
 
 
+@router.post("/classes/{class_id}/groups/{group_row}/approve")
+async def group_approve(request: Request, principal: PageTrainer, class_id: int, group_row: int) -> Response:
+    classroom = await api.visible(request, principal, class_id)
+    now = deps.runtime_of(request).clock.now()
+    try:
+        await in_session(request, api.approve_link, principal, classroom, group_row, now)
+    except HTTPException as exc:
+        return back(f"/admin/classes/{class_id}", "group_full" if exc.status_code == 409 else "group_gone")
+    return back(f"/admin/classes/{class_id}", "group_approved")
+
+
 @router.post("/classes/{class_id}/groups/{group_row}/remove")
 async def group_remove(request: Request, principal: PageTrainer, class_id: int, group_row: int) -> Response:
     classroom = await api.visible(request, principal, class_id)
     now = deps.runtime_of(request).clock.now()
-    await in_session(request, api.unlink_group, principal, classroom, group_row, now)
-    return back(f"/admin/classes/{class_id}", "group_removed")
+    was_linked = await in_session(request, api.unlink_group, principal, classroom, group_row, now)
+    return back(f"/admin/classes/{class_id}", "group_removed" if was_linked else "group_rejected")
 
 
 # ----- trainers (admin) and the audit log ----------------------------------------------------------------

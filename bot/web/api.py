@@ -125,7 +125,8 @@ class ReportOut(BaseModel):
 class GroupOut(BaseModel):
     id: int
     group_id: str
-    registered_at: datetime
+    registered_at: datetime = Field(description="When someone in the group typed เชื่อมห้อง and the code")
+    approved_at: datetime | None = Field(description="None: waiting for the trainer; gets no announcements")
 
 
 class AuditOut(BaseModel):
@@ -361,25 +362,63 @@ def csv_response(report: dashboard.ClassReport, lang: str) -> Response:
     )
 
 
+def group_out(row: ClassGroup) -> GroupOut:
+    return GroupOut(
+        id=row.id or 0, group_id=row.group_id, registered_at=row.registered_at, approved_at=row.approved_at
+    )
+
+
 @router.get(
-    "/classes/{class_id}/groups", response_model=list[GroupOut], summary="LINE groups linked to the class"
+    "/classes/{class_id}/groups",
+    response_model=list[GroupOut],
+    summary="LINE groups linked to the class, and those waiting for approval",
 )
 async def class_groups(class_id: int, request: Request, principal: ApiTrainer) -> Any:
     classroom = await visible(request, principal, class_id)
 
     def work(session: Session) -> list[GroupOut]:
-        rows = session.exec(
-            select(ClassGroup).where(ClassGroup.class_id == classroom.id).order_by(col(ClassGroup.id))
-        )
-        return [
-            GroupOut(id=row.id or 0, group_id=row.group_id, registered_at=row.registered_at) for row in rows
-        ]
+        return [group_out(row) for row in classes.groups_of(session, classroom.id or 0)]
 
     return await in_session(request, work)
 
 
+@router.post(
+    "/classes/{class_id}/groups/{group_row}/approve",
+    response_model=GroupOut,
+    summary="Approve a LINE group's request to get the class's announcements",
+)
+async def approve_group(class_id: int, group_row: int, request: Request, principal: ApiTrainer) -> Any:
+    classroom = await visible(request, principal, class_id)
+    now = deps.runtime_of(request).clock.now()
+    return group_out(await in_session(request, approve_link, principal, classroom, group_row, now))
+
+
+def approve_link(
+    session: Session, principal: Principal, classroom: Classroom, group_row: int, now: datetime
+) -> ClassGroup:
+    try:
+        row = classes.approve_group(session, classroom=classroom, group_row=group_row, now=now)
+    except LookupError:
+        raise HTTPException(404, "No such group waiting in this class") from None
+    except classes.ClassFull:
+        raise HTTPException(
+            409, f"The class already has {classes.MAX_GROUPS_PER_CLASS} groups; unlink one first"
+        ) from None
+    audit.record(
+        session,
+        principal,
+        "group.approve",
+        f"Approved a LINE group for class {classroom.name}",
+        now=now,
+        detail={"class_ids": [classroom.id], "group_id": row.group_id},
+    )
+    return row
+
+
 @router.delete(
-    "/classes/{class_id}/groups/{group_row}", status_code=204, summary="Stop sending to a LINE group"
+    "/classes/{class_id}/groups/{group_row}",
+    status_code=204,
+    summary="Stop sending to a LINE group, or reject its request",
 )
 async def remove_group(class_id: int, group_row: int, request: Request, principal: ApiTrainer) -> Response:
     classroom = await visible(request, principal, class_id)
@@ -391,20 +430,28 @@ async def remove_group(class_id: int, group_row: int, request: Request, principa
 
 def unlink_group(
     session: Session, principal: Principal, classroom: Classroom, group_row: int, now: datetime
-) -> None:
-    removed = session.exec(
-        delete(ClassGroup).where(col(ClassGroup.id) == group_row, col(ClassGroup.class_id) == classroom.id)
-    ).rowcount
-    if not removed:
+) -> bool:
+    """Unlink a group, or reject its request; True if it was linked."""
+    row = session.exec(
+        select(ClassGroup).where(col(ClassGroup.id) == group_row, col(ClassGroup.class_id) == classroom.id)
+    ).first()
+    if row is None:
         raise HTTPException(404, "No such group in this class")
+    session.delete(row)
+    action, summary = (
+        ("group.remove", f"Unlinked a LINE group from class {classroom.name}")
+        if row.approved_at
+        else ("group.reject", f"Rejected a LINE group's request for class {classroom.name}")
+    )
     audit.record(
         session,
         principal,
-        "group.remove",
-        f"Unlinked a LINE group from class {classroom.name}",
+        action,
+        summary,
         now=now,
-        detail={"class_ids": [classroom.id]},
+        detail={"class_ids": [classroom.id], "group_id": row.group_id},
     )
+    return row.approved_at is not None
 
 
 @router.get("/classes/{class_id}/qr.png", summary="QR code that opens the bot's chat with the join message")

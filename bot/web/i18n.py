@@ -77,9 +77,25 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "print_invite": ("พิมพ์ใบเชิญ", "Print invitation"),
     "group_how": (
-        'ส่งประกาศเข้ากลุ่ม LINE ด้วย: เชิญ "รู้ทัน" เข้ากลุ่ม แล้วพิมพ์รหัสห้อง {code} ในกลุ่ม',
-        "Announce in a LINE group too: invite Ruthan to the group and type the code {code} there",
+        'ส่งประกาศเข้ากลุ่ม LINE ด้วย: เชิญ "รู้ทัน" เข้ากลุ่ม พิมพ์ "เชื่อมห้อง {code}" ในกลุ่ม แล้วกดอนุมัติคำขอที่นี่',
+        'Announce in a LINE group too: invite Ruthan to the group, type "เชื่อมห้อง {code}" there,'
+        " then approve the request here",
     ),
+    "group_pending": ("กลุ่มที่ขอรับประกาศ (รออนุมัติ)", "Groups asking for announcements (waiting)"),
+    "group_pending_how": (
+        "อนุมัติเฉพาะกลุ่มที่คุณเพิ่งพิมพ์คำขอเอง ทุกคนในกลุ่มจะได้รับประกาศ และนับรวมในโควตาข้อความ",
+        "Approve only the groups where you typed the request yourself: every member gets the"
+        " announcements, and each counts against the message quota",
+    ),
+    "group_asked_on": ("ขอเมื่อ", "Asked on"),
+    "group_members": ("สมาชิก {n} คน", "{n} members"),
+    "group_members_unknown": ("ไม่ทราบจำนวนสมาชิก", "member count unknown"),
+    "group_approve": ("อนุมัติ", "Approve"),
+    "group_reject": ("ปฏิเสธ", "Reject"),
+    "group_approved": ("อนุมัติแล้ว ประกาศของห้องจะส่งเข้ากลุ่มนี้ด้วย", "Approved: announcements go there too"),
+    "group_rejected": ("ปฏิเสธคำขอแล้ว", "Request rejected"),
+    "group_full": ("ห้องนี้มีกลุ่มครบแล้ว เลิกส่งเข้ากลุ่มเก่าก่อน", "This class has all its groups: unlink one first"),
+    "group_gone": ("ไม่พบคำขอนี้แล้ว", "That request is gone"),
     "group_none": ("ยังไม่มีกลุ่ม LINE", "No LINE groups yet"),
     "group_remove": ("เลิกส่งเข้ากลุ่มนี้", "Stop sending here"),
     "group_removed": ("เลิกส่งเข้ากลุ่มแล้ว", "Group unlinked"),

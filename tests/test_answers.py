@@ -189,6 +189,10 @@ COMMANDS = {
         ("ขอดูเมนูหน่อยค่ะ", "menu"),
         ("ความคืบหน้า", "progress"),
         ("ความคืบหนา", "progress"),
+        ("ความคืบหน้าค่ะ", "progress"),  # หน้า ends in the letters of น้า, which is no particle here
+        ("ขอดูความคืบหน้าหน่อยค่ะ", "progress"),
+        ("ไปต่อเลยยย", "continue"),
+        ("ต่อ", "continue"),
         ("ทบทวน", "review"),
         ("ทบทวณ", "review"),
         ("ช่วยด้วย", "help"),
@@ -226,6 +230,28 @@ def test_read_command(typed: str, command: str) -> None:
 )
 def test_read_command_ignores_other_text(typed: str) -> None:
     assert read_command(typed, COMMANDS) is None
+
+
+def test_a_command_ending_in_the_letters_of_a_particle_is_still_read() -> None:
+    """Without a dictionary ตั้ง|ค่า looks like ตั้ง + ค่า: every peeling stage is tried, not only the last."""
+    settings = {"settings": ["ตั้งค่า"], "check": ["ระงับ"]}
+    assert read_command("ตั้งค่า", settings) == "settings"
+    assert read_command("ตั้งค่าค่ะ", settings) == "settings"
+    assert read_command("ระงับครับ", settings) == "check"
+
+
+@pytest.mark.parametrize(
+    ("clean", "stripped"),
+    [
+        ("ความคืบหน้าค่ะ", "ความคืบหน้า"),  # ห leads น: no syllable ends between them
+        ("ถามคนแปลกหน้า", "ถามคนแปลกหน้า"),
+        ("เจ้า", "เจ้า"),  # never cut after a leading vowel
+        ("ใส่หน้ากากนะคะ", "ใส่หน้ากาก"),
+        ("ขนะ", "ข"),  # a glued particle after a letter still goes
+    ],
+)
+def test_particles_are_peeled_only_where_a_syllable_ends(clean: str, stripped: str) -> None:
+    assert answers._strip_ends(clean) == stripped
 
 
 def test_read_command_does_not_guess_between_two_commands() -> None:

@@ -49,7 +49,7 @@ os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 
 from pythainlp.soundex import udom83
-from pythainlp.util import eng_to_thai
+from pythainlp.util import eng_to_thai, thaiword_to_num
 from pythainlp.util import normalize as thai_normalize
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -57,8 +57,10 @@ from rapidfuzz.distance import Levenshtein
 __all__ = [
     "Reading",
     "classify",
+    "is_acknowledgement",
     "is_unsure",
     "normalize",
+    "read_age",
     "read_choice",
     "read_command",
     "read_yes_no",
@@ -962,3 +964,60 @@ def read_command(text: str, commands: Mapping[str, Sequence[str]]) -> str | None
         converted = _wrong_layout(text)
         found = _match_command(converted, phrases) if converted else None
     return found
+
+
+# --------------------------------------------------------------------------------------------------------
+# Ages and acknowledgements
+# --------------------------------------------------------------------------------------------------------
+
+_AGE_NUMBER = "[0-9]{1,3}|(?:หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ยี่|เอ็ด|ร้อย)+"
+_AGE_LEADS = "|".join(["อายุ", "ตอนนี้", "ปีนี้", *sorted(_PRONOUNS, key=len, reverse=True)])
+_AGE = re.compile(
+    rf"^(?:(?:{_AGE_LEADS}) ?)*(?P<number>{_AGE_NUMBER}) ?(?:ขวบ|ปี|years? old|yo|y)?(?: ?(?:แล้ว|เต็ม|กว่า))?$"
+)
+
+
+def read_age(text: str) -> int | None:
+    """An age typed as a number: "12", "๑๒", "12 ขวบ", "สิบสองปี", "อายุ 12 ค่ะ"; None for anything else.
+
+    The reply must be only the age (with อายุ/a pronoun before it, ขวบ/ปี after it and particles), so
+    "ต่ำกว่า 10 ปี" or "ข้อ 2" are not ages. Whether the age is plausible is the caller's business."""
+    clean = normalize(text)
+    for form in _COMMAND_TRIMS[1].stages(clean):
+        found = _AGE.match(form)
+        if found:
+            number = found.group("number")
+            if number.isdigit():
+                return int(number)
+            try:
+                return thaiword_to_num(number)
+            except ValueError:  # number words in an order that is no number ("สองสอง")
+                return None
+    return None
+
+
+# "Got it" on a lesson card: ได้ค่ะ, เข้าใจแล้วค่ะ, อ่านแล้ว, or a thumbs-up typed as an emoji.
+_ACK_WORDS = _words(
+    "ได้ ได้เลย เข้าใจ เข้าใจแล้ว รับทราบ ทราบแล้ว อ่านแล้ว อ่านจบแล้ว อ่านจบ จบแล้ว เรียบร้อย เรียบร้อยแล้ว "
+    "ดี ดีมาก เยี่ยม เยี่ยมเลย เก่ง สุดยอด ok โอเค เค"
+)
+_ACK_LEXICON = _Lexicon(
+    [
+        *_entries("ack", _ACK_WORDS),
+        *_entries("fill", _YES_PARTICLES + _SOFT_ENDINGS + _VOCATIVES + _THANKS + _words("แล้ว ครับ ค่ะ")),
+    ]
+)
+_ACK_EMOJI = frozenset("👍👌✅🆗✔💯👏🙆🙏")
+_EMOJI_MODIFIERS = frozenset("\ufe0f\u200d") | {chr(c) for c in range(0x1F3FB, 0x1F400)}
+
+
+def is_acknowledgement(text: str) -> bool:
+    """True for "got it" (ได้ค่ะ, เข้าใจแล้วค่ะ, โอเค, 👍): the learner is ready to go on."""
+    marks = [ch for ch in text[:MAX_CHARS] if not ch.isspace() and ch not in _EMOJI_MODIFIERS]
+    if marks and all(ch in _ACK_EMOJI for ch in marks):
+        return True
+    clean = normalize(text)
+    if not clean or _UNSURE_WORDS.search(clean):
+        return False
+    tokens = _ACK_LEXICON.scan(clean)
+    return tokens is not None and any(kind == "ack" for kind, _ in tokens)

@@ -76,6 +76,10 @@ class Lessons(TutorState):
             buttons.append(button(t.READ_AGAIN, "again"))
         return [*buttons, button(t.MENU_LABEL, "menu")]
 
+    def _card_help_buttons(self) -> list[Button]:
+        """For a learner who says they do not understand a card: read it again first, or go on."""
+        return [button(t.READ_AGAIN, "again"), button(t.NEXT, "next"), button(t.MENU_LABEL, "menu")]
+
     def _show_card(self) -> MessageJSON:
         lesson = self._lesson()
         assert lesson is not None

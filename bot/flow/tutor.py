@@ -37,7 +37,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "delete": (t.DELETE_LABEL, "ลบข้อมูล"),
     "start": (t.START, "เริ่มใหม่", "เริ่มเรียน"),
     "next": (t.NEXT, "ถัดไป"),
-    "again": (t.READ_AGAIN, "อ่านใหม่"),
+    "again": (t.READ_AGAIN, "อ่านใหม่", "อ่านไม่ทัน", "อ่านอีกที", "ขออ่านอีกที"),
     "set_reminder": (t.SET_REMINDER, "เปลี่ยนเวลาเตือน", "เวลาเตือน", "เปลี่ยนเวลา", "ตั้งเวลา"),
     "snooze": (t.SNOOZE, "เตือนพรุ่งนี้"),
     "stop_reminders": (
@@ -52,6 +52,11 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     ),
     "restart_reminders": (t.RESTART_REMINDERS, "เตือนด้วย", "เตือนอีก", "เตือนอีกครั้ง", "เปิดการเตือน"),
 }
+
+# A typed age: below PARENT_AGE a parent must agree (PDPA); outside MIN_AGE-MAX_AGE it is no age ("0",
+# "555" laughing): the question is asked again.
+PARENT_AGE = 10
+MIN_AGE, MAX_AGE = 1, 120
 
 # Longer messages are not read as answers or commands (a pasted SMS, an emoji storm).
 MAX_READ_CHARS = 300
@@ -116,6 +121,8 @@ class Tutor(Onboarding, Lessons, Reviewing, Menu, Classroom, Reminding):
         if phase in (Phase.CONSENT, Phase.DECLINED):
             return self._typed_before_consent(message)
         command = answers.read_command(message, COMMANDS)
+        if command == "continue" and phase is Phase.CARD:
+            return self._next()  # "ต่อ" typed under a card means the next card (the menu's button resumes)
         if command is not None:
             return self._actions()[command]({})
         if phase is not Phase.REMINDER_TIME and (changed := self._typed_time_elsewhere(message)) is not None:
@@ -129,6 +136,9 @@ class Tutor(Onboarding, Lessons, Reviewing, Menu, Classroom, Reminding):
             return self._ask_consent()
         if self.learner.phase in (Phase.QUESTION, Phase.REVIEW):
             return [text(t.NOT_AN_ANSWER), self._show_question(header=False)]
+        if self.learner.phase is Phase.CARD and self._lesson() is not None:
+            # A sticker cannot say "I have read it", and a skipped card has no way back: point to "ต่อไป".
+            return [text(t.CARD_MEDIA, self._card_buttons())]
         return [text(t.MEDIA_REPLY, self._context_buttons())]
 
     # ----- routing ----------------------------------------------------------------------------------------
@@ -192,16 +202,23 @@ class Tutor(Onboarding, Lessons, Reviewing, Menu, Classroom, Reminding):
                 else self._ask_track(again=True)
             )
         if phase is Phase.AGE:
+            age = answers.read_age(message)
+            if age is not None:
+                if MIN_AGE <= age <= MAX_AGE:
+                    return self._age({"v": "under" if age < PARENT_AGE else "over"})
+                return self._ask_age(again=True)
             index = answers.read_choice(message, [t.AGE_10_PLUS, t.AGE_UNDER_10])
             if index is not None:
                 return self._age({"v": "under" if index else "over"})
-            return self._ask_age()
+            return self._ask_age(again=True)
         if phase is Phase.PARENT:
             if answers.read_yes_no(message):
                 return self._parent({})
             return [text(t.PARENT_WAITING, [button(t.PARENT_YES, "parent")])]
-        if phase is Phase.CARD and answers.read_yes_no(message):
+        if phase is Phase.CARD and (answers.read_yes_no(message) or answers.is_acknowledgement(message)):
             return self._next()
+        if phase is Phase.CARD and answers.is_unsure(message) and self._lesson() is not None:
+            return [text(t.CARD_UNCLEAR, self._card_help_buttons())]
         if phase is Phase.CARD and self._answer_too_early(message):
             return [text(t.READING_CARD, self._card_buttons())]
         if phase in (Phase.QUESTION, Phase.REVIEW):

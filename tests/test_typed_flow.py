@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.storage.models import Attempt, Phase
+from bot.flow import lessons
+from bot.flow.lessons import shown_order
+from bot.storage.models import Attempt, ModuleResult, Phase, ReviewCard
 from tests.harness import BotUnderTest, user_id
 from tests.test_learning_loop import learner, onboard, rows
 
@@ -116,3 +118,64 @@ async def test_progress_typed_with_a_particle_shows_progress(bot: BotUnderTest) 
     await onboard(bot, user, "บุคคลทั่วไป")
     screen = await bot.say(user, "ความคืบหน้าค่ะ")
     assert "ความคืบหน้า" in screen.text and "เรียนจบ 0 จาก 2 บท" in screen.text
+
+
+# --------------------------------------------------------------------------------------------------------
+# "ทบทวน" right after a module: practise it now, options shuffled
+# --------------------------------------------------------------------------------------------------------
+
+
+def test_practice_order_is_a_stable_permutation_that_changes_with_the_round() -> None:
+    orders = {tuple(shown_order(seed, "t-habit-q3", 4)) for seed in range(20)}
+    assert all(sorted(order) == [0, 1, 2, 3] for order in orders)
+    assert len(orders) > 5  # rounds differ
+    assert shown_order(7, "t-habit-q3", 4) == shown_order(7, "t-habit-q3", 4)  # every screen agrees
+
+
+async def test_review_with_nothing_due_after_a_module_offers_shuffled_practice(
+    bot: BotUnderTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Seed 0 shows t-habit-q1's options as [1, 2, 0]: the right answer (content index 1) comes first.
+    monkeypatch.setattr(lessons.secrets, "randbelow", lambda _: 0)
+    user = user_id("practiser")
+    await onboard(bot, user, "บุคคลทั่วไป")
+    await bot.say(user, "ต่อไป")
+    await bot.say(user, "ต่อไป")
+    await bot.say(user, "2")  # right
+    await bot.say(user, "ไม่จริง")  # right
+    done = await bot.say(user, "1")  # wrong: เชื่อ รีบ โอน
+    assert "ตอบถูก 2 จาก 3 ข้อ" in done.text
+    missed_due = {card.question_id: card.due for card in rows(bot, ReviewCard)}
+    assert set(missed_due) == {"t-habit-q3"}
+
+    offer = await bot.say(user, "ทบทวนค่ะ")
+    assert "พรุ่งนี้" in offer.text and "ฝึกบท" in offer.text
+    assert offer.labels[0] == "ฝึกตอนนี้"
+    first = await bot.tap(user, offer, "ฝึกตอนนี้")
+    assert "ฝึก 1/3" in first.text
+    assert "1. วางสาย แล้วโทรถามธนาคารเอง" in first.text  # shuffled: it is option 2 in the lesson
+    assert first.labels[:3] == ["วางสายแล้วโทรถาม", "บอกเลขบัญชีไป", "โอนเงินทันที"]
+    second = await bot.say(user, "ข้อ 1")  # the first on screen, scored as the option itself
+    assert second.texts[0].startswith("✅") and "ฝึก 2/3" in second.text
+    third = await bot.say(user, "จริง")  # wrong: a miss in practice makes a review card
+    assert third.texts[0].startswith("❌") and "ฝึก 3/3" in third.text
+    finished = await bot.tap(user, third, "ไม่เชื่อ ไม่รีบ ไม่โ")  # a button carries its option's identity
+    assert finished.texts[0].startswith("✅") and "ฝึกครบแล้ว" in finished.text
+
+    practice = [(a.question_id, a.choice, a.correct, a.review) for a in rows(bot, Attempt)][3:]
+    assert practice == [
+        ("t-habit-q1", 1, True, True),
+        ("t-habit-q2", 0, False, True),
+        ("t-habit-q3", 1, True, True),
+    ]
+    cards = {card.question_id: card.due for card in rows(bot, ReviewCard)}
+    assert cards["t-habit-q3"] == missed_due["t-habit-q3"]  # a right practice answer moves no review
+    assert "t-habit-q2" in cards
+    assert [(r.correct, r.total) for r in rows(bot, ModuleResult)] == [(2, 3)]  # the module's score stays
+    stored = learner(bot, user)
+    assert stored.phase is Phase.MODULE_DONE and stored.resume_phase is None and stored.shuffle_seed is None
+
+    next_module = await bot.tap(user, finished, "เรียนต่อ")
+    assert "บทที่ 2" in next_module.text
+    on_a_card = await bot.say(user, "ทบทวน")
+    assert "ฝึกตอนนี้" not in on_a_card.labels  # practice is offered right after a module only

@@ -78,6 +78,11 @@ REVIEW_NOT_YET = "ข้อที่พลาดจะกลับมาให�
 REVIEW_TOMORROW = "พรุ่งนี้"
 REVIEW_IN_DAYS = "ในอีก {days} วัน"
 REVIEW_DONE = "ทบทวนครบแล้วค่ะ 👏"
+PRACTICE = "ฝึกตอนนี้"
+PRACTICE_OFFER = 'อยากฝึกบท "{title}" ตอนนี้เลยไหมคะ สลับข้อให้ใหม่ ลองตอบดูนะคะ'
+PRACTICE_START = 'มาฝึกบท "{title}" กันค่ะ ({count} ข้อ) 💪'
+PRACTICE_HEADER = "🔁 ฝึก {index}/{total}"
+PRACTICE_DONE = "ฝึกครบแล้วค่ะ เก่งมาก 👏"
 
 MENU = "เลือกได้เลยค่ะ 👇"
 HELP = (

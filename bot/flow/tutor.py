@@ -17,7 +17,7 @@ from bot.content import Content
 from bot.flow import texts as t
 from bot.flow.base import Messages
 from bot.flow.classroom import Classroom
-from bot.flow.lessons import Lessons
+from bot.flow.lessons import ANSWERING, Lessons
 from bot.flow.menu import Menu
 from bot.flow.onboarding import Onboarding
 from bot.flow.reminding import Reminding
@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "continue": (t.CONTINUE, "ไปต่อ", "เรียน", "ต่อ"),
     "progress": (t.PROGRESS, "คืบหน้า", "ดูคะแนน", "คะแนน"),
     "review": (t.REVIEW,),
+    "practice": (t.PRACTICE, "ฝึก", "ฝึกเลย", "ฝึกตอบ"),
     "menu": (t.MENU_LABEL,),
     "help": (t.HELP_LABEL, "วิธีใช้", "ช่วย"),
     "delete": (t.DELETE_LABEL, "ลบข้อมูล"),
@@ -134,7 +135,7 @@ class Tutor(Onboarding, Lessons, Reviewing, Menu, Classroom, Reminding):
         if self.learner is None:
             self._create()
             return self._ask_consent()
-        if self.learner.phase in (Phase.QUESTION, Phase.REVIEW):
+        if self.learner.phase in ANSWERING:
             return [text(t.NOT_AN_ANSWER), self._show_question(header=False)]
         if self.learner.phase is Phase.CARD and self._lesson() is not None:
             # A sticker cannot say "I have read it", and a skipped card has no way back: point to "ต่อไป".
@@ -155,6 +156,7 @@ class Tutor(Onboarding, Lessons, Reviewing, Menu, Classroom, Reminding):
             "continue": lambda _: self._resume(),
             "progress": lambda _: self._progress(),
             "review": lambda _: self._start_review(),
+            "practice": lambda _: self._start_practice(),
             "menu": lambda _: self._menu(),
             "help": lambda _: [text(t.HELP, self._menu_buttons())],
             "delete": lambda _: self._ask_delete(),
@@ -221,7 +223,7 @@ class Tutor(Onboarding, Lessons, Reviewing, Menu, Classroom, Reminding):
             return [text(t.CARD_UNCLEAR, self._card_help_buttons())]
         if phase is Phase.CARD and self._answer_too_early(message):
             return [text(t.READING_CARD, self._card_buttons())]
-        if phase in (Phase.QUESTION, Phase.REVIEW):
+        if phase in ANSWERING:
             return self._typed_answer(message)
         if phase is Phase.REMINDER_TIME:
             return self._typed_reminder_time(message)

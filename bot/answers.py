@@ -27,6 +27,9 @@ Pipeline (every step is a small helper below):
    vowel length), conservative: a fragment must cover a fair share of the option, negation must agree
    ("ไม่คลิก" never matches "คลิกลิงก์"), and two close options make the reply ambiguous.
 
+Two small readers sit beside the pipeline: `read_age` ("12 ขวบ", "สิบสองปี", "อายุ ๑๒ ค่ะ") for the age
+question, and `is_acknowledgement` ("ได้ค่ะ", "เข้าใจแล้วค่ะ", 👍) for "got it" under a lesson card.
+
 If nothing matches and the reply has no Thai but looks like keys typed on the wrong layout, the pipeline
 runs once more on `eng_to_thai(reply)`.
 

@@ -14,15 +14,21 @@ Pipeline (every step is a small helper below):
 2. strip particles and lead-ins: a small longest-match lexer over the cleaned text knows polite particles
    (ครับ คับ ค่ะ คะ จ้า จ้ะ นะ ฮะ ...), lead-ins (ตอบ ข้อ เลือก คือ ...), fillers and tag questions.
    Regular expressions, not `word_tokenize`, which splits choice letters wrongly ('ตอบกค่ะ' -> ตอ|บก|ค่ะ).
+   A glued particle is peeled only where a syllable can end (หน้า never loses "น้า"); commands try every
+   peeling stage, since without a dictionary ตั้งค่า also looks like ตั้ง + ค่า.
 3. letters (ก ข ค ง จ, a-e), digits and number words (สอง, ข้อแรก, ข้อสุดท้าย): the reply is read only if
    the lexer accounts for every character of it, so "ของ" or "ขอบคุณ" never turns into a letter.
 4. yes/no words with negation: ใช่ ถูก แม่น จริง ok / ไม่ ผิด บ่ no; "ไม่" flips the next word (ไม่ผิด = yes),
-   question tags (ใช่ไหม) make it a question, saying both (ใช่ ไม่ใช่) reads as nothing.
+   question tags (ใช่ไหม) make it a question, saying both (ใช่ ไม่ใช่) reads as nothing. "Not sure" in any
+   polite form (ไม่ทราบค่ะ, ไม่รู้จริงๆ ครับ) is unsure: what is left besides it must name an answer to count.
 5. soundex: a single unknown word is compared with udom83, which folds ใช่/ช่าย/ไช่ and ถูก/ถุก, gated by the
    first consonant and a short list of real words that share a code (ชาย, ช่วย...).
 6. fuzzy match on the option texts and their aliases (rapidfuzz over a "skeleton" without tone marks or
    vowel length), conservative: a fragment must cover a fair share of the option, negation must agree
    ("ไม่คลิก" never matches "คลิกลิงก์"), and two close options make the reply ambiguous.
+
+Two small readers sit beside the pipeline: `read_age` ("12 ขวบ", "สิบสองปี", "อายุ ๑๒ ค่ะ") for the age
+question, and `is_acknowledgement` ("ได้ค่ะ", "เข้าใจแล้วค่ะ", 👍) for "got it" under a lesson card.
 
 If nothing matches and the reply has no Thai but looks like keys typed on the wrong layout, the pipeline
 runs once more on `eng_to_thai(reply)`.
@@ -46,7 +52,7 @@ os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 
 from pythainlp.soundex import udom83
-from pythainlp.util import eng_to_thai
+from pythainlp.util import eng_to_thai, thaiword_to_num
 from pythainlp.util import normalize as thai_normalize
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -54,8 +60,10 @@ from rapidfuzz.distance import Levenshtein
 __all__ = [
     "Reading",
     "classify",
+    "is_acknowledgement",
     "is_unsure",
     "normalize",
+    "read_age",
     "read_choice",
     "read_command",
     "read_yes_no",
@@ -354,6 +362,20 @@ _YES_NO_LEXICON = _Lexicon(
 )
 
 
+# A particle glued to the word before it is peeled off only where a syllable may end: never after a leading
+# vowel (เ แ โ ใ ไ), nor between ห and the low consonant it leads ("หน้า" does not end in the particle น้า).
+_LEADING_VOWELS = frozenset("เแโใไ")
+_LED_BY_HO_HIP = frozenset("งญนมยรลว")
+
+
+def _inside_a_syllable(text: str, cut: int) -> bool:
+    """Would cutting `text` at `cut` split a syllable, so that what follows is not a word of its own?"""
+    if cut == 0 or text[cut - 1] == " ":
+        return False
+    before = text[cut - 1]
+    return before in _LEADING_VOWELS or (before == "ห" and text[cut] in _LED_BY_HO_HIP)
+
+
 class _Affixes:
     """Words peeled off the front (lead-ins) and the back (particles) of a reply before fuzzy matching."""
 
@@ -371,11 +393,27 @@ class _Affixes:
 
     def strip(self, text: str) -> str:
         """ "ขอตอบ ใส่หน้ากากค่ะ" -> "ใส่หน้ากาก"; never strips a reply down to nothing."""
+        return self.stages(text)[-1]
+
+    def stages(self, text: str) -> list[str]:
+        """The text after each word peeled off, in order: the last is `strip(text)`.
+
+        Without a dictionary a word may end in letters that spell a particle (ตั้ง|ค่า, ระ|งับ); a reader
+        that tries every stage finds "ตั้งค่าค่ะ" at "ตั้งค่า" as well as at "ตั้ง"."""
+        found = [text]
         while text:
-            word = next((w for w in self._endings.get(text[-1], ()) if text.endswith(w) and w != text), None)
+            word = next(
+                (
+                    w
+                    for w in self._endings.get(text[-1], ())
+                    if text.endswith(w) and w != text and not _inside_a_syllable(text, len(text) - len(w))
+                ),
+                None,
+            )
             if word is None:
                 break
             text = text[: -len(word)].rstrip()
+            found.append(text)
         while text:
             lead = next(
                 (
@@ -388,7 +426,8 @@ class _Affixes:
             if lead is None:
                 break
             text = text[len(lead) :].lstrip()
-        return text
+            found.append(text)
+        return found
 
 
 # Lead-ins peeled off even when glued to the next word ("ขอโทรถามลูก"); the reply is also compared as typed.
@@ -519,6 +558,22 @@ def _polarity(text: str) -> bool | str | None:
     return answers.pop() if answers else None
 
 
+# What may stand around "ไม่รู้" without adding an answer: particles, fillers and emphasis
+# ("ไม่รู้เหมือนกันค่ะ", "ไม่ทราบจริงๆ ครับ", "ไม่แน่ใจเลยนะคะ").
+_UNSURE_TAILS = _words("จริง จิง เลย เหมือนกัน ด้วย ทั้งนั้น สักนิด ซักนิด นัก เท่าไหร่ เท่าไร ว่ะ วะ ง่ะ ง่า")
+_UNSURE_TAIL_LEXICON = _Lexicon(
+    _entries(
+        "fill",
+        _YES_PARTICLES
+        + _SOFT_ENDINGS
+        + [word for word in _FILLERS if _polarity(word) is None]  # not ถูก/ใช่: "ไม่แน่ใจแต่คิดว่าถูก"
+        + _VOCATIVES
+        + _THANKS
+        + _UNSURE_TAILS,
+    )
+)
+
+
 def _unsure(text: str, clean: str) -> bool:
     return bool(_UNSURE_WORDS.search(clean)) or bool(_ONLY_QUESTION_MARKS.match(text[:MAX_CHARS]))
 
@@ -596,6 +651,7 @@ class _Options:
     yes_index: int | None  # for options like ["ถูก", "ผิด"]: where a "yes" reply goes
     no_index: int | None
     unsure_index: int | None  # an option that is itself "ไม่แน่ใจ"
+    mention_unsure: frozenset[int]  # options that say "ไม่แน่ใจ" among other words ("ถ้าไม่แน่ใจให้โทรถาม...")
 
 
 def _forms(clean: str) -> tuple[str, ...]:
@@ -619,12 +675,15 @@ def _prepare(options: tuple[str, ...], aliases: tuple[tuple[str, ...], ...]) -> 
     exact: dict[str, set[int]] = {}
     phrases: list[_Phrase] = []
     unsure: list[int] = []
+    mention_unsure: set[int] = set()
     for index, option in enumerate(options):
         extra = aliases[index] if index < len(aliases) else ()
         for text in (option, *extra):
             clean = normalize(text)
             if not clean:
                 continue
+            if _UNSURE_WORDS.search(clean):
+                mention_unsure.add(index)
             for form in _forms(clean):
                 phrase = _Phrase.of(index, form)
                 exact.setdefault(phrase.skeleton, set()).add(index)
@@ -643,6 +702,7 @@ def _prepare(options: tuple[str, ...], aliases: tuple[tuple[str, ...], ...]) -> 
         yes_index=yes[0] if yes_no else None,
         no_index=no[0] if yes_no else None,
         unsure_index=unsure[0] if len(unsure) == 1 else None,
+        mention_unsure=frozenset(mention_unsure),
     )
 
 
@@ -752,9 +812,12 @@ def _by_text(clean: str, prepared: _Options) -> Reading | None:
 
 
 def _hedged(clean: str, prepared: _Options) -> Reading | None:
-    """ "ไม่แน่ใจ แต่น่าจะข้อ ข", "ไม่แน่ใจ ขอโทรถามลูกก่อน": a guess is still an answer."""
+    """ "ไม่แน่ใจ แต่น่าจะข้อ ข", "ไม่แน่ใจ ขอโทรถามลูกก่อน": a guess is still an answer.
+
+    What is left must say something: "ไม่ทราบค่ะ" leaves "ค่ะ" and "ไม่รู้จริงๆ" leaves "จริง", which are
+    politeness and emphasis, never a "yes" (nor the option "จริง")."""
     rest = _without_unsure(clean)
-    if not rest:
+    if not rest or _UNSURE_TAIL_LEXICON.scan(rest) is not None:
         return None
     reading = (
         _exact_option(_forms(rest), prepared)
@@ -783,7 +846,10 @@ def _classify_clean(clean: str, prepared: _Options) -> Reading | None:
             return hedged
         if prepared.unsure_index is not None:
             return Reading("choice", prepared.unsure_index)
-        return _fuzzy_option(_forms(clean), prepared, partial=False) or _UNSURE
+        whole = _fuzzy_option(_forms(clean), prepared, partial=False)
+        if whole is not None and whole.index is not None and whole.index not in prepared.mention_unsure:
+            whole = None  # "ไม่รู้จริงๆ" is close to "ไม่จริง" by letters, but it says "I don't know"
+        return whole or _UNSURE
     return _by_text(clean, prepared)
 
 
@@ -871,7 +937,7 @@ def _match_command(clean: str, phrases: tuple[_CommandPhrase, ...]) -> str | Non
         return None
     forms = [
         (form.replace(" ", ""), _skeleton(form))
-        for form in {clean, *(t.strip(clean) for t in _COMMAND_TRIMS)}
+        for form in {stage for trim in _COMMAND_TRIMS for stage in trim.stages(clean)}
     ]
     negated = bool(_COMMAND_NEGATION.match(clean))
     best: dict[str, int] = {}
@@ -901,3 +967,60 @@ def read_command(text: str, commands: Mapping[str, Sequence[str]]) -> str | None
         converted = _wrong_layout(text)
         found = _match_command(converted, phrases) if converted else None
     return found
+
+
+# --------------------------------------------------------------------------------------------------------
+# Ages and acknowledgements
+# --------------------------------------------------------------------------------------------------------
+
+_AGE_NUMBER = "[0-9]{1,3}|(?:หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ยี่|เอ็ด|ร้อย)+"
+_AGE_LEADS = "|".join(["อายุ", "ตอนนี้", "ปีนี้", *sorted(_PRONOUNS, key=len, reverse=True)])
+_AGE = re.compile(
+    rf"^(?:(?:{_AGE_LEADS}) ?)*(?P<number>{_AGE_NUMBER}) ?(?:ขวบ|ปี|years? old|yo|y)?(?: ?(?:แล้ว|เต็ม|กว่า))?$"
+)
+
+
+def read_age(text: str) -> int | None:
+    """An age typed as a number: "12", "๑๒", "12 ขวบ", "สิบสองปี", "อายุ 12 ค่ะ"; None for anything else.
+
+    The reply must be only the age (with อายุ/a pronoun before it, ขวบ/ปี after it and particles), so
+    "ต่ำกว่า 10 ปี" or "ข้อ 2" are not ages. Whether the age is plausible is the caller's business."""
+    clean = normalize(text)
+    for form in _COMMAND_TRIMS[1].stages(clean):
+        found = _AGE.match(form)
+        if found:
+            number = found.group("number")
+            if number.isdigit():
+                return int(number)
+            try:
+                return thaiword_to_num(number)
+            except ValueError:  # number words in an order that is no number ("สองสอง")
+                return None
+    return None
+
+
+# "Got it" on a lesson card: ได้ค่ะ, เข้าใจแล้วค่ะ, อ่านแล้ว, or a thumbs-up typed as an emoji.
+_ACK_WORDS = _words(
+    "ได้ ได้เลย เข้าใจ เข้าใจแล้ว รับทราบ ทราบแล้ว อ่านแล้ว อ่านจบแล้ว อ่านจบ จบแล้ว เรียบร้อย เรียบร้อยแล้ว "
+    "ดี ดีมาก เยี่ยม เยี่ยมเลย เก่ง สุดยอด ok โอเค เค"
+)
+_ACK_LEXICON = _Lexicon(
+    [
+        *_entries("ack", _ACK_WORDS),
+        *_entries("fill", _YES_PARTICLES + _SOFT_ENDINGS + _VOCATIVES + _THANKS + _words("แล้ว ครับ ค่ะ")),
+    ]
+)
+_ACK_EMOJI = frozenset("👍👌✅🆗✔💯👏🙆🙏")
+_EMOJI_MODIFIERS = frozenset("\ufe0f\u200d") | {chr(c) for c in range(0x1F3FB, 0x1F400)}
+
+
+def is_acknowledgement(text: str) -> bool:
+    """True for "got it" (ได้ค่ะ, เข้าใจแล้วค่ะ, โอเค, 👍): the learner is ready to go on."""
+    marks = [ch for ch in text[:MAX_CHARS] if not ch.isspace() and ch not in _EMOJI_MODIFIERS]
+    if marks and all(ch in _ACK_EMOJI for ch in marks):
+        return True
+    clean = normalize(text)
+    if not clean or _UNSURE_WORDS.search(clean):
+        return False
+    tokens = _ACK_LEXICON.scan(clean)
+    return tokens is not None and any(kind == "ack" for kind, _ in tokens)

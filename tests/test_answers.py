@@ -16,7 +16,17 @@ import pytest
 import yaml
 
 from bot import answers
-from bot.answers import Reading, classify, is_unsure, normalize, read_choice, read_command, read_yes_no
+from bot.answers import (
+    Reading,
+    classify,
+    is_acknowledgement,
+    is_unsure,
+    normalize,
+    read_age,
+    read_choice,
+    read_command,
+    read_yes_no,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLE = yaml.safe_load((Path(__file__).parent / "data" / "typed_replies.yaml").read_text(encoding="utf-8"))
@@ -189,6 +199,10 @@ COMMANDS = {
         ("ขอดูเมนูหน่อยค่ะ", "menu"),
         ("ความคืบหน้า", "progress"),
         ("ความคืบหนา", "progress"),
+        ("ความคืบหน้าค่ะ", "progress"),  # หน้า ends in the letters of น้า, which is no particle here
+        ("ขอดูความคืบหน้าหน่อยค่ะ", "progress"),
+        ("ไปต่อเลยยย", "continue"),
+        ("ต่อ", "continue"),
         ("ทบทวน", "review"),
         ("ทบทวณ", "review"),
         ("ช่วยด้วย", "help"),
@@ -228,11 +242,86 @@ def test_read_command_ignores_other_text(typed: str) -> None:
     assert read_command(typed, COMMANDS) is None
 
 
+def test_a_command_ending_in_the_letters_of_a_particle_is_still_read() -> None:
+    """Without a dictionary ตั้ง|ค่า looks like ตั้ง + ค่า: every peeling stage is tried, not only the last."""
+    settings = {"settings": ["ตั้งค่า"], "check": ["ระงับ"]}
+    assert read_command("ตั้งค่า", settings) == "settings"
+    assert read_command("ตั้งค่าค่ะ", settings) == "settings"
+    assert read_command("ระงับครับ", settings) == "check"
+
+
+@pytest.mark.parametrize(
+    ("clean", "stripped"),
+    [
+        ("ความคืบหน้าค่ะ", "ความคืบหน้า"),  # ห leads น: no syllable ends between them
+        ("ถามคนแปลกหน้า", "ถามคนแปลกหน้า"),
+        ("เจ้า", "เจ้า"),  # never cut after a leading vowel
+        ("ใส่หน้ากากนะคะ", "ใส่หน้ากาก"),
+        ("ขนะ", "ข"),  # a glued particle after a letter still goes
+    ],
+)
+def test_particles_are_peeled_only_where_a_syllable_ends(clean: str, stripped: str) -> None:
+    assert answers._strip_ends(clean) == stripped
+
+
 def test_read_command_does_not_guess_between_two_commands() -> None:
     close = {"one": ["ทบทวน"], "two": ["ทบทวม"]}
     assert read_command("ทบทวน", close) == "one"
     assert read_command("ทบทวณ", close) == "one"  # ณ for น is folded, not a typo
     assert read_command("ทบทวบ", close) is None  # one typo from both
+
+
+# --------------------------------------------------------------------------------------------------------
+# Ages and "got it"
+# --------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "age"),
+    [
+        ("12", 12),
+        ("๑๒", 12),
+        ("12 ขวบ", 12),
+        ("12ขวบค่ะ", 12),
+        ("สิบสองปี", 12),
+        ("อายุ 12 ค่ะ", 12),
+        ("หนูอายุเก้าขวบค่ะ", 9),
+        ("ผม 15 ปีครับ", 15),
+        ("ยี่สิบเอ็ด", 21),
+        ("0", 0),  # an age the caller finds impossible, not a non-age
+        ("ต่ำกว่า 10 ปี", None),  # the buttons' words are read as choices, not ages
+        ("10 ปีขึ้นไป", None),
+        ("ข้อ 2", None),
+        ("สองสอง", None),
+        ("สวัสดีค่ะ", None),
+        ("", None),
+    ],
+)
+def test_read_age(typed: str, age: int | None) -> None:
+    assert read_age(typed) == age
+
+
+@pytest.mark.parametrize(
+    ("typed", "got_it"),
+    [
+        ("ได้ค่ะ", True),
+        ("เข้าใจแล้วค่ะ", True),
+        ("อ่านแล้วครับ", True),
+        ("โอเคค่ะ", True),
+        ("👍", True),
+        ("👍🏽👍🏽", True),
+        ("👌", True),
+        ("ไม่เข้าใจ", False),
+        ("ยังไม่เข้าใจค่ะ", False),
+        ("ไม่ได้", False),
+        ("ขอบคุณค่ะ", False),
+        ("😢", False),
+        ("ข", False),
+        ("", False),
+    ],
+)
+def test_is_acknowledgement(typed: str, got_it: bool) -> None:
+    assert is_acknowledgement(typed) is got_it
 
 
 # --------------------------------------------------------------------------------------------------------

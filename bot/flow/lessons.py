@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import secrets
+
 from bot import answers
 from bot.content import Audience, Lesson, Question, Track
 from bot.flow import progress as records
@@ -12,6 +15,17 @@ from bot.flow.ui import Button, button, card, text
 from bot.gateway import MessageJSON
 from bot.storage.models import Attempt, Phase
 from scheduler import review
+
+# Phases in which a question is on screen and a typed reply is read as its answer.
+ANSWERING = (Phase.QUESTION, Phase.REVIEW, Phase.PRACTICE)
+
+
+def shown_order(seed: int, question_id: str, count: int) -> list[int]:
+    """The options' content indices in the order a practice round shows them: the same for the same seed and
+    question (every screen of the round, and after a restart), a new order for each round's new seed."""
+    order = list(range(count))
+    random.Random(f"{seed}:{question_id}").shuffle(order)
+    return order
 
 
 class Lessons(TutorState):
@@ -54,8 +68,10 @@ class Lessons(TutorState):
             return self._ask_age()
         if phase is Phase.PARENT:
             return [text(t.ASK_PARENT, [button(t.PARENT_YES, "parent")])]
-        if phase is Phase.REVIEW and self._review_question() is not None:
+        if phase in (Phase.REVIEW, Phase.PRACTICE) and self._current_question() is not None:
             return [self._show_question()]
+        if phase is Phase.PRACTICE:  # the module's questions changed under the round: it ends
+            learner.phase, learner.resume_phase = learner.resume_phase or Phase.MODULE_DONE, None
         if phase is Phase.REMINDER_TIME:
             # Moving on without choosing keeps the time already set (19:00 unless changed).
             return self._set_reminder_time(learner.remind_minute, kept=True)
@@ -75,6 +91,10 @@ class Lessons(TutorState):
         if self._large:
             buttons.append(button(t.READ_AGAIN, "again"))
         return [*buttons, button(t.MENU_LABEL, "menu")]
+
+    def _card_help_buttons(self) -> list[Button]:
+        """For a learner who says they do not understand a card: read it again first, or go on."""
+        return [button(t.READ_AGAIN, "again"), button(t.NEXT, "next"), button(t.MENU_LABEL, "menu")]
 
     def _show_card(self) -> MessageJSON:
         lesson = self._lesson()
@@ -108,7 +128,7 @@ class Lessons(TutorState):
     def _again(self) -> Messages:
         if self.learner.phase is Phase.CARD and self._lesson() is not None:
             return [self._show_card()]
-        if self.learner.phase in (Phase.QUESTION, Phase.REVIEW) and self._current_question() is not None:
+        if self.learner.phase in ANSWERING and self._current_question() is not None:
             return [self._show_question()]
         return self._resume()
 
@@ -122,17 +142,25 @@ class Lessons(TutorState):
             return self._review_question()
         lesson = self._lesson()
         if (
-            self.learner.phase is not Phase.QUESTION
+            self.learner.phase not in (Phase.QUESTION, Phase.PRACTICE)
             or lesson is None
             or self.learner.step >= len(lesson.questions)
         ):
             return None
         return lesson, lesson.questions[self.learner.step]
 
+    def _option_order(self, question: Question) -> list[int]:
+        """Content indices of the options in the order shown: shuffled in practice (not yes/no pairs)."""
+        seed = self.learner.shuffle_seed
+        if self.learner.phase is not Phase.PRACTICE or seed is None or question.kind == "true_false":
+            return list(range(len(question.options)))
+        return shown_order(seed, question.id, len(question.options))
+
     def _question_buttons(self, question: Question) -> list[Button]:
+        # A button carries the option's content index, whatever its place on screen: scoring is by identity.
         buttons = [
-            button(option.button, "ans", q=question.id, i=index)
-            for index, option in enumerate(question.options)
+            button(question.options[index].button, "ans", q=question.id, i=index)
+            for index in self._option_order(question)
         ]
         buttons.append(button("ไม่แน่ใจ", "ans", q=question.id, i="unsure"))
         if self._large:
@@ -145,10 +173,13 @@ class Lessons(TutorState):
         lesson, question = current
         if self.learner.phase is Phase.REVIEW:
             title = f"🔁 {lesson.module.title}"
+        elif self.learner.phase is Phase.PRACTICE:
+            title = t.PRACTICE_HEADER.format(index=self.learner.step + 1, total=len(lesson.questions))
         else:
             title = t.QUESTION_HEADER.format(index=self.learner.step + 1, total=len(lesson.questions))
         choices = "\n".join(
-            f"{index}. {option.text}" for index, option in enumerate(question.options, start=1)
+            f"{place}. {question.options[index].text}"
+            for place, index in enumerate(self._option_order(question), start=1)
         )
         body = f"{question.prompt}\n\n{choices}"
         return card(
@@ -173,14 +204,15 @@ class Lessons(TutorState):
         if current is None:
             return self._resume()
         question = current[1]
-        options = [option.text for option in question.options]
+        # Read against the options as shown ("ข้อ 2" is the second on screen), then score the option itself.
+        order = self._option_order(question)
+        shown = [question.options[index] for index in order]
+        options = [option.text for option in shown]
         # A button's label is what LINE shows as the learner's words, so typing it must count too.
-        aliases = [
-            [*option.aliases, *([option.label] if option.label else [])] for option in question.options
-        ]
+        aliases = [[*option.aliases, *([option.label] if option.label else [])] for option in shown]
         reading = answers.classify(message, options, aliases)
         if reading.kind == "choice" and reading.index is not None:
-            return self._score(reading.index)
+            return self._score(order[reading.index])
         if reading.kind == "unsure":
             return self._score(None)
         if reading.kind == "ambiguous":
@@ -193,6 +225,7 @@ class Lessons(TutorState):
         lesson, question = self._current_question()  # type: ignore[misc]
         correct = choice == question.answer
         in_review = learner.phase is Phase.REVIEW
+        in_practice = learner.phase is Phase.PRACTICE
         self.session.add(
             Attempt(
                 learner_id=learner.id,
@@ -200,18 +233,21 @@ class Lessons(TutorState):
                 question_id=question.id,
                 choice=-1 if choice is None else choice,
                 correct=correct,
-                review=in_review,
+                review=in_review or in_practice,  # a second try: not part of the module's score
                 answered_at=self.now,
             )
         )
-        review.record_answer(
-            self.session,
-            learner_id=learner.id,
-            question_id=question.id,
-            correct=correct,
-            now=self.now,
-            scheduler=REVIEW_SCHEDULER,
-        )
+        # Practice minutes after the lesson says little about memory: a right answer there does not push a
+        # due review further away, but a miss still makes (or resets) a review card.
+        if not (in_practice and correct):
+            review.record_answer(
+                self.session,
+                learner_id=learner.id,
+                question_id=question.id,
+                correct=correct,
+                now=self.now,
+                scheduler=REVIEW_SCHEDULER,
+            )
         right_answer = question.options[question.answer].text
         if correct:
             verdict = t.RIGHT
@@ -223,6 +259,13 @@ class Lessons(TutorState):
         feedback = text(f"{verdict}\n{question.explanation}" + (f"\n\n{cheer}" if cheer else ""))
         if in_review:
             return [feedback, *self._next_review()]
+        if in_practice:
+            learner.step += 1
+            if learner.step < len(lesson.questions):
+                return [feedback, self._show_question()]
+            learner.phase, learner.resume_phase = learner.resume_phase or Phase.MODULE_DONE, None
+            learner.shuffle_seed = None
+            return [feedback, text(t.PRACTICE_DONE, self._menu_buttons())]
         learner.module_correct += int(correct)
         learner.step += 1
         if learner.step < len(lesson.questions):
@@ -247,6 +290,27 @@ class Lessons(TutorState):
         learner.phase = Phase.MODULE_DONE
         lines.append(t.NEXT_MODULE.format(title=following.module.title))
         return [text("\n".join(lines), self._menu_buttons())]
+
+    # ----- practice -----------------------------------------------------------------------------------------
+
+    def _practice_lesson(self) -> Lesson | None:
+        """The module just finished, if the learner is between modules and it has questions to practise."""
+        if self.learner.phase not in (Phase.MODULE_DONE, Phase.TRACK_DONE):
+            return None
+        lesson = self._lesson()
+        finished = (self.learner.finished_modules or "").split(",")
+        return lesson if lesson is not None and lesson.id in finished and lesson.questions else None
+
+    def _start_practice(self) -> Messages:
+        """ "ฝึกตอนนี้": the module just finished, question by question, each with its options in a new order."""
+        learner = self.learner
+        lesson = self._practice_lesson()
+        if lesson is None:
+            return self._resume() if learner.phase is Phase.PRACTICE else self._start_review()
+        learner.resume_phase, learner.phase, learner.step = learner.phase, Phase.PRACTICE, 0
+        learner.shuffle_seed = secrets.randbelow(2**31)
+        start = t.PRACTICE_START.format(title=lesson.module.title, count=len(lesson.questions))
+        return [text(start), self._show_question()]
 
     def _track_done(self) -> Messages:
         self.learner.phase = Phase.TRACK_DONE

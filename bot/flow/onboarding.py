@@ -58,10 +58,11 @@ class Onboarding(TutorState):
             return self._ask_age()
         return self._begin_or_ask_time(track)
 
-    def _ask_age(self) -> Messages:
+    def _ask_age(self, *, again: bool = False) -> Messages:
         return [
             text(
-                t.ASK_AGE, [button(t.AGE_10_PLUS, "age", v="over"), button(t.AGE_UNDER_10, "age", v="under")]
+                t.ASK_AGE_AGAIN if again else t.ASK_AGE,
+                [button(t.AGE_10_PLUS, "age", v="over"), button(t.AGE_UNDER_10, "age", v="under")],
             )
         ]
 

@@ -41,7 +41,7 @@ class Reminding(TutorState):
             return self._resume()
         if learner.phase is not Phase.REMINDER_TIME:
             # A detour from review or a pending delete ends it; anything else is picked up afterwards.
-            if learner.phase not in (Phase.REVIEW, Phase.CONFIRM_DELETE):
+            if learner.phase not in (Phase.REVIEW, Phase.PRACTICE, Phase.CONFIRM_DELETE):
                 learner.resume_phase = learner.phase
             learner.phase = Phase.REMINDER_TIME
         return [text(t.ASK_REMINDER_TIME, self._reminder_time_buttons())]

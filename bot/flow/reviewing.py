@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.content import Lesson, Question
 from bot.flow import texts as t
 from bot.flow.base import Messages, TutorState
-from bot.flow.ui import text
+from bot.flow.ui import button, text
 from bot.storage.models import Phase
 from scheduler import reminders, review
 
@@ -25,10 +25,17 @@ class Reviewing(TutorState):
         if not due:
             upcoming = review.next_due(self.session, learner.id)
             if upcoming is None:
-                return [text(t.REVIEW_EMPTY, self._menu_buttons())]
-            days = (reminders.local_date(upcoming) - reminders.local_date(self.now)).days
-            when = t.REVIEW_TOMORROW if days <= 1 else t.REVIEW_IN_DAYS.format(days=days)
-            return [text(t.REVIEW_NOT_YET.format(when=when), self._menu_buttons())]
+                said = t.REVIEW_EMPTY
+            else:
+                days = (reminders.local_date(upcoming) - reminders.local_date(self.now)).days
+                when = t.REVIEW_TOMORROW if days <= 1 else t.REVIEW_IN_DAYS.format(days=days)
+                said = t.REVIEW_NOT_YET.format(when=when)
+            finished = self._practice_lesson()
+            if finished is None:
+                return [text(said, self._menu_buttons())]
+            # Nothing due, a module just finished: practise it now (it does not move the reviews).
+            offer = t.PRACTICE_OFFER.format(title=finished.module.title)
+            return [text(f"{said}\n\n{offer}", [button(t.PRACTICE, "practice"), *self._menu_buttons()])]
         if learner.phase is not Phase.REVIEW:
             learner.resume_phase = learner.phase
         learner.phase = Phase.REVIEW

@@ -55,6 +55,7 @@ class Phase(StrEnum):
     MODULE_DONE = "module_done"  # finished a module, offered the next one
     TRACK_DONE = "track_done"  # finished every module of the track
     REVIEW = "review"  # answering a missed question again
+    PRACTICE = "practice"  # answering a just-finished module's questions again, options shuffled
     REMINDER_TIME = "reminder_time"  # asked what time of day to be reminded
     CONFIRM_DELETE = "confirm_delete"  # asked to confirm erasing everything
 
@@ -81,6 +82,8 @@ class Learner(SQLModel, table=True):
     step: int = 0
     module_correct: int = 0
     review_question_id: str | None = Field(default=None, max_length=48)
+    # In PRACTICE: with each question's ID, the order its options are shown in (see lessons.shown_order).
+    shuffle_seed: int | None = None
     created_at: datetime = Field(sa_column=_utc_column(nullable=False))
     last_seen_at: datetime = Field(sa_column=_utc_column(nullable=False))
     # Reminders. Dates are local dates (Asia/Bangkok): "today" is the learner's day, not UTC's.

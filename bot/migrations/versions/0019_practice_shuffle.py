@@ -4,8 +4,8 @@
 in a new order so that the learner answers by meaning, not by position. The order comes from this seed and
 the question ID, so it is the same on every screen of the round and after a restart.
 
-Revision ID: 0017_practice_shuffle
-Revises: 0016_outbox_reply_landed
+Revision ID: 0019_practice_shuffle
+Revises: 0018_group_links
 Create Date: 2026-11-22
 
 """
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0017_practice_shuffle"
-down_revision: str | Sequence[str] | None = "0016_outbox_reply_landed"
+revision: str = "0019_practice_shuffle"
+down_revision: str | Sequence[str] | None = "0018_group_links"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -361,7 +361,7 @@ def as_text_cell(value: object) -> object:
 
 
 def csv_export(report: ClassReport, lang: str = "th") -> bytes:
-    """The class's progress as CSV with a BOM, so that Excel opens Thai text correctly; no cell is a formula."""
+    """The class's progress as CSV with a BOM (Excel then reads Thai correctly); no cell is a formula."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     header = (

@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from linebot.v3.webhook import SignatureValidator
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from bot import webhook
 from bot.clock import Clock, SystemClock
@@ -143,6 +144,10 @@ def create_app(
         runtime: Runtime = request.app.state.runtime
         return JSONResponse(await runtime.db(pause_status, runtime.engine))
 
+    if settings.trusted_proxy_list:
+        # Outermost, so that everything inside sees the client's address and scheme. Only these proxies are
+        # believed; `ruthan serve` turns uvicorn's own handling (which believes any loopback peer) off.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
     return app
 
 

@@ -65,8 +65,8 @@ async def login(
 ) -> Response:
     runtime = deps.runtime_of(request)
     settings = deps.settings_of(request)
-    result = await runtime.db(
-        auth.login,
+    result = await auth.login(
+        runtime.db,
         runtime.engine,
         settings,
         username=username,

@@ -152,7 +152,7 @@ async def _chat(settings: Settings, content: Content, user: str) -> None:
                 "quoteToken": uuid.uuid4().hex,
             },
         )
-        if line.isdigit() and 1 <= int(line) <= len(gateway.actions):
+        if line.isdecimal() and 1 <= int(line) <= len(gateway.actions):
             action = gateway.actions[int(line) - 1]
             typer.echo(f"      (กด: {action.get('label')})")
             if action.get("type") == "postback":

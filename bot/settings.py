@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     login_max_failures_per_source: int = Field(default=30, gt=0)
     # Session cookies marked Secure: unset follows each request (HTTPS, or X-Forwarded-Proto from a proxy).
     secure_cookies: bool | None = None
+    # A bearer token that opens /metrics and /delivery (for Prometheus); signed-in admins see them without it.
+    metrics_token: SecretStr | None = None
     # Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto
     # are believed. Empty: none are, and a request's source is the address it came from.
     trusted_proxies: str = ""

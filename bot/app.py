@@ -9,9 +9,11 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from linebot.v3.webhook import SignatureValidator
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from bot import webhook
 from bot.clock import Clock, SystemClock
@@ -25,7 +27,7 @@ from bot.storage.db import make_engine, upgrade
 from bot.trainers.auth import Passwords
 from bot.trainers.jobs import AnnouncementJob
 from bot.trainers.line_account import LineAccount
-from bot.web import STATIC_DIR, admin, admin_announcements, api_announcements, assets, deps
+from bot.web import STATIC_DIR, admin, admin_announcements, api_announcements, assets, deps, security
 from bot.web import api as trainer_api
 from bot.web import simulator as simulator_pages
 from scheduler.outbox import pause_status
@@ -104,7 +106,15 @@ def create_app(
                 await app.state.line_account.close()
             engine.dispose()
 
-    app = FastAPI(title="Ruthan", summary="A LINE bot that teaches cyber-safety in Thai", lifespan=lifespan)
+    # The API's description and /docs are served below, to signed-in trainers only.
+    app = FastAPI(
+        title="Ruthan",
+        summary="A LINE bot that teaches cyber-safety in Thai",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
     app.state.settings = settings
     app.state.ready = False
     secret = settings.line_channel_secret
@@ -136,15 +146,44 @@ def create_app(
         return JSONResponse(body, status_code=200 if ready else 503)
 
     @app.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
-    async def prometheus() -> Response:
+    async def prometheus(request: Request) -> Response:
+        if not await security.operator_allowed(request, admins_only=True):
+            return _operators_only()
         return Response(metrics.render(), media_type=CONTENT_TYPE)
 
     @app.get("/delivery", summary="Delivery state for the trainers' dashboard (is pushing paused?)")
-    async def delivery(request: Request) -> JSONResponse:
+    async def delivery(request: Request) -> Response:
+        if not await security.operator_allowed(request, admins_only=False):
+            return _operators_only()
         runtime: Runtime = request.app.state.runtime
         return JSONResponse(await runtime.db(pause_status, runtime.engine))
 
+    @app.get("/openapi.json", include_in_schema=False)
+    async def openapi(principal: deps.ApiTrainer) -> JSONResponse:
+        return JSONResponse(app.openapi())
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs(principal: deps.PageTrainer) -> HTMLResponse:
+        page = get_swagger_ui_html(openapi_url="/openapi.json", title="Ruthan API")
+        # Swagger UI comes from its CDN with an inline start-up script: allowed on this page only.
+        page.headers["Content-Security-Policy"] = security.SWAGGER_CSP
+        return page
+
+    app.add_middleware(security.SecurityHeaders)
+
+    if settings.trusted_proxy_list:
+        # Outermost, so that everything inside sees the client's address and scheme. Only these proxies are
+        # believed; `ruthan serve` turns uvicorn's own handling (which believes any loopback peer) off.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
     return app
+
+
+def _operators_only() -> Response:
+    return JSONResponse(
+        {"detail": "Send METRICS_TOKEN as a bearer token, or sign in as a trainer"},
+        status_code=401,
+        headers={"WWW-Authenticate": "Bearer"},
+    )
 
 
 def _line_account(settings: Settings) -> LineAccount | None:

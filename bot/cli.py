@@ -66,7 +66,11 @@ def serve(
     if not settings.line_enabled:
         typer.secho(serve_without_line_notice(host, port, settings), fg=typer.colors.YELLOW)
     typer.echo(f"Ruthan on http://{host}:{port} (health: /healthz) using {_safe_url(settings.database_url)}")
-    uvicorn.run(create_app(settings, content=content), host=host, port=port, log_level="info")
+    # X-Forwarded-* headers are the app's to judge, from TRUSTED_PROXIES only (uvicorn's default believes any
+    # loopback peer, so that anyone behind a local tunnel could pick their own address).
+    uvicorn.run(
+        create_app(settings, content=content), host=host, port=port, log_level="info", proxy_headers=False
+    )
 
 
 def serve_without_line_notice(host: str, port: int, settings: Settings) -> str:
@@ -148,7 +152,7 @@ async def _chat(settings: Settings, content: Content, user: str) -> None:
                 "quoteToken": uuid.uuid4().hex,
             },
         )
-        if line.isdigit() and 1 <= int(line) <= len(gateway.actions):
+        if line.isdecimal() and 1 <= int(line) <= len(gateway.actions):
             action = gateway.actions[int(line) - 1]
             typer.echo(f"      (กด: {action.get('label')})")
             if action.get("type") == "postback":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -55,6 +56,8 @@ class Settings(BaseSettings):
     # how long a session lasts unused and at most, and the lock-out after wrong passwords.
     password_memory_kib: int = Field(default=65536, ge=1024)
     password_time_cost: int = Field(default=3, ge=1)
+    # Threads that hash passwords, apart from the database's: at most this many checks at once (64 MiB each).
+    password_threads: int = Field(default=2, gt=0)
     session_idle_minutes: int = Field(default=12 * 60, gt=0)
     session_max_hours: int = Field(default=7 * 24, gt=0)
     login_max_failures: int = Field(default=5, gt=0)
@@ -63,6 +66,11 @@ class Settings(BaseSettings):
     login_max_failures_per_source: int = Field(default=30, gt=0)
     # Session cookies marked Secure: unset follows each request (HTTPS, or X-Forwarded-Proto from a proxy).
     secure_cookies: bool | None = None
+    # A bearer token that opens /metrics and /delivery (for Prometheus); signed-in admins see them without it.
+    metrics_token: SecretStr | None = None
+    # Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto
+    # are believed. Empty: none are, and a request's source is the address it came from.
+    trusted_proxies: str = ""
     # The bot's LINE ID (e.g. @ruthan): used for add-friend links and QR codes that open the chat.
     line_bot_basic_id: str | None = None
     line_data_api_base_url: str = "https://api-data.line.me"
@@ -91,6 +99,20 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"'{value}' is not a time zone name such as Asia/Bangkok") from None
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses(cls, value: str) -> str:
+        for item in filter(None, (part.strip() for part in value.split(","))):
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"'{item}' is not an address or network such as 10.0.0.0/8") from None
+        return value
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [part.strip() for part in self.trusted_proxies.split(",") if part.strip()]
 
     @field_validator("database_url")
     @classmethod

@@ -19,7 +19,7 @@ router = APIRouter()
 
 async def _read_limited(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
+    if declared and declared.isdecimal() and int(declared) > limit:
         raise HTTPException(413, "Request body too large")
     body = bytearray()
     async for chunk in request.stream():
@@ -32,7 +32,7 @@ async def _read_limited(request: Request, limit: int) -> bytes:
 def _events(body: bytes) -> list[dict[str, Any]]:
     try:
         payload = json.loads(body)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nested too deeply
         raise HTTPException(400, "Body is not valid JSON") from None
     events = payload.get("events") if isinstance(payload, dict) else None
     if not isinstance(events, list) or not all(

@@ -27,6 +27,7 @@ from bot.standin import LineStandIn, Recorded
 
 SECRET = "test-channel-secret"
 TOKEN = "test-access-token"
+METRICS_TOKEN = "test-metrics-token"
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 
 
@@ -118,6 +119,7 @@ class BotUnderTest:
         self.http: httpx.AsyncClient | None = None
 
     def settings(self) -> Settings:
+        chosen: dict[str, Any] = {"metrics_token": METRICS_TOKEN, **self.overrides}
         return Settings(
             line_channel_secret=SECRET,
             line_channel_access_token=TOKEN,
@@ -125,7 +127,7 @@ class BotUnderTest:
             line_data_api_base_url=self.line.url,
             database_url=self.database_url,
             line_timeout_seconds=2,
-            **self.overrides,
+            **chosen,
         )
 
     async def start(self) -> None:
@@ -151,6 +153,11 @@ class BotUnderTest:
     @property
     def runtime(self) -> Any:
         return self.app.state.runtime
+
+    async def operator_get(self, path: str) -> httpx.Response:
+        """GET /metrics or /delivery as Prometheus does, with the metrics token."""
+        assert self.http is not None
+        return await self.http.get(path, headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
 
     async def post(self, body: bytes, signature: str | None = "sign", **headers: str) -> httpx.Response:
         assert self.http is not None

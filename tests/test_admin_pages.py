@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import httpx
+
 from bot.storage.trainers import Role
 from tests.harness import BotUnderTest
 from tests.trainer_support import PASSWORD, make_trainer, new_class, sign_in, tbot
@@ -11,11 +13,15 @@ from tests.trainer_support import PASSWORD, make_trainer, new_class, sign_in, tb
 __all__ = ["tbot"]
 
 
+async def post_login(bot: BotUnderTest, **fields: str) -> httpx.Response:
+    """Fill in and send the sign-in form, as a browser does (the form carries its own CSRF token)."""
+    form = await bot.http.get("/admin/login")
+    return await bot.http.post("/admin/login", data={**fields, "csrf": csrf_of(form.text)})
+
+
 async def browser_sign_in(bot: BotUnderTest, username: str, password: str = PASSWORD) -> str:
     """Sign in with the form, as a browser does; returns the page's CSRF token."""
-    response = await bot.http.post(
-        "/admin/login", data={"username": username, "password": password, "next": "/admin/classes"}
-    )
+    response = await post_login(bot, username=username, password=password, next="/admin/classes")
     assert response.status_code == 303 and response.headers["location"] == "/admin/classes", response.text
     bot.http.cookies.set("ruthan_session", response.cookies["ruthan_session"])
     page = await bot.http.get("/admin/classes")
@@ -38,18 +44,16 @@ async def test_pages_send_visitors_to_the_sign_in_page(tbot: BotUnderTest) -> No
 
 async def test_wrong_password_is_said_in_thai_and_lock_out_says_how_long(tbot: BotUnderTest) -> None:
     make_trainer(tbot, "kru")
-    wrong = await tbot.http.post("/admin/login", data={"username": "kru", "password": "nope-nope-nope"})
+    wrong = await post_login(tbot, username="kru", password="nope-nope-nope")
     assert wrong.status_code == 401 and "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง" in wrong.text
     for _ in range(4):
-        locked = await tbot.http.post("/admin/login", data={"username": "kru", "password": "nope-nope-nope"})
+        locked = await post_login(tbot, username="kru", password="nope-nope-nope")
     assert "ล็อกชั่วคราว" in locked.text and "15 นาที" in locked.text
 
 
 async def test_sign_in_never_redirects_off_site(tbot: BotUnderTest) -> None:
     make_trainer(tbot, "kru")
-    response = await tbot.http.post(
-        "/admin/login", data={"username": "kru", "password": PASSWORD, "next": "//evil.example/"}
-    )
+    response = await post_login(tbot, username="kru", password=PASSWORD, next="//evil.example/")
     assert response.headers["location"] == "/admin/classes"
 
 

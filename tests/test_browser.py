@@ -145,10 +145,20 @@ async def page(live: LiveApp) -> AsyncIterator[Any]:
                 locale="th-TH",
             )
             context.set_default_timeout(10_000)
+            opened = await context.new_page()
+            # The pages must work under their Content-Security-Policy: anything it blocks fails the test.
+            blocked: list[str] = []
+            opened.on(
+                "console",
+                lambda message: (
+                    blocked.append(message.text) if "Content Security Policy" in message.text else None
+                ),
+            )
             try:
-                yield await context.new_page()
+                yield opened
             finally:
                 await context.close()
+            assert not blocked, blocked
 
 
 async def sign_in(page: Any, live: LiveApp) -> None:
@@ -218,7 +228,7 @@ async def test_newcomer_finishes_a_lesson_in_the_simulator(page: Any, live: Live
 
     async def tap(label: str) -> None:
         await page.locator(".quick-button", has_text=label).first.click()
-        await page.wait_for_function("document.body.dataset.busy === '0'")
+        await page.wait_for_selector("body[data-busy='0']", state="attached")
 
     await page.wait_for_selector(".quick-button")
     await tap("ยินยอม")
@@ -233,5 +243,5 @@ async def test_newcomer_finishes_a_lesson_in_the_simulator(page: Any, live: Live
     assert "จบบท" in await page.inner_text("#chat")
     # The rich menu works too.
     await page.locator(".richmenu-button", has_text="ความคืบหน้า").click()
-    await page.wait_for_function("document.body.dataset.busy === '0'")
+    await page.wait_for_selector("body[data-busy='0']", state="attached")
     assert "เรียนจบ 1 จาก 1 บท" in await page.inner_text("#chat")

@@ -179,7 +179,7 @@ async def test_the_monthly_limit_pauses_pushing_reports_it_and_resumes_when_lift
     await bot.runtime.sweep_once()
     assert bot.line.requests["multicast", 429] == 1  # one try, not a burst of retries
     assert recipients(bot) == Counter()
-    status = (await bot.http.get("/delivery")).json()
+    status = (await bot.operator_get("/delivery")).json()
     assert status["push_paused"] is True and "monthly" in status["reason"]
     assert "ruthan_push_paused 1.0" in await metrics_text(bot)
     assert {batch.status for batch in rows(bot, OutboxBatch)} == {OutboxStatus.PENDING}  # waiting, not failed
@@ -199,7 +199,7 @@ async def test_the_monthly_limit_pauses_pushing_reports_it_and_resumes_when_lift
     bot.clock.advance(hours=1, minutes=1)
     await bot.runtime.drain()
     assert set(recipients(bot)) == set(users) and set(recipients(bot).values()) == {1}
-    assert (await bot.http.get("/delivery")).json() == {"push_paused": False}
+    assert (await bot.operator_get("/delivery")).json() == {"push_paused": False}
 
 
 def at_once(url: str, work: Callable[[Engine], T], workers: int = 4) -> list[T]:
@@ -301,7 +301,7 @@ async def test_metrics_show_outbox_depth_and_age(bot: BotUnderTest) -> None:
 
 async def metrics_text(bot: BotUnderTest) -> str:
     assert bot.http is not None
-    response = await bot.http.get("/metrics")
+    response = await bot.operator_get("/metrics")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/plain")
     return response.text
 
@@ -388,11 +388,11 @@ async def test_a_probe_that_learns_nothing_keeps_the_pause(bot: BotUnderTest) ->
     bot.clock.advance(hours=1, minutes=1)
     bot.line.faults.extend(Fault(500) for _ in range(3))  # the probe meets LINE down, not LINE willing
     await bot.runtime.drain()
-    assert (await bot.http.get("/delivery")).json()["push_paused"] is True
+    assert (await bot.operator_get("/delivery")).json()["push_paused"] is True
     assert recipients(bot) == Counter()
     bot.clock.advance(minutes=2)
     await bot.runtime.drain()  # the next drain probes again, and LINE accepts
-    assert (await bot.http.get("/delivery")).json() == {"push_paused": False}
+    assert (await bot.operator_get("/delivery")).json() == {"push_paused": False}
 
 
 async def test_work_out_of_attempts_is_reported_as_failed(

@@ -260,7 +260,7 @@ async def test_a_reminder_waiting_for_line_skips_whoever_studied_or_snoozed_mean
     sent = Reply(bot.line.take())
     assert sent_to(sent, waits)
     assert not sent_to(sent, studies) and not sent_to(sent, snoozes)
-    metrics = (await bot.http.get("/metrics")).text
+    metrics = (await bot.operator_get("/metrics")).text
     assert 'ruthan_reminders_skipped_total{reason="no_longer_due"} 2.0' in metrics
     assert "ruthan_reminders_sent_total 1.0" in metrics
 

@@ -195,7 +195,7 @@ class Lessons(TutorState):
         raw = params.get("i", "")
         if raw == "unsure":
             return self._score(None)
-        if not raw.isdigit() or int(raw) >= len(current[1].options):
+        if not raw.isdecimal() or int(raw) >= len(current[1].options):
             return [text(t.WHICH_ONE), self._show_question(header=False)]
         return self._score(int(raw))
 

@@ -86,7 +86,7 @@ class Reminding(TutorState):
     def _choose_reminder_time(self, params: dict[str, str]) -> Messages:
         """A reminder-time button was pressed: the time is kept and the learner carries on."""
         raw = params.get("m", "")
-        if self.learner.consented_at is None or not raw.isdigit() or int(raw) >= reminders.DAY:
+        if self.learner.consented_at is None or not raw.isdecimal() or int(raw) >= reminders.DAY:
             return self._resume()
         return self._set_reminder_time(int(raw))
 

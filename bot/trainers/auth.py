@@ -5,6 +5,9 @@
 - Wrong passwords: after `login_max_failures` in a row the account is locked for `login_lock_minutes`
   (even the right password is refused meanwhile, so guessing gains nothing); every failure is also counted
   against its source address, which must wait once it has failed too often (429), whatever names it tries.
+  Both counts are taken atomically before the password is checked, so parallel guesses cannot outrun them.
+- argon2 runs on a small pool of its own threads, never on the database's, so sign-ins cannot delay the
+  webhook.
 - An unknown name costs the same argon2 verification as a known one, so timing does not tell which exist.
 """
 
@@ -13,13 +16,16 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any, TypeVar
 
+import anyio
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Engine, delete, func
+from sqlalchemy import Engine, delete, func, or_, update
 from sqlmodel import Session, col, select
 
 from bot.settings import Settings
@@ -34,14 +40,26 @@ class AccountError(ValueError):
     """A username or password that cannot be used; the message says why, for the person typing it."""
 
 
+T = TypeVar("T")
+
+
 class Passwords:
-    """argon2id hashing at the cost the settings ask for."""
+    """argon2id hashing at the cost the settings ask for, on a few threads of its own (`run`).
+
+    A check takes about 0.15 s and 64 MiB: on the database threads, a burst of sign-ins would hold up the
+    webhook's rounds behind it (past LINE's time budget); bounded, so that a flood cannot exhaust memory.
+    """
 
     def __init__(self, settings: Settings):
         self._hasher = PasswordHasher(
             time_cost=settings.password_time_cost, memory_cost=settings.password_memory_kib
         )
         self._nobody: str | None = None
+        self._threads = anyio.CapacityLimiter(settings.password_threads)
+
+    async def run(self, function: Callable[..., T], *args: Any) -> T:
+        """Call one of the methods below on the hashing threads (waiting for a free one)."""
+        return await anyio.to_thread.run_sync(function, *args, limiter=self._threads)
 
     def hash(self, password: str) -> str:
         return self._hasher.hash(password)
@@ -116,14 +134,16 @@ def create_trainer(
     role: Role,
     now: datetime,
     passwords: Passwords,
+    password_hash: str | None = None,
 ) -> Trainer:
+    """A new account; `password_hash` is the password already hashed (off the database threads), if given."""
     name = check_new_account(username, password)
     if session.exec(select(Trainer).where(Trainer.username == name)).first() is not None:
         raise AccountError(f"username: '{name}' is taken")
     trainer = Trainer(
         username=name,
         display_name=display_name.strip()[:80] or name,
-        password_hash=passwords.hash(password),
+        password_hash=password_hash or passwords.hash(password),
         role=role,
         created_at=now,
     )
@@ -146,7 +166,11 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def login(
+Db = Callable[..., Awaitable[Any]]
+
+
+async def login(
+    db: Db,
     engine: Engine,
     settings: Settings,
     *,
@@ -156,45 +180,120 @@ def login(
     now: datetime,
     passwords: Passwords,
 ) -> Login:
-    """Check a password and open a session; refuse while the account is locked or the source throttled."""
+    """Check a password and open a session; refuse while the account is locked or the source throttled.
+
+    `db` runs database work on the database threads, `passwords` runs argon2 on threads of its own: a flood of
+    sign-ins never holds a database thread while hashing. Each attempt is counted (against its source and its
+    account) before its password is checked and uncounted if it proves right, so parallel guesses cannot
+    outrun the limits: at most `login_max_failures` passwords are ever checked before a lock-out.
+    """
+    name = normalize_username(username)
+    attempt = await db(_start, engine, settings, name, source[:64], now)
+    if isinstance(attempt, Login):
+        return attempt
+    if attempt.password_hash is None:
+        await passwords.run(passwords.verify_nobody, password)
+        return Login(LoginOutcome.WRONG)
+    if not await passwords.run(passwords.verify, attempt.password_hash, password):
+        return await db(_wrong, engine, settings, attempt, now)
+    fresh_hash = None
+    if passwords.needs_rehash(attempt.password_hash):
+        fresh_hash = await passwords.run(passwords.hash, password)
+    return await db(_right, engine, settings, attempt, fresh_hash, now)
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    """A sign-in attempt, counted as a failure until its password proves right."""
+
+    failure_id: int  # its row in login_failure (against the source)
+    trainer_id: int | None = None  # None: no such active account
+    password_hash: str | None = None
+    tries: int = 0  # its place among the account's wrong passwords in a row, itself included
+
+
+def _start(engine: Engine, settings: Settings, name: str, source: str, now: datetime) -> _Attempt | Login:
     window = timedelta(minutes=settings.login_lock_minutes)
+    # Committed before counting: of any two parallel attempts, the later to commit counts the other.
+    with session_scope(engine) as session:
+        failure = LoginFailure(source=source, at=now)
+        session.add(failure)
+        session.flush()
+        failure_id = failure.id or 0
     with session_scope(engine) as session:
         failures = session.exec(
             select(func.count())
             .select_from(LoginFailure)
-            .where(LoginFailure.source == source[:64], col(LoginFailure.at) > now - window)
+            .where(LoginFailure.source == source, col(LoginFailure.at) > now - window)
         ).one()
-        if failures >= settings.login_max_failures_per_source:
+        if failures > settings.login_max_failures_per_source:
+            _uncount(session, failure_id)
             return Login(LoginOutcome.THROTTLED, retry_after=window)
-        trainer = session.exec(
-            select(Trainer).where(Trainer.username == normalize_username(username))
+        # One UPDATE adds this attempt to the account's count, atomically on both databases.
+        counted = session.execute(
+            update(Trainer)
+            .where(
+                col(Trainer.username) == name,
+                col(Trainer.active).is_(True),
+                or_(col(Trainer.locked_until).is_(None), col(Trainer.locked_until) <= now),
+            )
+            .values(failed_logins=col(Trainer.failed_logins) + 1)
+            .returning(col(Trainer.id), col(Trainer.password_hash), col(Trainer.failed_logins))
+            .execution_options(synchronize_session=False)
         ).first()
-        if trainer is not None and trainer.locked_until is not None and trainer.locked_until > now:
+        if counted is None:
+            trainer = session.exec(select(Trainer).where(Trainer.username == name)).first()
+            if trainer is None or not trainer.active or trainer.locked_until is None:
+                return _Attempt(failure_id)
+            _uncount(session, failure_id)
             return Login(LoginOutcome.LOCKED, retry_after=trainer.locked_until - now)
-        if trainer is None or not trainer.active:
-            passwords.verify_nobody(password)
-            _record_failure(session, source, now)
-            return Login(LoginOutcome.WRONG)
-        if not passwords.verify(trainer.password_hash, password):
-            _record_failure(session, source, now)
-            trainer.failed_logins += 1
-            if trainer.failed_logins >= settings.login_max_failures:
-                trainer.failed_logins, trainer.locked_until = 0, now + window
-                session.add(trainer)
-                return Login(LoginOutcome.LOCKED, retry_after=window)
-            session.add(trainer)
-            return Login(LoginOutcome.WRONG)
-        if passwords.needs_rehash(trainer.password_hash):
-            trainer.password_hash = passwords.hash(password)
+        trainer_id, password_hash, tries = counted
+        if tries > settings.login_max_failures:
+            # Parallel guesses beyond the limit: lock now, without checking this one.
+            _lock(session, trainer_id, now + window)
+            _uncount(session, failure_id)
+            return Login(LoginOutcome.LOCKED, retry_after=window)
+        return _Attempt(failure_id, trainer_id, password_hash, tries)
+
+
+def _wrong(engine: Engine, settings: Settings, attempt: _Attempt, now: datetime) -> Login:
+    if attempt.tries < settings.login_max_failures:
+        return Login(LoginOutcome.WRONG)
+    window = timedelta(minutes=settings.login_lock_minutes)
+    with session_scope(engine) as session:
+        _lock(session, attempt.trainer_id or 0, now + window)
+    return Login(LoginOutcome.LOCKED, retry_after=window)
+
+
+def _right(
+    engine: Engine, settings: Settings, attempt: _Attempt, fresh_hash: str | None, now: datetime
+) -> Login:
+    with session_scope(engine) as session:
+        trainer = session.get(Trainer, attempt.trainer_id)
+        if trainer is None or not trainer.active or trainer.password_hash != attempt.password_hash:
+            return Login(LoginOutcome.WRONG)  # disabled, or given a new password, while this one was checked
+        _uncount(session, attempt.failure_id)
+        if fresh_hash is not None:
+            trainer.password_hash = fresh_hash
         trainer.failed_logins, trainer.locked_until, trainer.last_login_at = 0, None, now
         session.add(trainer)
         token, principal = _open_session(session, trainer, settings, now)
-        _forget_old(session, now, window)
+        _forget_old(session, now, timedelta(minutes=settings.login_lock_minutes))
         return Login(LoginOutcome.OK, token=token, principal=principal)
 
 
-def _record_failure(session: Session, source: str, now: datetime) -> None:
-    session.add(LoginFailure(source=source[:64], at=now))
+def _uncount(session: Session, failure_id: int) -> None:
+    """The attempt was not a wrong password after all (right, or refused unchecked)."""
+    session.exec(delete(LoginFailure).where(col(LoginFailure.id) == failure_id))
+
+
+def _lock(session: Session, trainer_id: int, until: datetime) -> None:
+    session.execute(
+        update(Trainer)
+        .where(col(Trainer.id) == trainer_id)
+        .values(failed_logins=0, locked_until=until)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _forget_old(session: Session, now: datetime, window: timedelta) -> None:

@@ -26,6 +26,9 @@ ACTIVE_DAYS = 7  # "active this week": studied in the last 7 local days
 STOPPED_DAYS = 14  # "stopped": nothing for 14 days (or never started, a week after joining)
 ACTIVITY_DAYS = 14  # the activity chart's span
 MIN_SKILL_ANSWERS = 3  # fewer answers than this say little about a skill
+# A spreadsheet runs a cell that starts with one of these as a formula ("CSV injection", OWASP): a learner's
+# nickname such as =HYPERLINK(...) must reach the trainer's Excel as text, so it gets a leading apostrophe.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # Question tags (quizzes/*.yaml `skill`) as a trainer reads them.
 SKILL_NAMES: dict[str, tuple[str, str]] = {
@@ -357,8 +360,15 @@ def status_name(status: str, lang: str = "th") -> str:
     return pair[1] if lang == "en" else pair[0]
 
 
+def as_text_cell(value: object) -> object:
+    """A text that a spreadsheet would read as a formula, made plain text; anything else unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def csv_export(report: ClassReport, lang: str = "th") -> bytes:
-    """The class's progress as CSV with a BOM, so that Excel opens Thai text correctly."""
+    """The class's progress as CSV with a BOM (Excel then reads Thai correctly); no cell is a formula."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     header = (
@@ -390,18 +400,17 @@ def csv_export(report: ClassReport, lang: str = "th") -> bytes:
     )
     writer.writerow(header)
     for row in report.learners:
-        writer.writerow(
-            [
-                row.label,
-                row.learner_id,
-                row.track,
-                row.modules_done,
-                row.modules_total,
-                "" if row.percent_correct is None else row.percent_correct,
-                row.answered,
-                row.last_studied.isoformat() if row.last_studied else "",
-                status_name(row.status, lang),
-                row.joined_at.date().isoformat(),
-            ]
-        )
+        cells = [
+            row.label,
+            row.learner_id,
+            row.track,
+            row.modules_done,
+            row.modules_total,
+            "" if row.percent_correct is None else row.percent_correct,
+            row.answered,
+            row.last_studied.isoformat() if row.last_studied else "",
+            status_name(row.status, lang),
+            row.joined_at.date().isoformat(),
+        ]
+        writer.writerow([as_text_cell(cell) for cell in cells])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -7,6 +7,8 @@ Every form that changes something carries the session's CSRF token.
 from __future__ import annotations
 
 import asyncio
+import hmac
+import secrets
 from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -24,6 +26,7 @@ from bot.web.deps import COOKIE, PageAdmin, PageTrainer, in_session
 from bot.web.i18n import Translator, language_of
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
+LOGIN_CSRF_COOKIE = "ruthan_login_csrf"
 
 
 def page(
@@ -53,9 +56,27 @@ def _safe_next(target: str | None) -> str:
     return "/admin/classes"
 
 
+def login_page(request: Request, status_code: int = 200, **context: Any) -> Response:
+    """The sign-in form, with a token that must come back with it, both in a cookie and in the form: another
+    site cannot then sign a visitor's browser in to an account of its choosing (login CSRF)."""
+    token = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not 20 <= len(token) <= 64:
+        token = secrets.token_urlsafe(24)
+    response = page(request, "login.html", None, status_code=status_code, csrf=token, **context)
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=deps.cookie_secure(request),
+        path="/admin/login",
+    )
+    return response
+
+
 @router.get("/login")
 async def login_form(request: Request, next: str | None = None) -> Response:
-    return page(request, "login.html", None, next=_safe_next(next))
+    return login_page(request, next=_safe_next(next))
 
 
 @router.post("/login")
@@ -64,11 +85,16 @@ async def login(
     username: Annotated[str, Form(max_length=64)],
     password: Annotated[str, Form(max_length=200)],
     next: Annotated[str, Form()] = "/admin/classes",
+    csrf: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
+    expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not expected or not hmac.compare_digest(csrf.encode(), expected.encode()):
+        # An old tab, cookies refused, or a form posted from another site: the form again, nothing checked.
+        return login_page(request, 403, error="login_expired", next=_safe_next(next), username=username)
     runtime = deps.runtime_of(request)
     settings = deps.settings_of(request)
-    result = await runtime.db(
-        auth.login,
+    result = await auth.login(
+        runtime.db,
         runtime.engine,
         settings,
         username=username,
@@ -95,11 +121,9 @@ async def login(
     }.get(result.outcome, "login_wrong")
     minutes = max(1, round(result.retry_after.total_seconds() / 60)) if result.retry_after else 0
     status = 429 if result.outcome is LoginOutcome.THROTTLED else 401
-    return page(
+    return login_page(
         request,
-        "login.html",
-        None,
-        status_code=status,
+        status,
         error=t_key,
         minutes=minutes,
         next=_safe_next(next),

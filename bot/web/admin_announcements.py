@@ -129,10 +129,16 @@ async def preview(request: Request, principal: PageTrainer) -> Response:
     return await _preview(request, principal, await _fields(request), None)
 
 
+def _id(value: object) -> int | None:
+    """A row ID from a form field; None for anything else ("", "²", a number no table reaches)."""
+    digits = str(value or "")
+    return int(digits) if digits.isascii() and digits.isdecimal() and len(digits) <= 9 else None
+
+
 async def _fields(request: Request) -> FormDraft:
     form = await request.form()
     return FormDraft(
-        [int(value) for value in form.getlist("class_ids") if str(value).isdigit()],
+        [number for value in form.getlist("class_ids") if (number := _id(value)) is not None],
         str(form.get("title") or "")[: announcements.MAX_TITLE],
         str(form.get("body") or "")[: announcements.MAX_BODY + 1],
         str(form.get("image_url") or "")[:2000],
@@ -146,7 +152,7 @@ async def _fields(request: Request) -> FormDraft:
 async def back_to_form(request: Request, principal: PageTrainer) -> Response:
     """ "แก้ไข" on the preview: the form again, as it was filled."""
     form = await request.form()
-    editing = int(str(form.get("editing"))) if str(form.get("editing") or "").isdigit() else None
+    editing = _id(form.get("editing"))
     return await _form(request, principal, await _fields(request), editing=editing)
 
 

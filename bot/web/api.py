@@ -145,8 +145,8 @@ class AuditOut(BaseModel):
 async def sign_in(body: Credentials, request: Request) -> Any:
     runtime = deps.runtime_of(request)
     settings = deps.settings_of(request)
-    result = await runtime.db(
-        auth.login,
+    result = await auth.login(
+        runtime.db,
         runtime.engine,
         settings,
         username=body.username,
@@ -488,6 +488,11 @@ async def list_trainers(request: Request, principal: ApiAdmin) -> Any:
 async def create_trainer(body: NewTrainer, request: Request, principal: ApiAdmin) -> Any:
     now = deps.runtime_of(request).clock.now()
     passwords = request.app.state.passwords
+    try:
+        auth.check_new_account(body.username, body.password)
+    except auth.AccountError as exc:
+        raise HTTPException(422, str(exc)) from None
+    password_hash = await passwords.run(passwords.hash, body.password)
 
     def work(session: Session) -> TrainerOut:
         trainer = auth.create_trainer(
@@ -498,6 +503,7 @@ async def create_trainer(body: NewTrainer, request: Request, principal: ApiAdmin
             role=body.role,
             now=now,
             passwords=passwords,
+            password_hash=password_hash,
         )
         audit.record(
             session, principal, "trainer.create", f"Created {trainer.role.value} {trainer.username}", now=now

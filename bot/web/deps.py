@@ -130,7 +130,8 @@ SessionWork = Callable[[Session], Any]
 
 
 def client_source(request: Request) -> str:
-    """Where a sign-in attempt comes from (behind a proxy, run uvicorn with --proxy-headers)."""
+    """Where a sign-in attempt comes from: the peer's address, or the client's as told by a trusted proxy
+    (TRUSTED_PROXIES, see bot/app.py)."""
     return request.client.host if request.client else "unknown"
 
 

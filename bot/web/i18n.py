@@ -32,6 +32,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "มีการลองเข้าระบบจากเครื่องนี้มากเกินไป ลองใหม่ในอีก {minutes} นาที",
         "Too many attempts from this device: try again in {minutes} minutes",
     ),
+    "login_expired": (
+        "หน้าเข้าสู่ระบบนี้หมดอายุแล้ว กรุณากรอกอีกครั้งค่ะ",
+        "This sign-in page has expired: please sign in again",
+    ),
     "login_help": (
         "ยังไม่มีบัญชี? ขอให้ผู้ดูแลสร้างให้ (คำสั่ง ruthan admin create)",
         "No account yet? Ask an admin to create one (ruthan admin create)",

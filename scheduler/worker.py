@@ -28,6 +28,7 @@ from bot import sender as rows
 from bot.clock import Clock
 from bot.metrics import Metrics
 from bot.sender import Claimed, Outcome, Sender
+from bot.simulator import is_simulated
 from bot.storage.models import OutboxStatus
 from scheduler import outbox
 from scheduler.outbox import REMINDER, BatchClaim
@@ -364,5 +365,8 @@ _Tick: Any = object()
 
 
 def _pushed(unit: Unit) -> bool:
-    """Whether a unit goes to LINE by push or multicast (a row with a usable reply token goes by reply)."""
-    return isinstance(unit, BatchClaim) or unit.reply_token is None
+    """Whether a unit goes to LINE by push or multicast (a row with a usable reply token goes by reply;
+    simulated learners' messages stop at the simulator, so they tell nothing about LINE)."""
+    if isinstance(unit, BatchClaim):
+        return not all(is_simulated(user) for user in unit.recipients)
+    return unit.reply_token is None and not is_simulated(unit.chat_id)

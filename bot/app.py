@@ -18,7 +18,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from bot import webhook
 from bot.clock import Clock, SystemClock
 from bot.content import Content, load_content
-from bot.gateway import LineGateway, SdkGateway
+from bot.gateway import LineGateway, NotConnected, SdkGateway
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.runtime import Runtime, freeze_heap_once
 from bot.settings import Settings
@@ -55,15 +55,13 @@ def create_app(
             upgrade(settings.sqlalchemy_url)
         engine = make_engine(settings.sqlalchemy_url)
         line = gateway
+        token = settings.line_channel_access_token
+        if line is None and token is None:
+            line = NotConnected()  # delivery waits for a token; simulated learners are still served
         if line is None:
             # The SDK's aiohttp session must be created inside the running loop, hence here.
-            token = (
-                settings.line_channel_access_token.get_secret_value()
-                if settings.line_channel_access_token
-                else ""
-            )
             line = SdkGateway(
-                access_token=token,
+                access_token=token.get_secret_value() if token else "",
                 host=settings.line_api_base_url,
                 timeout=settings.line_timeout_seconds,
                 max_connections=settings.line_max_connections,
@@ -139,10 +137,26 @@ def create_app(
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    @app.get("/healthz", summary="Ready to take webhooks")
+    @app.get("/healthz", summary="Ready to take webhooks; degraded while delivery to LINE is paused")
     async def healthz(request: Request) -> JSONResponse:
+        """503 while starting. Once ready, 200 (webhooks are still stored and answered in turn), with
+        status "degraded" and the pause's cause and reason while LINE refuses the channel (monthly limit,
+        access token): a monitor should alert on any status but "ok"."""
         ready = bool(request.app.state.ready)
-        body = {"status": "ok" if ready else "starting", "webhook": "on" if settings.line_enabled else "off"}
+        body: dict[str, object] = {
+            "status": "ok" if ready else "starting",
+            "webhook": "on" if settings.line_enabled else "off",
+        }
+        if ready:
+            runtime: Runtime = request.app.state.runtime
+            try:
+                pause = await runtime.db(pause_status, runtime.engine)
+            except Exception:
+                log.exception("healthz: the database did not answer")
+                pause = {"push_paused": None, "reason": "database unavailable"}
+            if pause["push_paused"] is not False:
+                body["status"] = "degraded"
+                body["delivery"] = pause
         return JSONResponse(body, status_code=200 if ready else 503)
 
     @app.get("/metrics", summary="Prometheus metrics", include_in_schema=False)

@@ -282,7 +282,7 @@ def demo_clear() -> None:
 
 @delivery_app.command("status")
 def delivery_status() -> None:
-    """Say whether pushing is paused (LINE's monthly limit) and since when."""
+    """Say whether pushing is paused (LINE's monthly limit, a refused access token), why and since when."""
     from bot.storage.db import make_engine
     from scheduler.outbox import pause_status
 
@@ -295,7 +295,7 @@ def delivery_status() -> None:
 
 @delivery_app.command("resume")
 def delivery_resume() -> None:
-    """Lift a push pause now (the plan's limit was raised) instead of waiting for the hourly probe."""
+    """Lift a push pause now (the limit raised, the token fixed) instead of waiting for the next probe."""
     from bot.clock import SystemClock
     from bot.storage.db import make_engine
     from scheduler.outbox import resume_push

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from bot.gateway.base import LineApiError, LineGateway, MessageJSON
+from bot.sender import PAUSES, pause_cause
 from bot.storage.models import InboxEvent, InboxStatus, Outbox, OutboxBatch, OutboxStatus, ServiceFlag
 
 log = logging.getLogger(__name__)
@@ -97,7 +98,14 @@ class _DatabaseCollector(Collector):
             "ruthan_outbox_oldest_pending_age_seconds", "Age of the oldest message waiting."
         )
         batches = GaugeMetricFamily("ruthan_outbox_batches_pending", "Multicast requests waiting to be sent.")
-        paused = GaugeMetricFamily("ruthan_push_paused", "1 while pushing is paused (LINE monthly limit).")
+        paused = GaugeMetricFamily(
+            "ruthan_push_paused", "1 while pushing is paused (LINE's monthly limit, a refused access token)."
+        )
+        cause = GaugeMetricFamily(
+            "ruthan_push_pause_cause",
+            "1 for the cause of the push pause: monthly_limit, unauthorized (LINE refused the access token).",
+            labels=["cause"],
+        )
         inbox = GaugeMetricFamily(
             "ruthan_inbox_pending",
             "Webhook events stored but not handled yet (a flood, or a failing handler).",
@@ -144,11 +152,14 @@ class _DatabaseCollector(Collector):
         age.add_metric([], max(0.0, (now - _aware(oldest)).total_seconds()) if oldest else 0.0)
         batches.add_metric([], pending_batches)
         paused.add_metric([], 1 if flag else 0)
+        now_cause = pause_cause(flag.reason) if flag else None
+        for name in (*(pause.cause for pause in PAUSES), "other"):
+            cause.add_metric([name], 1 if name == now_cause else 0)
         inbox.add_metric([], waiting)
         inbox_age.add_metric(
             [], max(0.0, (now - _aware(first_waiting)).total_seconds()) if first_waiting else 0.0
         )
-        yield from (depth, age, batches, paused, inbox, inbox_age)
+        yield from (depth, age, batches, paused, cause, inbox, inbox_age)
 
 
 def _aware(value: datetime) -> datetime:

@@ -6,8 +6,9 @@ Nothing is sent twice:
 - a push carries the row's X-Line-Retry-Key, so a repeat is answered 409 ("already accepted"); so does a
   multicast, with its batch's key (scheduler/outbox.py).
 Nothing is lost: a row stays pending, leased, until LINE accepts it or refuses it for good; a worker that
-dies mid-delivery lets its lease run out and the row is delivered by the next one. LINE's "monthly limit"
-429 is not a refusal: the row waits, and pushing pauses (scheduler/worker.py) instead of burning retries.
+dies mid-delivery lets its lease run out and the row is delivered by the next one. Neither LINE's
+"monthly limit" 429 nor a refused access token (401/403) is a refusal of the message: the row waits, and
+pushing pauses for the whole channel (scheduler/worker.py) instead of burning retries or failing for good.
 """
 
 from __future__ import annotations
@@ -41,11 +42,43 @@ MAX_DELIVERY_ATTEMPTS = 12
 FIRST_RETRY_WAIT = 0.2  # seconds, as tenacity's first exponential wait below
 # While LINE's monthly limit holds, one probe an hour (a plan upgrade can lift it at any time).
 PAUSE_PROBE = timedelta(hours=1)
-PAUSED = "pushing is paused (monthly limit)"  # the error of work set aside while pushing is paused
+# While LINE refuses the access token, one probe every few minutes: an operator fixing the token (and
+# restarting) should not wait long, and a refused request costs nothing from the quota.
+UNAUTHORIZED_PROBE = timedelta(minutes=5)
+PAUSED = "pushing is paused (see /delivery)"  # the error of work set aside while pushing is paused
 MONTHLY_LIMIT = "monthly limit reached"  # the error of work LINE refused for it
+UNAUTHORIZED = "LINE refused the access token"  # the error of work LINE refused for it (401/403)
+# What work set aside by a pause may carry as its error (the first: before the pause had several causes).
+PAUSE_ERRORS = ("pushing is paused (monthly limit)", PAUSED, MONTHLY_LIMIT, UNAUTHORIZED)
 # The purpose of the answer to "delete my data": it goes to someone who has just been erased, so its row is
 # deleted as soon as it is finished (sent, or refused for good) instead of being kept like other rows.
 FAREWELL = "farewell"
+
+
+@dataclass(frozen=True)
+class Pause:
+    """Why LINE refuses the whole channel for now: pushing pauses until one request, every `probe`, is
+    accepted again (scheduler/worker.py). `reason` is what /delivery, /healthz and the log say."""
+
+    cause: str
+    reason: str
+    error: str  # recorded on the work that waits
+    probe: timedelta
+
+
+MONTHLY_LIMIT_PAUSE = Pause("monthly_limit", "LINE monthly message limit reached", MONTHLY_LIMIT, PAUSE_PROBE)
+UNAUTHORIZED_PAUSE = Pause(
+    "unauthorized",
+    "LINE refused the channel access token (401/403): set a valid LINE_CHANNEL_ACCESS_TOKEN",
+    UNAUTHORIZED,
+    UNAUTHORIZED_PROBE,
+)
+PAUSES = (MONTHLY_LIMIT_PAUSE, UNAUTHORIZED_PAUSE)
+
+
+def pause_cause(reason: str | None) -> str:
+    """The cause of a pause from its recorded reason ("other" for one set by hand or by older code)."""
+    return next((pause.cause for pause in PAUSES if pause.reason == reason), "other")
 
 
 def _worth_retrying(exc: BaseException) -> bool:
@@ -85,13 +118,14 @@ class Outcome:
     status: OutboxStatus
     error: str | None = None
     retry_after: timedelta | None = None
-    # LINE's monthly message limit is reached: pushing should pause for everyone.
-    monthly_limit: bool = False
+    # LINE refuses the whole channel (monthly limit, access token): pushing should pause for everyone.
+    pause: Pause | None = None
 
     @property
     def counts_as_attempt(self) -> bool:
-        """A pause (LINE's monthly limit) is nobody's failure: it must not use up a message's attempts."""
-        return not (self.monthly_limit or self.error == PAUSED)
+        """A pause (LINE's monthly limit, a refused token) is nobody's failure: it must not use up a
+        message's attempts."""
+        return not (self.pause or self.error == PAUSED)
 
 
 SENT = Outcome(OutboxStatus.SENT)
@@ -275,9 +309,10 @@ class Sender:
         return SENT
 
     def _failed(self, what: str, exc: LineApiError, attempts: int) -> Outcome:
-        if exc.monthly_limit:
-            log.error("LINE monthly message limit reached: %s waits and pushing pauses", what)
-            return Outcome(OutboxStatus.PENDING, MONTHLY_LIMIT, PAUSE_PROBE, monthly_limit=True)
+        pause = MONTHLY_LIMIT_PAUSE if exc.monthly_limit else UNAUTHORIZED_PAUSE if exc.unauthorized else None
+        if pause is not None:
+            log.error("%s (%s): %s waits and pushing pauses", pause.reason, exc.status, what)
+            return Outcome(OutboxStatus.PENDING, pause.error, pause.probe, pause=pause)
         if _worth_retrying(exc):
             log.warning("LINE unavailable for %s (%s); will retry", what, exc.status)
             return Outcome(OutboxStatus.PENDING, str(exc), _backoff(exc, attempts))

@@ -4,7 +4,9 @@ A simulated learner is an ordinary learner whose LINE user ID starts with `Usim`
 hexadecimal digits, so the two never meet). The simulator page posts synthetic webhook events for them into
 `Runtime.receive`, exactly as the webhook does; `SimulatorRouter` sits in front of the real gateway and
 delivers anything addressed to a simulated learner (replies, pushes, reminders, trainers' announcements)
-into an in-memory mailbox the page reads, and everything else to LINE.
+into an in-memory mailbox the page reads, and everything else to LINE. Like LINE, it delivers a request
+with a retry key once: the worker repeats a multicast whose LINE part failed (or sends a backup copy of a
+slow one) under the same key, and the simulated learners in it must not get it again each time.
 
 The mailbox is per process and kept only for the page on screen: the learner's state itself is in the
 database like any other learner's, so a restart loses the chat transcript, never the progress.
@@ -25,6 +27,7 @@ from bot.gateway import LineGateway, MessageJSON
 SIM_PREFIX = "Usim"
 SIM_TOKEN_PREFIX = "sim:"
 MAILBOX_SIZE = 200  # messages kept per simulated learner
+KEYS_KEPT = 200  # retry keys remembered per simulated learner (LINE keeps its own for a day)
 
 
 def new_user_id() -> str:
@@ -52,10 +55,17 @@ class Mailbox:
 
     def __init__(self) -> None:
         self._boxes: dict[str, deque[Delivered]] = defaultdict(lambda: deque(maxlen=MAILBOX_SIZE))
+        self._keys: dict[str, deque[str]] = defaultdict(lambda: deque(maxlen=KEYS_KEPT))
         self._seq = 0
         self._changed = asyncio.Event()
 
-    def put(self, user_id: str, messages: list[MessageJSON]) -> None:
+    def put(self, user_id: str, messages: list[MessageJSON], retry_key: str | None = None) -> None:
+        """Deliver `messages`; a request whose `retry_key` this learner has had already is not delivered
+        again (LINE answers such a repeat 409 and delivers nothing)."""
+        if retry_key is not None:
+            if retry_key in self._keys[user_id]:
+                return
+            self._keys[user_id].append(retry_key)
         for message in messages:
             self._seq += 1
             self._boxes[user_id].append(Delivered(self._seq, message, time.time()))
@@ -99,7 +109,7 @@ class SimulatorRouter:
 
     async def push(self, to: str, messages: list[MessageJSON], retry_key: str) -> None:
         if is_simulated(to):
-            self.mailbox.put(to, messages)
+            self.mailbox.put(to, messages, retry_key)
             return
         await self.inner.push(to, messages, retry_key)
 
@@ -107,7 +117,7 @@ class SimulatorRouter:
         real = [user for user in to if not is_simulated(user)]
         for user in to:
             if is_simulated(user):
-                self.mailbox.put(user, messages)
+                self.mailbox.put(user, messages, retry_key)
         if real:
             await self.inner.multicast(real, messages, retry_key)
 

@@ -27,7 +27,7 @@ from sqlmodel import col, select
 
 from bot.gateway import MessageJSON
 from bot.metrics import PUSH_PAUSED
-from bot.sender import CLAIMED_COLUMNS, MAX_DELIVERY_ATTEMPTS, MONTHLY_LIMIT, PAUSED, Claimed, given_up
+from bot.sender import CLAIMED_COLUMNS, MAX_DELIVERY_ATTEMPTS, PAUSE_ERRORS, Claimed, given_up, pause_cause
 from bot.storage.db import session_scope
 from bot.storage.models import Outbox, OutboxBatch, OutboxStatus, ServiceFlag
 from scheduler.reminders import BANGKOK
@@ -276,7 +276,7 @@ def finish_batch(
         return batch.status
 
 
-# ----- the push pause (LINE's monthly limit) --------------------------------------------------------------
+# ----- the push pause (LINE's monthly limit, a refused access token) --------------------------------------
 
 
 def push_paused_until(engine: Engine) -> datetime | None:
@@ -287,11 +287,16 @@ def push_paused_until(engine: Engine) -> datetime | None:
 
 
 def pause_push(engine: Engine, now: datetime, *, retry_at: datetime, reason: str) -> None:
-    """Stop pushing until `retry_at` (every process sees it); keep the first `since` of a longer pause."""
+    """Stop pushing until `retry_at` (every process sees it); keep the first `since` of a longer pause.
+
+    A pause already on for the same reason keeps its next try: refusals meanwhile (replies go on, and LINE
+    refuses those too while it refuses the token) must not put the probe off for ever."""
     with session_scope(engine) as session:
         flag = session.get(ServiceFlag, PUSH_PAUSED)
         if flag is None:
             flag = ServiceFlag(name=PUSH_PAUSED, since=now)
+        elif flag.reason == reason and flag.until is not None and flag.until > now:
+            return
         flag.until, flag.reason = retry_at, reason
         session.add(flag)
 
@@ -309,7 +314,7 @@ def resume_push(engine: Engine, now: datetime) -> bool:
                 update(table)
                 .where(
                     col(table.status) == OutboxStatus.PENDING,
-                    col(table.error).in_((PAUSED, MONTHLY_LIMIT)),
+                    col(table.error).in_(PAUSE_ERRORS),
                     col(table.not_before) > now,
                 )
                 .values(not_before=now)
@@ -320,12 +325,18 @@ def resume_push(engine: Engine, now: datetime) -> bool:
 def pause_status(engine: Engine) -> dict[str, Any]:
     """The pause as the trainers' dashboard shows it."""
     with session_scope(engine) as session:
-        flag = session.get(ServiceFlag, PUSH_PAUSED)
-        if flag is None:
-            return {"push_paused": False}
-        return {
-            "push_paused": True,
-            "since": flag.since.isoformat(),
-            "next_try": flag.until.isoformat() if flag.until else None,
-            "reason": flag.reason,
-        }
+        return pause_of(session)
+
+
+def pause_of(session: Any) -> dict[str, Any]:
+    """The pause read in `session`: its cause (`monthly_limit`, `unauthorized`), since, next try, reason."""
+    flag = session.get(ServiceFlag, PUSH_PAUSED)
+    if flag is None:
+        return {"push_paused": False}
+    return {
+        "push_paused": True,
+        "cause": pause_cause(flag.reason),
+        "since": flag.since.isoformat(),
+        "next_try": flag.until.isoformat() if flag.until else None,
+        "reason": flag.reason,
+    }

@@ -1,4 +1,4 @@
-"""The delivery worker: drains the outbox within LINE's limits; pauses pushing when the month's quota ends.
+"""The delivery worker: drains the outbox within LINE's limits; pauses pushing while LINE refuses the channel.
 
 One drain is a small pipeline:
 - a claimer leases work a few hundred units ahead: batches (reminders and announcements, the same
@@ -28,6 +28,7 @@ from bot import sender as rows
 from bot.clock import Clock
 from bot.metrics import Metrics
 from bot.sender import FAREWELL, Claimed, Outcome, Sender
+from bot.simulator import is_simulated
 from bot.storage.models import OutboxStatus
 from scheduler import outbox
 from scheduler.outbox import REMINDER, BatchClaim
@@ -59,7 +60,7 @@ class _Finished:
 @dataclass
 class _State:
     report: DrainReport = field(default_factory=DrainReport)
-    push: bool = True  # False while LINE's monthly limit holds
+    push: bool = True  # False while pushing is paused (LINE's monthly limit, a refused access token)
 
 
 class DeliveryWorker:
@@ -226,7 +227,7 @@ class DeliveryWorker:
                 outcome = Outcome(
                     OutboxStatus.PENDING, f"{type(exc).__name__}: {exc}"[:300], timedelta(minutes=1)
                 )
-            if outcome.monthly_limit and state.push:
+            if outcome.pause and state.push:
                 state.push = False
                 self.push_allowed = False
             await done.put(_Finished(unit, outcome))
@@ -295,8 +296,8 @@ class DeliveryWorker:
                 status = await self.record_row(unit, outcome, now)
                 self._count_outcome(unit, outcome, status, 1 if unit.purpose == REMINDER else 0, report)
                 continue
-            if outcome.monthly_limit:
-                await self._pause_push(now)
+            if outcome.pause:
+                await self._pause_push(now, outcome.pause)
             status = await self.db(
                 outbox.finish_batch,
                 self.engine,
@@ -311,10 +312,10 @@ class DeliveryWorker:
             self._count_outcome(unit, outcome, status, reminders, report)
 
     async def record_row(self, row: Claimed, outcome: Outcome, now: datetime) -> OutboxStatus | None:
-        """Write how one row's delivery went (the status it ended in); LINE's monthly limit pauses pushing
-        for every process."""
-        if outcome.monthly_limit:
-            await self._pause_push(now)
+        """Write how one row's delivery went (the status it ended in); LINE's monthly limit, or a refused
+        access token, pauses pushing for every process."""
+        if outcome.pause:
+            await self._pause_push(now, outcome.pause)
         return await self.db(
             rows.finish,
             self.engine,
@@ -326,15 +327,9 @@ class DeliveryWorker:
             attempted=outcome.counts_as_attempt,
         )
 
-    async def _pause_push(self, now: datetime) -> None:
+    async def _pause_push(self, now: datetime, pause: rows.Pause) -> None:
         self.push_allowed = False
-        await self.db(
-            outbox.pause_push,
-            self.engine,
-            now,
-            retry_at=now + rows.PAUSE_PROBE,
-            reason="LINE monthly message limit reached",
-        )
+        await self.db(outbox.pause_push, self.engine, now, retry_at=now + pause.probe, reason=pause.reason)
 
     def _count_outcome(
         self, unit: Unit, outcome: Outcome, status: OutboxStatus | None, reminders: int, report: DrainReport
@@ -371,5 +366,8 @@ _Tick: Any = object()
 
 
 def _pushed(unit: Unit) -> bool:
-    """Whether a unit goes to LINE by push or multicast (a row with a usable reply token goes by reply)."""
-    return isinstance(unit, BatchClaim) or unit.reply_token is None
+    """Whether a unit goes to LINE by push or multicast (a row with a usable reply token goes by reply;
+    simulated learners' messages stop at the simulator, so they tell nothing about LINE)."""
+    if isinstance(unit, BatchClaim):
+        return not all(is_simulated(user) for user in unit.recipients)
+    return unit.reply_token is None and not is_simulated(unit.chat_id)

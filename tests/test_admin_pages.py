@@ -144,7 +144,8 @@ async def test_announcement_pages_preview_then_send(tbot: BotUnderTest) -> None:
     sent = await tbot.http.post("/admin/announcements", data=fields)
     assert sent.status_code == 303
     detail = await tbot.http.get(sent.headers["location"])
-    assert "ส่งแล้ว" in detail.text and "กำลังส่งประกาศ" in detail.text
+    assert "กำลังส่งประกาศ" in detail.text
+    assert '<span class="tag" id="status">ไม่มีผู้รับ</span>' in detail.text  # the class has no learners yet
 
 
 async def test_announcement_pages_schedule_edit_and_cancel(tbot: BotUnderTest) -> None:

@@ -5,8 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
+from bot.standin import Fault
+from bot.storage.trainers import Role
 from bot.trainers import announcements
-from tests.harness import BotUnderTest, text_event, user_id
+from tests.harness import TOKEN, BotUnderTest, Reply, text_event, user_id
+from tests.test_admin_pages import browser_sign_in
 from tests.test_learning_loop import onboard
 from tests.trainer_support import make_trainer, new_class, sign_in, tbot
 
@@ -210,13 +215,24 @@ async def test_card_style_and_image(tbot: BotUnderTest) -> None:
     assert bad.status_code == 422 and "image_url" in bad.text
 
 
+async def simulated_member(bot: BotUnderTest, classroom: dict[str, Any]) -> str:
+    """A learner of the simulator who consented, chose a track and a time, and joined the class."""
+    user = (await bot.http.post("/simulator/api/start", json={})).json()["user"]
+    for data in ("a=consent&v=yes", "a=track&id=general", "a=remind&m=1140"):
+        await bot.http.post("/simulator/api/send", json={"user": user, "data": data})
+    await bot.http.post("/simulator/api/send", json={"user": user, "text": f"เข้าห้อง {classroom['code']}"})
+    return user
+
+
+async def simulator_screen(bot: BotUnderTest, user: str) -> list[str]:
+    """Every message the simulated learner has, drawn as the simulator page draws them."""
+    polled = await bot.http.get("/simulator/api/poll", params={"user": user, "after": 0, "wait": 0})
+    return [message["html"] for message in polled.json()["messages"]]
+
+
 async def test_simulated_learners_get_announcements_in_the_simulator_for_free(tbot: BotUnderTest) -> None:
     headers, classroom = await class_with_learners(tbot, learners=0)
-    start = (await tbot.http.post("/simulator/api/start", json={})).json()
-    user = start["user"]
-    for data in ("a=consent&v=yes", "a=track&id=general", "a=remind&m=1140"):
-        await tbot.http.post("/simulator/api/send", json={"user": user, "data": data})
-    await tbot.http.post("/simulator/api/send", json={"user": user, "text": f"เข้าห้อง {classroom['code']}"})
+    user = await simulated_member(tbot, classroom)
     preview = (
         await tbot.http.post("/api/v1/announcements/preview", json=draft(classroom), headers=headers)
     ).json()
@@ -227,3 +243,78 @@ async def test_simulated_learners_get_announcements_in_the_simulator_for_free(tb
     assert tbot.line.take() == []
     polled = (await tbot.http.get("/simulator/api/poll", params={"user": user, "after": 0, "wait": 0})).json()
     assert any("ศาลาวัด" in message["html"] for message in polled["messages"])
+
+
+async def test_while_line_fails_a_simulated_learner_gets_an_announcement_once_and_the_page_says_how_it_stands(
+    tbot: BotUnderTest,
+) -> None:
+    headers, classroom = await class_with_learners(tbot, learners=3)
+    simulated = await simulated_member(tbot, classroom)
+    tbot.line.take()
+    tbot.line.faults.extend(Fault(500, path="/v2/bot/message/multicast") for _ in range(3))  # LINE down
+    created = await tbot.http.post("/api/v1/announcements", json=draft(classroom), headers=headers)
+    url = f"/api/v1/announcements/{created.json()['id']}"
+    await deliver_due(tbot)
+    assert tbot.line.requests["multicast", 500] == 3  # tried, and retried quickly: still waiting
+    shown = (await tbot.http.get(url, headers=headers)).json()
+    assert shown["delivery"] == {"sent": 1, "pending": 3} and shown["delivery_state"] == "waiting"
+
+    tbot.line.access_token = "revoked"  # and now LINE refuses the channel's token
+    tbot.clock.advance(minutes=1)
+    await tbot.runtime.drain()
+    shown = (await tbot.http.get(url, headers=headers)).json()
+    assert shown["delivery"] == {"sent": 1, "pending": 3} and shown["delivery_state"] == "line_not_connected"
+    make_trainer(tbot, "page-reader", role=Role.ADMIN)
+    await browser_sign_in(tbot, "page-reader")
+    page = (await tbot.http.get(f"/admin/announcements/{created.json()['id']}")).text
+    assert "ยังไม่ได้เชื่อมต่อ LINE (ถึงแล้ว 1 จาก 4)" in page and "ส่งแล้ว" not in page
+
+    tbot.line.access_token = TOKEN  # the operator fixed the token
+    tbot.clock.advance(minutes=6)
+    await tbot.runtime.drain()
+    shown = (await tbot.http.get(url, headers=headers)).json()
+    assert shown["delivery"] == {"sent": 4} and shown["delivery_state"] == "delivered"
+    assert "ส่งถึง 4 จาก 4" in (await tbot.http.get(f"/admin/announcements/{created.json()['id']}")).text
+    assert tbot.line.deliveries == {user_id(f"learner-{n}"): 1 for n in range(3)}
+    assert sum("ศาลาวัด" in html for html in await simulator_screen(tbot, simulated)) == 1
+
+
+async def test_an_announcement_mid_lesson_leaves_the_lesson_one_tap_away(tbot: BotUnderTest) -> None:
+    headers, classroom = await class_with_learners(tbot, learners=0)
+    user = user_id("mid-lesson")
+    await onboard(tbot, user, "บุคคลทั่วไป")
+    await tbot.say(user, f"เข้าห้อง {classroom['code']}")
+    screen = await tbot.say(user, "เรียนต่อ")
+    screen = await tbot.tap(user, screen, "ต่อไป")
+    screen = await tbot.tap(user, screen, "ต่อไป")
+    assert "คำถาม 1/3" in screen.text
+    choices = screen.labels
+    tbot.line.take()
+    await tbot.http.post("/api/v1/announcements", json=draft(classroom), headers=headers)
+    await deliver_due(tbot)
+    announcement = Reply(tbot.line.take())  # LINE now shows this message's buttons, not the question's
+    assert "ศาลาวัด" in announcement.text and announcement.labels == ["เรียนต่อ"]
+    back = await tbot.tap(user, announcement, "เรียนต่อ")
+    assert "คำถาม 1/3" in back.text and back.labels == choices
+    answered = await tbot.tap(user, back, "วางสายแล้วโทรถาม")
+    assert answered.texts[0].startswith("✅ ถูกต้อง")
+
+
+async def test_a_simulated_learner_alone_does_not_prove_line_takes_pushes_again(
+    tbot: BotUnderTest, caplog: pytest.LogCaptureFixture
+) -> None:
+    headers, classroom = await class_with_learners(tbot, learners=0)
+    simulated = await simulated_member(tbot, classroom)
+    tbot.line.access_token = "revoked"
+    await tbot.follow(user_id("newcomer"))  # the welcome is refused: pushing pauses, the welcome waits
+    paused = (await tbot.http.get("/delivery")).json()
+    assert paused["cause"] == "unauthorized"
+    await tbot.http.post("/api/v1/announcements", json=draft(classroom), headers=headers)
+    await deliver_due(tbot)
+    tbot.clock.advance(minutes=6)
+    await (
+        tbot.runtime.drain()
+    )  # the probe meets the simulated learner's batch first: it stops at the simulator
+    assert sum("ศาลาวัด" in html for html in await simulator_screen(tbot, simulated)) == 1
+    assert (await tbot.http.get("/delivery")).json() == paused  # the same pause, not lifted and set again
+    assert "pushing resumes" not in caplog.text

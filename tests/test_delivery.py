@@ -33,7 +33,7 @@ from scheduler import demo
 from scheduler.marks import fold
 from scheduler.reminders import local_date
 from scheduler.sweep import SweepReport, close_batches, sweep, sweep_chunk
-from tests.harness import BotUnderTest, event, user_id
+from tests.harness import TOKEN, BotUnderTest, event, user_id
 from tests.test_learning_loop import onboard, rows
 from tests.test_reminders import at, marked_on
 
@@ -200,6 +200,43 @@ async def test_the_monthly_limit_pauses_pushing_reports_it_and_resumes_when_lift
     await bot.runtime.drain()
     assert set(recipients(bot)) == set(users) and set(recipients(bot).values()) == {1}
     assert (await bot.operator_get("/delivery")).json() == {"push_paused": False}
+
+
+async def test_a_refused_access_token_pauses_delivery_reports_it_and_resumes_when_fixed(
+    bot: BotUnderTest, caplog: pytest.LogCaptureFixture
+) -> None:
+    users = seed(bot, 30, same_message=True)
+    bot.line.access_token = "the-token-after-rotation"  # ours is refused now: 401 to every call
+    await bot.runtime.sweep_once()
+    assert bot.line.requests["multicast", 401] == 1  # one try, not a burst of retries
+    assert recipients(bot) == Counter()
+    assert {batch.status for batch in rows(bot, OutboxBatch)} == {OutboxStatus.PENDING}  # waiting, not failed
+    status = (await bot.http.get("/delivery")).json()
+    assert status["push_paused"] is True and status["cause"] == "unauthorized"
+    assert "access token" in status["reason"]
+    health = await bot.http.get("/healthz")
+    assert health.status_code == 200  # webhooks still come in, are stored and wait for their answers
+    assert health.json()["status"] == "degraded" and health.json()["delivery"]["cause"] == "unauthorized"
+    metrics = await metrics_text(bot)
+    assert "ruthan_push_paused 1.0" in metrics
+    assert 'ruthan_push_pause_cause{cause="unauthorized"} 1.0' in metrics
+    assert "LINE refused the channel access token" in caplog.text
+
+    learner = user_id("writes-meanwhile")
+    welcome = await bot.follow(learner)  # the reply is refused too: its answer waits, it is not lost
+    assert welcome.calls == [] and {row.status for row in rows(bot, Outbox)} == {OutboxStatus.PENDING}
+
+    bot.clock.advance(minutes=6)
+    await bot.runtime.drain()  # the probe: one request, still refused
+    assert bot.line.requests["multicast", 401] + bot.line.requests["push", 401] == 2
+    assert {batch.attempts for batch in rows(bot, OutboxBatch)} == {0}  # a pause uses up no attempt
+    bot.line.access_token = TOKEN  # the operator set the new token (and restarted)
+    bot.clock.advance(minutes=6)
+    await bot.runtime.drain()  # the probe is accepted: pushing resumes, and what waited goes out
+    assert set(recipients(bot)) == {*users, learner} and set(recipients(bot).values()) == {1}
+    assert {row.status for row in rows(bot, Outbox)} == {OutboxStatus.SENT}
+    assert (await bot.http.get("/delivery")).json() == {"push_paused": False}
+    assert (await bot.http.get("/healthz")).json()["status"] == "ok"
 
 
 def at_once(url: str, work: Callable[[Engine], T], workers: int = 4) -> list[T]:

@@ -67,9 +67,19 @@ async def test_a_push_answered_409_was_already_accepted() -> None:
 
 
 async def test_other_client_errors_are_recorded_as_failed_with_the_reason() -> None:
-    gateway = RecordingGateway(failures=[LineApiError(403, "Forbidden")])
+    gateway = RecordingGateway(
+        failures=[LineApiError(400, "The property, 'to', in the request body is invalid")]
+    )
     outcome = await Sender(gateway, FrozenClock()).send(row(token=None, reply_attempts=0))
-    assert outcome.status is OutboxStatus.FAILED and "Forbidden" in (outcome.error or "")
+    assert outcome.status is OutboxStatus.FAILED and "invalid" in (outcome.error or "")
+
+
+@pytest.mark.parametrize("status", [401, 403])
+async def test_a_refused_access_token_pauses_the_channel_instead_of_failing_the_message(status: int) -> None:
+    gateway = RecordingGateway(failures=[LineApiError(status, "Authentication failed")])
+    outcome = await Sender(gateway, FrozenClock()).send(row(token=None, reply_attempts=0))
+    assert outcome.status is OutboxStatus.PENDING and not outcome.counts_as_attempt
+    assert outcome.pause is not None and outcome.pause.cause == "unauthorized"
 
 
 # ----- with the database: what one holder learns about a reply, every holder acts on -------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -9,8 +10,9 @@ import pytest
 
 from bot.clock import FrozenClock
 from bot.content import Content
+from bot.gateway import LineApiError, RecordingGateway
 from bot.settings import Settings
-from bot.simulator import is_simulated, new_user_id
+from bot.simulator import Mailbox, SimulatorRouter, is_simulated, new_user_id
 from bot.standin import LineStandIn
 from bot.web.lineview import quick_replies, render_message
 from tests.harness import BotUnderTest
@@ -115,6 +117,20 @@ async def test_pushes_to_simulated_learners_arrive_by_polling(sim: BotUnderTest)
         '<div class="ln-bubble ln-text">ประกาศทดสอบ</div>'
     ]
     assert sim.line.calls == []
+
+
+async def test_a_repeated_keyed_request_reaches_a_simulated_learner_once() -> None:
+    """The worker repeats a multicast whose LINE part failed, under the same retry key (and may send a
+    backup copy of a slow one): its simulated learners get it once, as LINE's own learners do."""
+    mailbox = Mailbox()
+    router = SimulatorRouter(RecordingGateway(failures=[LineApiError(500)] * 3), mailbox)
+    simulated, real = new_user_id(), "U" + "1" * 32
+    for _ in range(4):
+        with contextlib.suppress(LineApiError):
+            await router.multicast([simulated, real], [{"type": "text", "text": "ประกาศ"}], "key-1")
+    await router.push(simulated, [{"type": "text", "text": "ประกาศ"}], "key-1")
+    await router.multicast([simulated], [{"type": "text", "text": "อีกเรื่อง"}], "key-2")
+    assert [item.message["text"] for item in mailbox.after(simulated, 0)] == ["ประกาศ", "อีกเรื่อง"]
 
 
 async def test_bad_simulated_ids_are_refused(sim: BotUnderTest) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from bot.storage.trainers import AnnouncementStatus, Role
+from bot.storage.trainers import Role
+from bot.trainers.announcements import DELIVERY_STATES
 from bot.web import TEMPLATES_DIR
 from bot.web.i18n import STRINGS, Translator
 from tests.harness import BotUnderTest
@@ -23,8 +24,8 @@ def test_every_key_the_templates_use_exists() -> None:
     used: set[str] = set()
     for template in TEMPLATES_DIR.glob("*.html"):
         found = re.findall(r"""\bt\(\s*["']([a-z_]+)["']""", template.read_text())
-        used |= {key for key in found if not key.endswith("_")}  # "ann_status_" ~ value: added below
-    used |= {f"ann_status_{status.value}" for status in AnnouncementStatus}
+        used |= {key for key in found if not key.endswith("_")}  # "ann_state_" ~ value: added below
+    used |= {f"ann_state_{state}" for state in DELIVERY_STATES}
     used |= {f"role_{role.value}" for role in Role}
     assert sorted(used - set(STRINGS)) == []
 

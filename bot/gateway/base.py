@@ -26,6 +26,12 @@ class LineApiError(Exception):
         """429 means either 'slow down' or 'this month's quota is used up'; only the body tells."""
         return self.status == 429 and "monthly limit" in self.message.lower()
 
+    @property
+    def unauthorized(self) -> bool:
+        """401 or 403: LINE refused the channel's access token (rotated, revoked, expired), so it refuses
+        every call alike until an operator fixes it; not a fault of the message."""
+        return self.status in (401, 403)
+
 
 class LineGateway(Protocol):
     async def reply(self, reply_token: str, messages: list[MessageJSON]) -> None:
@@ -39,3 +45,22 @@ class LineGateway(Protocol):
 
     async def close(self) -> None:
         """Release connections."""
+
+
+class NotConnected:
+    """The gateway of a bot with no channel access token: every call is refused as LINE refuses a bad token
+    (401), so delivery pauses and waits for one, as it would for a revoked token, instead of failing."""
+
+    MESSAGE = "LINE is not connected: LINE_CHANNEL_ACCESS_TOKEN is not set"
+
+    async def reply(self, reply_token: str, messages: list[MessageJSON]) -> None:
+        raise LineApiError(401, self.MESSAGE)
+
+    async def push(self, to: str, messages: list[MessageJSON], retry_key: str) -> None:
+        raise LineApiError(401, self.MESSAGE)
+
+    async def multicast(self, to: list[str], messages: list[MessageJSON], retry_key: str) -> None:
+        raise LineApiError(401, self.MESSAGE)
+
+    async def close(self) -> None:
+        return None

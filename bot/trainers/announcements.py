@@ -5,8 +5,9 @@ Life of an announcement:
   it stays SCHEDULED;
 - released when due: one transaction turns it QUEUED (a conditional UPDATE, so only one process wins) and
   writes the learners (each once, however many of the classes they are in) into batches of up to 500,
-  one multicast each, and one outbox row per LINE group (push: multicast takes users only), all with
-  unique keys ("announce:<id>:<n>", "announce:<id>:<group>") so a second release writes nothing;
+  one multicast each (simulated learners in batches of their own), and one outbox row per LINE group
+  (push: multicast takes users only), all with unique keys ("announce:<id>:<n>", "announce:<id>:<group>")
+  so a second release writes nothing;
 - delivered by the delivery worker like reminders, each request with its own retry key.
 Every step a trainer takes is written to the audit log in the same transaction.
 """
@@ -21,6 +22,8 @@ from typing import Any
 from sqlalchemy import Engine, func, update
 from sqlmodel import Session, col, select
 
+from bot.flow import texts as t
+from bot.flow.ui import button, with_buttons
 from bot.gateway import MessageJSON
 from bot.limits import fit
 from bot.simulator import is_simulated
@@ -121,6 +124,15 @@ def messages(
     if image_url:
         result.append({"type": "image", "originalContentUrl": image_url, "previewImageUrl": image_url})
     return fit(result)
+
+
+def for_learners(sent: list[MessageJSON]) -> list[MessageJSON]:
+    """The messages as learners get them: the last one carries a "เรียนต่อ" button. LINE shows only the
+    last message's quick replies, so an announcement arriving mid-lesson takes the lesson's buttons away;
+    this one tap brings the learner back where they were (the card or question again, with its buttons).
+    The same for every learner, so it still goes by multicast."""
+    *before, last = sent
+    return [*before, with_buttons(dict(last), [button(t.CONTINUE, "continue")])]
 
 
 @dataclass(frozen=True)
@@ -364,9 +376,23 @@ def release(engine: Engine, announcement_id: int, now: datetime) -> int | None:
             image_url=announcement.image_url,
             style=announcement.style,
         )
+        # Simulated learners go in batches of their own: the simulator delivers theirs even while LINE does
+        # not, and each batch's status then says truly how many learners have it.
+        real = [
+            lid for user, lid in zip(found.users, found.learner_ids, strict=True) if not is_simulated(user)
+        ]
+        simulated = [
+            lid for user, lid in zip(found.users, found.learner_ids, strict=True) if is_simulated(user)
+        ]
+        chunks = [
+            ids[start : start + MULTICAST_MAX]
+            for ids in (real, simulated)
+            for start in range(0, len(ids), MULTICAST_MAX)
+        ]
+        to_learners = for_learners(sent)
         batches = [
-            _batch(announcement_id, number, found.learner_ids[start : start + MULTICAST_MAX], sent, now)
-            for number, start in enumerate(range(0, len(found.learner_ids), MULTICAST_MAX))
+            _batch(announcement_id, number, learner_ids, to_learners, now)
+            for number, learner_ids in enumerate(chunks)
         ]
         if batches:
             once = insert_skipping_known(session.get_bind(), OutboxBatch.__table__, "dedupe_key")  # type: ignore[attr-defined]
@@ -420,6 +446,23 @@ def _batch(
 def release_due(engine: Engine, now: datetime) -> int:
     """Queue every due announcement; returns how many were queued by this call."""
     return sum(release(engine, announcement_id, now) is not None for announcement_id in due(engine, now))
+
+
+# What a trainer is told about an announcement (`delivery_state`).
+DELIVERY_STATES = ("scheduled", "cancelled", "waiting", "line_not_connected", "paused", "delivered", "no_one")
+
+
+def delivery_state(announcement: Announcement, counts: dict[str, int], pause: dict[str, Any]) -> str:
+    """Scheduled or cancelled; once handed to delivery, whether some of it still waits, and why (LINE not
+    connected: its access token is missing or refused; paused: the month's quota is used up), or that
+    it is done ("delivered": `counts` say to how many of its recipients)."""
+    if announcement.status is not AnnouncementStatus.QUEUED:
+        return announcement.status.value
+    if counts.get("pending"):
+        if pause.get("push_paused"):
+            return "line_not_connected" if pause.get("cause") == "unauthorized" else "paused"
+        return "waiting"
+    return "delivered" if (announcement.users or 0) + (announcement.groups or 0) else "no_one"
 
 
 def delivery(session: Session, announcement_id: int) -> dict[str, int]:

@@ -25,7 +25,7 @@ from bot.web import deps
 from bot.web.deps import ApiTrainer, in_session
 from bot.web.lineview import render_messages
 from scheduler import reminders as rules
-from scheduler.outbox import pause_status
+from scheduler.outbox import pause_of, pause_status
 
 router = APIRouter(prefix="/api/v1", tags=["announcements"])
 
@@ -49,6 +49,9 @@ class QuotaOut(BaseModel):
     used: int | None = None
     remaining: int | None = None
     push_paused: bool = False
+    pause_cause: str | None = Field(
+        default=None, description="Why pushing is paused: monthly_limit, or unauthorized (LINE not connected)"
+    )
 
 
 class PreviewOut(BaseModel):
@@ -75,6 +78,10 @@ class AnnouncementOut(BaseModel):
     learners: int | None
     groups: int | None
     delivery: dict[str, int]
+    delivery_state: str = Field(
+        description="scheduled, cancelled; once handed to delivery: waiting, line_not_connected (its access "
+        "token is missing or refused), paused (monthly quota used up), delivered (see `delivery`), no_one"
+    )
 
 
 @dataclass
@@ -86,20 +93,21 @@ class Estimate:
 async def quota_of(request: Request) -> QuotaOut:
     account: LineAccount | None = request.app.state.line_account
     runtime = deps.runtime_of(request)
-    paused = (await runtime.db(pause_status, runtime.engine)).get("push_paused", False)
+    pause = await runtime.db(pause_status, runtime.engine)
+    paused = {"push_paused": pause["push_paused"], "pause_cause": pause.get("cause")}
     if account is None:
-        return QuotaOut(known=False, push_paused=paused)
+        return QuotaOut(known=False, **paused)
     try:
         quota: Quota = await account.quota()
     except LineApiError:
-        return QuotaOut(known=False, push_paused=paused)
+        return QuotaOut(known=False, **paused)
     return QuotaOut(
         known=True,
         limited=quota.limited,
         limit=quota.limit,
         used=quota.used,
         remaining=quota.remaining,
-        push_paused=paused,
+        **paused,
     )
 
 
@@ -152,6 +160,7 @@ async def estimate(request: Request, principal: Principal, draft: Draft) -> Esti
 
 
 def announcement_out(session: Session, announcement: Announcement) -> AnnouncementOut:
+    counts = announcements.delivery(session, announcement.id or 0)
     return AnnouncementOut(
         id=announcement.id or 0,
         status=announcement.status,
@@ -163,7 +172,8 @@ def announcement_out(session: Session, announcement: Announcement) -> Announceme
         class_ids=announcements.target_ids(session, announcement.id or 0),
         learners=announcement.users,
         groups=announcement.groups,
-        delivery=announcements.delivery(session, announcement.id or 0),
+        delivery=counts,
+        delivery_state=announcements.delivery_state(announcement, counts, pause_of(session)),
     )
 
 

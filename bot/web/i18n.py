@@ -210,12 +210,27 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ann_schedule": ("ตั้งเวลาส่ง {when}", "Schedule for {when}"),
     "ann_save": ("บันทึกการแก้ไข", "Save changes"),
     "ann_back": ("กลับไปแก้ไข", "Back to edit"),
-    "ann_status_scheduled": ("รอส่ง", "Scheduled"),
-    "ann_status_queued": ("ส่งแล้ว", "Sent"),
-    "ann_status_cancelled": ("ยกเลิกแล้ว", "Cancelled"),
+    # An announcement's state (bot.trainers.announcements.DELIVERY_STATES); each may use {sent} and {total}.
+    "ann_state_scheduled": ("รอส่ง", "Scheduled"),
+    "ann_state_cancelled": ("ยกเลิกแล้ว", "Cancelled"),
+    "ann_state_waiting": ("กำลังส่ง (ถึงแล้ว {sent} จาก {total})", "Sending: delivered {sent} of {total}"),
+    "ann_state_line_not_connected": (
+        "ยังไม่ได้เชื่อมต่อ LINE (ถึงแล้ว {sent} จาก {total})",
+        "LINE not connected: delivered {sent} of {total}",
+    ),
+    "ann_state_paused": (
+        "รอโควตา LINE (ถึงแล้ว {sent} จาก {total})",
+        "Waiting for LINE quota: delivered {sent} of {total}",
+    ),
+    "ann_state_delivered": ("ส่งถึง {sent} จาก {total}", "Delivered {sent} of {total}"),
+    "ann_state_no_one": ("ไม่มีผู้รับ", "No recipients"),
     "ann_delivered": (
-        "ส่งถึงแล้ว {sent} / รอส่ง {pending} / ไม่สำเร็จ {failed}",
-        "Delivered {sent} / waiting {pending} / failed {failed}",
+        "ส่งถึงแล้ว {sent} จาก {total} / รอส่ง {pending} / ไม่สำเร็จ {failed}",
+        "Delivered {sent} of {total} / waiting {pending} / failed {failed}",
+    ),
+    "ann_waits_for_line": (
+        "ยังไม่ได้เชื่อมต่อ LINE หรือ LINE ไม่รับรหัสเข้าใช้ (access token) ประกาศจะรอส่งจนกว่าจะเชื่อมต่อได้",
+        "LINE is not connected, or refuses the access token: the announcement waits until it is",
     ),
     "ann_cancel": ("ยกเลิกประกาศนี้", "Cancel this announcement"),
     "ann_cancel_confirm": ("ยกเลิกประกาศนี้ใช่ไหม", "Cancel this announcement?"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,6 +22,7 @@ from bot.metrics import CONTENT_TYPE, Metrics
 from bot.runtime import Runtime, freeze_heap_once
 from bot.settings import Settings
 from bot.simulator import Mailbox, SimulatorRouter
+from bot.storage import health
 from bot.storage.db import make_engine, upgrade
 from bot.trainers.auth import Passwords
 from bot.trainers.jobs import AnnouncementJob
@@ -31,6 +33,9 @@ from bot.web import simulator as simulator_pages
 from scheduler.outbox import pause_status
 
 log = logging.getLogger(__name__)
+
+# /healthz answers 503 when its write to storage takes longer than this (a load balancer waits a few seconds).
+HEALTH_TIMEOUT_SECONDS = 3.0
 
 
 def create_app(
@@ -128,11 +133,25 @@ def create_app(
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    @app.get("/healthz", summary="Ready to take webhooks")
+    @app.get("/healthz", summary="Ready to take webhooks: started, and storage takes a write")
     async def healthz(request: Request) -> JSONResponse:
-        ready = bool(request.app.state.ready)
-        body = {"status": "ok" if ready else "starting", "webhook": "on" if settings.line_enabled else "off"}
-        return JSONResponse(body, status_code=200 if ready else 503)
+        webhook_state = "on" if settings.line_enabled else "off"
+        if not request.app.state.ready:
+            return JSONResponse({"status": "starting", "webhook": webhook_state}, status_code=503)
+        runtime: Runtime = request.app.state.runtime
+        try:
+            await asyncio.wait_for(
+                runtime.db(health.check_writable, runtime.engine, runtime.clock.now()), HEALTH_TIMEOUT_SECONDS
+            )
+        except TimeoutError:
+            problem = f"the database did not answer within {HEALTH_TIMEOUT_SECONDS:g} s"
+        except health.STORAGE_ERRORS as exc:
+            problem = health.problem(exc)
+        else:
+            return JSONResponse({"status": "ok", "webhook": webhook_state})
+        log.warning("health: storage cannot take a write: %s", problem)
+        body = {"status": "unavailable", "webhook": webhook_state, "storage": f"cannot write: {problem}"}
+        return JSONResponse(body, status_code=503)
 
     @app.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
     async def prometheus() -> Response:

@@ -80,7 +80,7 @@ def ruthan(*arguments: str, tmp_path: Path, **environment: str) -> subprocess.Co
     """The `ruthan` command in a process of its own, as an operator runs it."""
     return subprocess.run(
         [sys.executable, "-c", "from bot.cli import app; app()", *arguments],
-        env={**os.environ, "CONTENT_DIR": str(REPO), **environment},
+        env={**os.environ, "PYTHONPATH": str(REPO), "CONTENT_DIR": str(REPO), **environment},
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -297,8 +297,8 @@ def run_round(
     Events are handled first come, first served: those already `waiting` (stored by an earlier round, or
     found pending after a crash), then the new ones. On PostgreSQL, events of a chat that another process
     is handling are held back (stored, still pending) for a later round, so that one learner's events are
-    handled by one process at a time, one after the other. A new event handled at once is stored already done,
-    without its body. If a handler fails, the round is undone and done again the slow way, one
+    handled by one process at a time, one after the other. A new event handled at once is stored already
+    done, without its body. If a handler fails, the round is undone and done again the slow way, one
     transaction per event, so that one bad event cannot hold the others back.
     """
     unique = _unique(events)

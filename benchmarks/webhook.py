@@ -1,12 +1,14 @@
 """End-to-end webhook throughput: Ruthan against a bare echo bot on the same SDK, side by side in one run.
 
     python3 dev.py bench        (or: .venv/bin/python -m benchmarks.webhook [--events N] [--senders 32])
+    .venv/bin/python -m benchmarks.webhook --database postgresql://postgres@127.0.0.1:5432/test
 
 Each bot runs as its own `uvicorn` process. This process plays LINE twice over: it posts signed webhooks
 from 32 concurrent learners (each waits for its reply before sending the next message, as people do) and
 runs the LINE API stand-in that receives the replies. Latency is from posting the webhook to the stand-in
 receiving the reply with that event's token. Ruthan does its full work on the embedded SQLite: durable
-inbox, learning flow, answers recorded, outbox, reply. The two bots run alternately (echo, Ruthan, echo,
+inbox, learning flow, answers recorded, outbox, reply (with --database, on PostgreSQL instead: each run in
+a fresh schema of that database, dropped afterwards). The two bots run alternately (echo, Ruthan, echo,
 Ruthan) and the report gives each run, so noise on a shared machine shows. Each bot's CPU time per event
 (its process, user and system) is reported too: it is steadier than events per second when other work
 shares the machine.
@@ -28,6 +30,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,16 +142,52 @@ def peak_rss_mb(pid: int) -> float:
         return float("nan")
 
 
+@contextmanager
+def fresh_database(workdir: str, postgres: str | None) -> Iterator[str]:
+    """An empty database for one run: a SQLite file in `workdir`, or a schema of its own in `postgres`."""
+    if postgres is None:
+        yield f"sqlite:///{workdir}/ruthan.db"
+        return
+    import psycopg
+
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres, autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield f"{postgres}{'&' if '?' in postgres else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(postgres, autocommit=True) as connection:
+            connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
 async def run_bot(
-    name: str, module_app: list[str], standin: TimedStandIn, total: int, senders: int
+    name: str,
+    module_app: list[str],
+    standin: TimedStandIn,
+    total: int,
+    senders: int,
+    postgres: str | None = None,
+) -> Result:
+    workdir = tempfile.mkdtemp(prefix=f"bench-{name}-")
+    with fresh_database(workdir, postgres) as database:
+        return await _run_bot(name, module_app, standin, total, senders, workdir, database)
+
+
+async def _run_bot(
+    name: str,
+    module_app: list[str],
+    standin: TimedStandIn,
+    total: int,
+    senders: int,
+    workdir: str,
+    database: str,
 ) -> Result:
     port = free_port()
-    workdir = tempfile.mkdtemp(prefix=f"bench-{name}-")
     env = os.environ | {
         "LINE_CHANNEL_SECRET": SECRET,
         "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
         "LINE_API_BASE_URL": standin.url,
-        "DATABASE_URL": f"sqlite:///{workdir}/ruthan.db",
+        "DATABASE_URL": database,
         "CONTENT_DIR": str(ROOT),
     }
     prefix = os.environ.get("BENCH_PROFILE_PREFIX", "").split() if name == "Ruthan" else []
@@ -227,7 +267,7 @@ def cpu_seconds(pid: int) -> float:
         return float("nan")
 
 
-async def main(total: int, senders: int, rounds: int) -> None:
+async def main(total: int, senders: int, rounds: int, postgres: str | None = None) -> None:
     standin = TimedStandIn()
     await standin.start()
     ruthan = ["bot.app:from_environment", "--factory"]
@@ -236,10 +276,13 @@ async def main(total: int, senders: int, rounds: int) -> None:
     try:
         for _ in range(rounds):
             results.append(await run_bot("echo bot", echo, standin, total, senders))
-            results.append(await run_bot("Ruthan", ruthan, standin, total, senders))
+            results.append(await run_bot("Ruthan", ruthan, standin, total, senders, postgres))
     finally:
         await standin.stop()
-    print(f"\nMachine: {machine()}; {senders} concurrent senders; {total} events per run\n")
+    where = "PostgreSQL" if postgres else "SQLite"
+    print(
+        f"\nMachine: {machine()}; {senders} concurrent senders; {total} events per run; Ruthan on {where}\n"
+    )
     print(
         "| run | bot | events/s | reply p50 ms | reply p99 ms | 200 p99 ms | errors | peak RSS MB "
         "| bot CPU ms/event |"
@@ -268,5 +311,6 @@ if __name__ == "__main__":
     parser.add_argument("--events", type=int, default=3200, help="webhook events per run")
     parser.add_argument("--senders", type=int, default=32, help="concurrent learners")
     parser.add_argument("--rounds", type=int, default=2, help="alternating runs of each bot")
+    parser.add_argument("--database", help="a PostgreSQL URL to run Ruthan on (default: SQLite)")
     args = parser.parse_args()
-    asyncio.run(main(args.events, args.senders, args.rounds))
+    asyncio.run(main(args.events, args.senders, args.rounds, args.database))

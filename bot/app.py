@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -23,6 +24,7 @@ from bot.metrics import CONTENT_TYPE, Metrics
 from bot.runtime import Runtime, freeze_heap_once
 from bot.settings import Settings
 from bot.simulator import Mailbox, SimulatorRouter
+from bot.storage import health
 from bot.storage.db import make_engine, upgrade
 from bot.trainers.auth import Passwords
 from bot.trainers.jobs import AnnouncementJob
@@ -33,6 +35,9 @@ from bot.web import simulator as simulator_pages
 from scheduler.outbox import pause_status
 
 log = logging.getLogger(__name__)
+
+# /healthz answers 503 when its write to storage takes longer than this (a load balancer waits a few seconds).
+HEALTH_TIMEOUT_SECONDS = 3.0
 
 
 def create_app(
@@ -137,27 +142,33 @@ def create_app(
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    @app.get("/healthz", summary="Ready to take webhooks; degraded while delivery to LINE is paused")
+    @app.get("/healthz", summary="Ready to take webhooks: started, and storage takes a write")
     async def healthz(request: Request) -> JSONResponse:
-        """503 while starting. Once ready, 200 (webhooks are still stored and answered in turn), with
-        status "degraded" and the pause's cause and reason while LINE refuses the channel (monthly limit,
-        access token): a monitor should alert on any status but "ok"."""
-        ready = bool(request.app.state.ready)
-        body: dict[str, object] = {
-            "status": "ok" if ready else "starting",
-            "webhook": "on" if settings.line_enabled else "off",
-        }
-        if ready:
-            runtime: Runtime = request.app.state.runtime
-            try:
-                pause = await runtime.db(pause_status, runtime.engine)
-            except Exception:
-                log.exception("healthz: the database did not answer")
-                pause = {"push_paused": None, "reason": "database unavailable"}
-            if pause["push_paused"] is not False:
+        """503 while starting or while storage cannot take a write. Otherwise 200 (webhooks are stored and
+        answered in turn), with status "degraded" and the pause's cause and reason while LINE refuses the
+        channel (monthly limit, access token): a monitor should alert on any status but "ok"."""
+        webhook_state = "on" if settings.line_enabled else "off"
+        if not request.app.state.ready:
+            return JSONResponse({"status": "starting", "webhook": webhook_state}, status_code=503)
+        runtime: Runtime = request.app.state.runtime
+        try:
+            await asyncio.wait_for(
+                runtime.db(health.check_writable, runtime.engine, runtime.clock.now()), HEALTH_TIMEOUT_SECONDS
+            )
+        except TimeoutError:
+            problem = f"the database did not answer within {HEALTH_TIMEOUT_SECONDS:g} s"
+        except health.STORAGE_ERRORS as exc:
+            problem = health.problem(exc)
+        else:
+            body: dict[str, object] = {"status": "ok", "webhook": webhook_state}
+            pause = await runtime.db(pause_status, runtime.engine)
+            if pause["push_paused"]:
                 body["status"] = "degraded"
                 body["delivery"] = pause
-        return JSONResponse(body, status_code=200 if ready else 503)
+            return JSONResponse(body)
+        log.warning("health: storage cannot take a write: %s", problem)
+        body = {"status": "unavailable", "webhook": webhook_state, "storage": f"cannot write: {problem}"}
+        return JSONResponse(body, status_code=503)
 
     @app.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
     async def prometheus(request: Request) -> Response:

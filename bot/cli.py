@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import sys
 import time
 import uuid
@@ -16,7 +15,7 @@ import typer
 
 from bot.cli_common import fail, settings_or_exit
 from bot.content import Content, ContentError, load_content
-from bot.settings import Settings
+from bot.settings import Settings, safe_url
 from bot.trainers import cli as trainer_commands
 
 app = typer.Typer(help="Ruthan (รู้ทัน): a LINE bot that teaches cyber-safety in Thai.", no_args_is_help=True)
@@ -46,8 +45,22 @@ def _content(root: Path) -> Content:
 
 
 def _logging(level: str = "INFO") -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per job run
+    from bot import logs
+
+    logs.configure(level)
+
+
+def _storage(settings: Settings) -> None:
+    """Bring the schema up to date and check that the database takes a write; else one sentence, exit 1."""
+    from bot.clock import SystemClock
+    from bot.storage import health
+
+    try:
+        health.prepare(settings.sqlalchemy_url, SystemClock().now())
+    except health.STORAGE_ERRORS as exc:
+        raise fail(
+            f"Cannot use the database {safe_url(settings.database_url)}: {health.problem(exc)}."
+        ) from None
 
 
 @app.command()
@@ -63,14 +76,14 @@ def serve(
     settings = settings_or_exit()
     _logging()
     content = _content(settings.content_dir)
+    _storage(settings)
     if not settings.line_enabled:
         typer.secho(serve_without_line_notice(host, port, settings), fg=typer.colors.YELLOW)
-    typer.echo(f"Ruthan on http://{host}:{port} (health: /healthz) using {_safe_url(settings.database_url)}")
+    typer.echo(f"Ruthan on http://{host}:{port} (health: /healthz) using {safe_url(settings.database_url)}")
+    app = create_app(settings, content=content, migrate=False)  # _storage brought the schema up to date
     # X-Forwarded-* headers are the app's to judge, from TRUSTED_PROXIES only (uvicorn's default believes any
     # loopback peer, so that anyone behind a local tunnel could pick their own address).
-    uvicorn.run(
-        create_app(settings, content=content), host=host, port=port, log_level="info", proxy_headers=False
-    )
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
 
 
 def serve_without_line_notice(host: str, port: int, settings: Settings) -> str:
@@ -83,15 +96,6 @@ def serve_without_line_notice(host: str, port: int, settings: Settings) -> str:
     return "\n".join(lines)
 
 
-def _safe_url(url: str) -> str:
-    """The database URL without a password, for printing."""
-    if "@" not in url or "://" not in url:
-        return url
-    scheme, rest = url.split("://", 1)
-    credentials, location = rest.rsplit("@", 1)
-    return f"{scheme}://{credentials.split(':', 1)[0]}@{location}"
-
-
 @app.command()
 def chat(
     user: Annotated[str, typer.Option(help="The LINE user ID to play (your progress is kept under it).")] = (
@@ -102,6 +106,7 @@ def chat(
     settings = settings_or_exit()
     _logging("WARNING")
     content = _content(settings.content_dir)
+    _storage(settings)
     try:
         asyncio.run(_chat(settings, content, user))
     except (KeyboardInterrupt, EOFError):
@@ -125,9 +130,8 @@ async def _chat(settings: Settings, content: Content, user: str) -> None:
     from bot.clock import SystemClock
     from bot.gateway import TerminalGateway
     from bot.runtime import Runtime
-    from bot.storage.db import make_engine, upgrade
+    from bot.storage.db import make_engine
 
-    upgrade(settings.sqlalchemy_url)
     engine = make_engine(settings.sqlalchemy_url)
     gateway = TerminalGateway()
     runtime = Runtime(engine=engine, content=content, gateway=gateway, clock=SystemClock())
@@ -180,7 +184,8 @@ def worker(
     content = _content(settings.content_dir)
     if not settings.line_channel_access_token:
         raise fail("LINE_CHANNEL_ACCESS_TOKEN is not set: a worker has nothing to send with.")
-    typer.echo(f"Ruthan worker using {_safe_url(settings.database_url)}; Ctrl-C to stop.")
+    _storage(settings)
+    typer.echo(f"Ruthan worker using {safe_url(settings.database_url)}; Ctrl-C to stop.")
     asyncio.run(_worker(settings, content, share))
 
 
@@ -220,10 +225,8 @@ async def _worker(settings: Settings, content: Content, share: float) -> None:
     import signal
 
     from bot.runtime import freeze_heap_once
-    from bot.storage.db import upgrade
     from bot.trainers.jobs import AnnouncementJob
 
-    upgrade(settings.sqlalchemy_url)
     runtime = worker_runtime(settings, content, share=share)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -360,11 +363,9 @@ def richmenu_install() -> None:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Bring the database schema up to date (Alembic)."""
-    from bot.storage.db import upgrade
-
     settings = settings_or_exit()
-    upgrade(settings.sqlalchemy_url)
-    typer.echo(f"Database is up to date: {_safe_url(settings.database_url)}")
+    _storage(settings)
+    typer.echo(f"Database is up to date: {safe_url(settings.database_url)}")
 
 
 @content_app.command("check")

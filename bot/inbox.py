@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from linebot.v3.webhooks import Event
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import Engine, Text, bindparam, func, insert, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, col, select
 
 from bot.content import Content
@@ -36,6 +37,11 @@ log = logging.getLogger(__name__)
 # LINE says a reply token is good for about a minute; stop trying it a little earlier and push instead.
 REPLY_WINDOW = timedelta(seconds=50)
 MAX_HANDLING_ATTEMPTS = 3
+# On PostgreSQL, a transaction that handles a chat's events holds an advisory lock on the chat until it ends,
+# so that two processes never handle one learner at once (both would read the learner before either wrote:
+# a double tap scored twice, a step lost). Locks are keyed (CHAT_LOCKS, hashtext(chat ID)); the first key
+# keeps them apart from any other use of advisory locks.
+CHAT_LOCKS = 0x52_55_54_48  # "RUTH"
 
 
 def chat_id_of(event: dict[str, Any]) -> str | None:
@@ -91,6 +97,7 @@ def handle(engine: Engine, content: Content, event_id: str, now: datetime) -> Ha
     """Handle one stored event in one transaction; None when it was already handled (or is being handled)."""
     try:
         with session_scope(engine) as session:
+            _wait_for_chat(session, event_id)
             decided = _handle_stored(session, content, event_id, now)
             return _answers(session, [decided])[0] if decided else None
     except Exception as exc:
@@ -120,6 +127,45 @@ def _handle_stored(session: Session, content: Content, event_id: str, now: datet
         row.chat_id = None  # erasure unlinked the learner's other handled events; this one was pending then
     session.add(row)
     return decided
+
+
+def _wait_for_chat(session: Session, event_id: str) -> None:
+    """On PostgreSQL, lock the stored event's chat for this transaction, waiting for another process to be
+    done with it. The lock is the transaction's first and only one: it cannot be part of a deadlock."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            select(func.pg_advisory_xact_lock(CHAT_LOCKS, func.hashtext(InboxEvent.chat_id))).where(
+                InboxEvent.webhook_event_id == event_id, col(InboxEvent.chat_id).is_not(None)
+            )
+        )
+
+
+def _held_elsewhere(session: Session, stored: list[str], new: list[dict[str, Any]]) -> set[str]:
+    """Of these events (stored ones by ID, new ones by body), those whose chat another process is handling
+    now; this transaction locks the other chats until it ends. Only PostgreSQL has other processes.
+
+    The locks are tried, never waited for, so a round never waits for another process (nor deadlocks with
+    one): an event held back waits in this process for a later round.
+    """
+    if session.get_bind().dialect.name != "postgresql" or not (stored or new):
+        return set()
+    chats = {str(event["webhookEventId"]): chat_id_of(event) for event in new}
+    if stored:
+        chats.update(
+            session.exec(
+                select(InboxEvent.webhook_event_id, InboxEvent.chat_id).where(
+                    col(InboxEvent.webhook_event_id).in_(stored)
+                )
+            )
+        )
+    wanted = sorted({chat for chat in chats.values() if chat})
+    chat = func.unnest(bindparam("chats", wanted, type_=ARRAY(Text))).column_valued("chat")
+    busy = set(
+        session.execute(
+            select(chat).where(~func.pg_try_advisory_xact_lock(CHAT_LOCKS, func.hashtext(chat)))
+        ).scalars()
+    )
+    return {event_id for event_id, chat in chats.items() if chat in busy} if busy else set()
 
 
 def _decide(
@@ -241,6 +287,8 @@ class Round:
     fresh: list[str] = field(default_factory=list)
     handled: list[Handled] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)
+    # How many of the waiting events were held back because another process is handling their chat.
+    held: int = 0
 
 
 def run_round(
@@ -257,8 +305,10 @@ def run_round(
 
     All in one transaction, so its cost is shared by every event that arrived while the last round ran.
     Events are handled first come, first served: those already `waiting` (stored by an earlier round, or
-    found pending after a crash), then the new ones. A new event handled at once is stored already done,
-    without its body. If a handler fails, the round is undone and done again the slow way, one
+    found pending after a crash), then the new ones. On PostgreSQL, events of a chat that another process
+    is handling are held back (stored, still pending) for a later round, so that one learner's events are
+    handled by one process at a time, one after the other. A new event handled at once is stored already
+    done, without its body. If a handler fails, the round is undone and done again the slow way, one
     transaction per event, so that one bad event cannot hold the others back.
     """
     unique = _unique(events)
@@ -266,12 +316,22 @@ def run_round(
         with session_scope(engine) as session:
             _mark_sent(session, sent, now)
             room = max(0, limit - len(waiting))
-            at_once = {str(event["webhookEventId"]): event for event in unique[:room]}
-            fresh = _store(session, unique[:room], now, done=True) + _store(session, unique[room:], now)
-            queue = waiting + fresh
+            older = waiting[:limit]
+            held = _held_elsewhere(session, older, unique[:room])
+            at_once = {
+                event_id: event
+                for event in unique[:room]
+                if (event_id := str(event["webhookEventId"])) not in held
+            }
+            fresh = _store(session, list(at_once.values()), now, done=True) + _store(
+                session, [event for event in unique if str(event["webhookEventId"]) not in at_once], now
+            )
+            now_ids = [event_id for event_id in older if event_id not in held] + [
+                event_id for event_id in fresh if event_id in at_once
+            ]
             _know_learners(session, at_once.values())
             decided: list[_Decided] = []
-            for event_id in queue[:limit]:
+            for event_id in now_ids:
                 payload = at_once.get(event_id)
                 if payload is not None:
                     decided.append(_decide(session, content, event_id, payload, now, now))
@@ -279,7 +339,9 @@ def run_round(
                     decided.append(one)
             session.flush()
             handled = _answers(session, decided)
-            return Round(fresh, handled, queue[limit:])
+            chosen = set(now_ids)
+            later = [event_id for event_id in waiting + fresh if event_id not in chosen]
+            return Round(fresh, handled, later, held=sum(event_id in held for event_id in later))
     except Exception:
         log.exception("a round of %d events failed; handling them one at a time", len(waiting) + len(unique))
     return _run_slowly(engine, content, unique, waiting=waiting, sent=sent, now=now, limit=limit)

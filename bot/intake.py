@@ -5,7 +5,9 @@ Every post from LINE joins the next round. A round stores the new events, handle
 has accepted since the last round, all in one transaction (`inbox.run_round`). A post is answered 200 once
 the round holding its events has committed: from then on they are durable, handled or waiting. Rounds run
 one after another, so events are handled in the order they arrived, and every round takes whatever piled
-up while the last one ran: the busier the bot, the more each transaction carries.
+up while the last one ran: the busier the bot, the more each transaction carries. On PostgreSQL several
+processes may run rounds at once; a round holds back the events of a chat another process is handling, and
+a later round handles them (bot/inbox.py), so one learner's events are handled one at a time.
 
 Answers go out after their round commits, one chat's in order; an accepted answer is marked sent by the
 next round. If the process dies before that, the outbox row's lease runs out and recovery sends it again:
@@ -31,6 +33,9 @@ log = logging.getLogger(__name__)
 
 # Events handled per round at most: a round of this many takes some tens of milliseconds.
 ROUND_LIMIT = 32
+# How long to wait before trying again events held back because another process is handling their chat
+# (about the time that process's round takes), when nothing else is waiting to be done.
+HELD_PAUSE = 0.01
 
 Db = Callable[..., Awaitable[Any]]
 OnHandled = Callable[[inbox.Handled, float | None], None]
@@ -105,11 +110,14 @@ class Intake:
     async def _run(self) -> None:
         try:
             while self._posts or self._sent or self._waiting:
-                await self._round()
+                held = await self._round()
+                if held and not (self._posts or self._sent):
+                    await asyncio.sleep(HELD_PAUSE)  # rather than ask for the same locks at once
         finally:
             self._idle.set()
 
-    async def _round(self) -> None:
+    async def _round(self) -> int:
+        """One round; returns how many events it held back because another process has their chat."""
         posts, self._posts = self._posts, []
         sent, self._sent = self._sent, []
         events = [event for post in posts for event in post.events]
@@ -138,7 +146,7 @@ class Intake:
             for post in posts:
                 if not post.stored.done():  # a post whose request was cancelled meanwhile waits no more
                     post.stored.set_exception(exc)
-            return
+            return 0
         self._waiting = done.waiting + self._waiting[len(waiting) :]  # and any retried meanwhile
         fresh = set(done.fresh)
         for post in posts:
@@ -150,6 +158,7 @@ class Intake:
             self._on_handled(handled, self._arrived.get(handled.event_id))
         still = set(self._waiting)
         self._arrived = {event_id: at for event_id, at in self._arrived.items() if event_id in still}
+        return done.held
 
 
 def _ids(events: list[dict[str, Any]]) -> list[str]:

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LINE_API = "https://api.line.me"
@@ -119,6 +121,13 @@ class Settings(BaseSettings):
     def _supported_database(cls, value: str) -> str:
         if not value.startswith(("sqlite://", "postgresql://", "postgres://", "postgresql+psycopg://")):
             raise ValueError("use sqlite:///path/to/file.db or postgresql://user@host:port/db")
+        try:
+            url = make_url(value)
+        except (ArgumentError, ValueError):
+            raise ValueError(f"'{safe_url(value)}' is not a database URL") from None
+        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+            # Each connection would get an empty database of its own: every webhook would fail.
+            raise ValueError("SQLite needs a file, e.g. sqlite:///ruthan.db")
         return value
 
     @property
@@ -137,6 +146,15 @@ class Settings(BaseSettings):
             if url.startswith(prefix):
                 return "postgresql+psycopg://" + url.removeprefix(prefix)
         return url
+
+
+def safe_url(url: str) -> str:
+    """The database URL without a password, for messages and printing."""
+    if "@" not in url or "://" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    credentials, location = rest.rsplit("@", 1)
+    return f"{scheme}://{credentials.split(':', 1)[0]}@{location}"
 
 
 def load_settings(**overrides: object) -> Settings:

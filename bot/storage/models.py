@@ -321,7 +321,8 @@ def pending_outbox(
 
 
 class ServiceFlag(SQLModel, table=True):
-    """Operational switches that every process must see, e.g. pushing paused by LINE's monthly limit."""
+    """Operational switches that every process must see, e.g. pushing paused by LINE's monthly limit; and the
+    row the storage check writes (bot/storage/health.py)."""
 
     __tablename__ = "service_flag"
 

@@ -307,7 +307,7 @@ async def test_a_simulated_learner_alone_does_not_prove_line_takes_pushes_again(
     simulated = await simulated_member(tbot, classroom)
     tbot.line.access_token = "revoked"
     await tbot.follow(user_id("newcomer"))  # the welcome is refused: pushing pauses, the welcome waits
-    paused = (await tbot.http.get("/delivery")).json()
+    paused = (await tbot.operator_get("/delivery")).json()
     assert paused["cause"] == "unauthorized"
     await tbot.http.post("/api/v1/announcements", json=draft(classroom), headers=headers)
     await deliver_due(tbot)
@@ -316,5 +316,5 @@ async def test_a_simulated_learner_alone_does_not_prove_line_takes_pushes_again(
         tbot.runtime.drain()
     )  # the probe meets the simulated learner's batch first: it stops at the simulator
     assert sum("ศาลาวัด" in html for html in await simulator_screen(tbot, simulated)) == 1
-    assert (await tbot.http.get("/delivery")).json() == paused  # the same pause, not lifted and set again
+    assert (await tbot.operator_get("/delivery")).json() == paused  # the same pause, not lifted and set again
     assert "pushing resumes" not in caplog.text

@@ -211,7 +211,7 @@ async def test_a_refused_access_token_pauses_delivery_reports_it_and_resumes_whe
     assert bot.line.requests["multicast", 401] == 1  # one try, not a burst of retries
     assert recipients(bot) == Counter()
     assert {batch.status for batch in rows(bot, OutboxBatch)} == {OutboxStatus.PENDING}  # waiting, not failed
-    status = (await bot.http.get("/delivery")).json()
+    status = (await bot.operator_get("/delivery")).json()
     assert status["push_paused"] is True and status["cause"] == "unauthorized"
     assert "access token" in status["reason"]
     health = await bot.http.get("/healthz")
@@ -235,7 +235,7 @@ async def test_a_refused_access_token_pauses_delivery_reports_it_and_resumes_whe
     await bot.runtime.drain()  # the probe is accepted: pushing resumes, and what waited goes out
     assert set(recipients(bot)) == {*users, learner} and set(recipients(bot).values()) == {1}
     assert {row.status for row in rows(bot, Outbox)} == {OutboxStatus.SENT}
-    assert (await bot.http.get("/delivery")).json() == {"push_paused": False}
+    assert (await bot.operator_get("/delivery")).json() == {"push_paused": False}
     assert (await bot.http.get("/healthz")).json()["status"] == "ok"
 
 

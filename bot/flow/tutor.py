@@ -122,8 +122,10 @@ class Tutor(Onboarding, Lessons, Reviewing, Menu, Classroom, Reminding):
         if phase in (Phase.CONSENT, Phase.DECLINED):
             return self._typed_before_consent(message)
         command = answers.read_command(message, COMMANDS)
-        if command == "continue" and phase is Phase.CARD:
-            return self._next()  # "ต่อ" typed under a card means the next card (the menu's button resumes)
+        if command == "continue" and phase is Phase.CARD and message.strip() != t.CONTINUE:
+            # "ต่อ", "ไปต่อเลย" typed under a card mean the next card; "เรียนต่อ", the menu's and the
+            # announcements' button, resumes: the card again, for a learner who lost sight of it.
+            return self._next()
         if command is not None:
             return self._actions()[command]({})
         if phase is not Phase.REMINDER_TIME and (changed := self._typed_time_elsewhere(message)) is not None:

@@ -89,7 +89,8 @@ class Runtime:
             longest=min(MAX_BACKUP_WAIT, line_timeout / 2) if line_timeout else MAX_BACKUP_WAIT,
             on_backup=lambda endpoint: self.metrics.line_backups.labels(endpoint).inc(),
         )
-        self.gateway = MeteredGateway(ThrottledGateway(gateway, **(rates or {}), hedger=hedger), self.metrics)
+        throttled = ThrottledGateway(gateway, **(rates or {}), hedger=hedger)
+        self.gateway = MeteredGateway(throttled, self.metrics)
         self.sender = sender.Sender(self.gateway, clock, sender.ReplyBook(engine, self.db))
         self._limiter = CapacityLimiter(1 if engine.dialect.name == "sqlite" else 8)
         # The sweep's reads take no write lock (SQLite's WAL lets them run beside its one writer), so they
@@ -102,6 +103,8 @@ class Runtime:
             db=self.db,
             metrics=self.metrics,
             zone=ZoneInfo(timezone),
+            # It claims only about what these rates let it send soon; other workers take the rest.
+            rates={endpoint: limit.rate for endpoint, limit in throttled.limits.items()},
             **(worker_options or {}),
         )
         self.intake = Intake(

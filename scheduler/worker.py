@@ -77,15 +77,15 @@ class _Held:
         self.most = (most_batches, most_rows)
         self.reserved = [0, 0]  # room taken by claims under way (two claim loops run at once)
         self.lock = asyncio.Lock()  # a renewal and a release never interleave (see `_record`)
-        self._changed = asyncio.Event()
+        self._released = asyncio.Event()
 
-    def room(self, batches: int, rows: int) -> tuple[int, int]:
-        """How many of `batches` batches and `rows` rows may be claimed now."""
-        held = (len(self.batches), len(self.rows))
+    def room(self, batches: int, rows: int, *, idle: bool = False) -> tuple[int, int]:
+        """How many of `batches` batches and `rows` rows may be claimed now (`idle`: holding nothing)."""
+        taken = (0, 0) if idle else (len(self.batches) + self.reserved[0], len(self.rows) + self.reserved[1])
         wanted = [batches, rows]
         for kind, most in enumerate(self.most):
             if most is not None:
-                wanted[kind] = max(0, min(wanted[kind], most - held[kind] - self.reserved[kind]))
+                wanted[kind] = max(0, min(wanted[kind], most - taken[kind]))
         return wanted[0], wanted[1]
 
     def reserve(self, batches: int, rows: int) -> tuple[int, int]:
@@ -99,25 +99,20 @@ class _Held:
         self.reserved = [self.reserved[0] - reserved[0], self.reserved[1] - reserved[1]]
         for unit in units:
             (self.batches if isinstance(unit, BatchClaim) else self.rows).add(unit.id)
-        self._change()
 
     def release(self, units: list[Unit]) -> None:
         """Stop renewing these (they are being recorded, or left to their lease); make room for more."""
         for unit in units:
             (self.batches if isinstance(unit, BatchClaim) else self.rows).discard(unit.id)
-        self._change()
+        self._released.set()
+        self._released = asyncio.Event()
 
-    def busy(self) -> bool:
-        """Whether anything is held or being claimed (its release, or the claim's end, makes room)."""
-        return bool(self.batches or self.rows or any(self.reserved))
+    def holds(self) -> bool:
+        return bool(self.batches or self.rows)
 
-    def changed(self) -> asyncio.Event:
-        """Set at the next claim's end or release (take it before looking at the room)."""
-        return self._changed
-
-    def _change(self) -> None:
-        self._changed.set()
-        self._changed = asyncio.Event()
+    def released(self) -> asyncio.Event:
+        """Set at the next release (take it before looking at the room)."""
+        return self._released
 
 
 @dataclass
@@ -285,16 +280,17 @@ class DeliveryWorker:
         while not self._stopping:
             producing = follow is not None and not follow.is_set()
             more = self._more  # before claiming: work written from here on sets it
-            changed = state.held.changed()  # likewise: room made from here on sets it
+            released = state.held.released()  # likewise: room made from here on sets it
             want = (batches if state.push else 0, singles)
             room = state.held.room(*want)
             units = await self._claim(
                 state.held, self.clock.now(), batches=room[0], singles=room[1], push=state.push
             )
             if not units:
-                if room != want and state.held.busy():
+                if room != state.held.room(*want, idle=True) and state.held.holds():
                     # This worker holds all it may: what is due waits for room (or for another worker).
-                    await changed.wait()
+                    # (Room a concurrent claim took is not waited for: that claim goes on claiming.)
+                    await released.wait()
                     continue
                 if not producing:
                     return

@@ -196,6 +196,23 @@ def renew(engine: Engine, until: datetime, row_ids: list[int], batch_ids: list[i
     return renewed
 
 
+def next_free(engine: Engine, now: datetime, within: timedelta) -> datetime | None:
+    """When the first pending work not due now becomes due, if that is within `within`: work another
+    worker holds (free then if its holder died meanwhile), or a short back-off."""
+    with session_scope(engine) as session:
+        ends = [
+            session.exec(
+                select(func.min(table.not_before)).where(
+                    col(table.status) == OutboxStatus.PENDING,
+                    col(table.not_before) > now,
+                    col(table.not_before) <= now + within,
+                )
+            ).one()
+            for table in (Outbox, OutboxBatch)
+        ]
+    return min((end for end in ends if end is not None), default=None)
+
+
 def claim_rows(
     engine: Engine, now: datetime, *, lease: timedelta, limit: int, push: bool = True
 ) -> list[Claimed]:

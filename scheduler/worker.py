@@ -60,6 +60,8 @@ class DrainReport:
     expired: int = 0
     paused: bool = False
     seconds: float = 0.0
+    # When work not due at the end (held by another worker, or backing off) becomes due, if within a lease.
+    next_free: datetime | None = None
 
 
 @dataclass
@@ -216,6 +218,9 @@ class DeliveryWorker:
                 task.cancel()
             await asyncio.gather(*claimers, *senders, finisher, return_exceptions=True)
             raise
+        if not self._stopping:
+            now = self.clock.now()
+            state.report.next_free = await self.db(outbox.next_free, self.engine, now, self.lease)
         state.report.seconds = time.perf_counter() - started
         state.report.paused = not state.push
         return state.report

@@ -134,3 +134,22 @@ async def test_a_worker_claims_only_what_its_rate_sends_soon_and_leaves_the_rest
         engine.dispose()
     finally:
         await bot.stop()
+
+
+async def test_work_another_worker_held_is_sent_when_its_lease_ends_without_waiting_for_recovery(
+    bot: BotUnderTest,
+) -> None:
+    engine = make_engine(bot.settings().sqlalchemy_url)
+    with Session(engine) as session:
+        values = pending_outbox("U" + "c" * 32, [text("ข้อความถึงคุณค่ะ")], bot.clock.now(), purpose="personal")
+        session.exec(insert(Outbox).values(values))  # type: ignore[call-overload]
+        session.commit()
+    # Another worker claims it, then dies: its lease (3 s) is never renewed.
+    assert len(claim_rows(engine, bot.clock.now(), lease=timedelta(seconds=3), limit=1)) == 1
+    report = await bot.runtime.drain()  # finds nothing due, but knows when that lease ends
+    assert report.next_free == bot.clock.now() + timedelta(seconds=3)
+    bot.clock.advance(seconds=3)
+    # No recovery run comes (the harness runs it hourly): the runtime drains again when the lease ends.
+    (push,) = await bot.line.wait_for(1, timeout=20)
+    assert push.path.endswith("/push")
+    engine.dispose()

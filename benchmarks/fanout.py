@@ -18,9 +18,9 @@ Scenarios:
 - personal: every message different (a personal note to each learner), so every one is a push;
 - kill-worker (PostgreSQL only): the reminders, sent by two worker processes with half of LINE's rates each
   (both sweep at start, as `ruthan worker`s started together do, and look for work every 2 s, as they do);
-  one is killed (SIGKILL) once LINE has accepted half the messages. The other must take over what the dead
-  one held once its lease runs out. Reported beside the rest: when the kill came, and the target, 1.25x
-  LINE's bound plus 5 s.
+  one is killed (SIGKILL) once LINE has accepted half the messages (`--kill-after`). The other must take
+  over what the dead one held once its lease runs out. Reported beside the rest: when the kill came, and
+  the target, 1.25x LINE's bound plus 5 s.
 
 Reported: total time from the sweep's start to the last message LINE accepted (the stand-in and the fan-out
 read one machine's monotonic clock), against the lower bound LINE's rate limits set for the same requests
@@ -231,7 +231,8 @@ def child_command(url: str, line_url: str, args: argparse.Namespace, share: floa
 
 
 async def kill_one(url: str, line: Any, args: argparse.Namespace) -> tuple[dict[str, Any], float]:
-    """Two fan-out processes with half the rates each; SIGKILL one once half the messages are accepted.
+    """Two fan-out processes with half the rates each; SIGKILL one once `--kill-after` of the messages are
+    accepted.
     Returns the survivor's measurements and when the kill came (seconds after the start)."""
     pipe = asyncio.subprocess.PIPE
     children = [
@@ -251,7 +252,7 @@ async def kill_one(url: str, line: Any, args: argparse.Namespace) -> tuple[dict[
             assert child.stdin is not None
             child.stdin.write(b"go\n")
             await child.stdin.drain()
-        while line.messages_accepted < args.learners // 2:
+        while line.messages_accepted < args.learners * args.kill_after:
             if victim.returncode is not None or survivor.returncode is not None:
                 raise SystemExit("a fan-out process ended before the kill")
             await asyncio.sleep(0.005)
@@ -349,7 +350,7 @@ def report(result: dict[str, Any]) -> str:
         [
             f"{r['learners']:,} learners, {r['scenario']}, {r['database']} — {r['machine']}",
             f"  total {r['seconds']} s to the last message accepted (sweep {r['sweep_seconds']} s,"
-            f" worker done at {r['worker_seconds']} s)",
+            f" worker done at {r['worker_seconds']} s{', the survivor' if r['killed_at_seconds'] else ''})",
             f"  vs rate-limit bound {r['bound_seconds']} s: {r['ratio']}x",
         ]
         + (
@@ -393,6 +394,9 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=1.0, help="the LINE client's timeout, seconds")
     parser.add_argument("--concurrency", type=int, default=400, help="requests in flight")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--kill-after", type=float, default=0.5, help="kill-worker: share accepted before the kill"
+    )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)

@@ -3,6 +3,7 @@
     .venv/bin/python -m benchmarks.fanout --learners 100000
     .venv/bin/python -m benchmarks.fanout --learners 100000 --scenario personal
     .venv/bin/python -m benchmarks.fanout --learners 100000 --database postgresql://postgres@127.0.0.1:5432/test
+    .venv/bin/python -m benchmarks.fanout --learners 100000 --scenario kill-worker --database postgresql://...
 
 This process prepares the database (demo learners of the real curriculum, all due now) and runs the LINE
 stand-in: push 2,000 and multicast 200 requests a second (token buckets, 429 beyond), a few percent of
@@ -14,7 +15,12 @@ learners, as a worker running since the morning has: its statements compiled, it
 Scenarios:
 - reminders: the daily reminder as the sweep writes it. Learners at the same point of the same track get the
   same text, so most go by multicast, 500 at a time;
-- personal: every message different (a personal note to each learner), so every one is a push.
+- personal: every message different (a personal note to each learner), so every one is a push;
+- kill-worker (PostgreSQL only): the reminders, sent by two worker processes with half of LINE's rates each
+  (both sweep at start, as `ruthan worker`s started together do, and look for work every 2 s, as they do);
+  one is killed (SIGKILL) once LINE has accepted half the messages (`--kill-after`). The other must take
+  over what the dead one held once its lease runs out. Reported beside the rest: when the kill came, and
+  the target, 1.25x LINE's bound plus 5 s.
 
 Reported: total time from the sweep's start to the last message LINE accepted (the stand-in and the fan-out
 read one machine's monotonic clock), against the lower bound LINE's rate limits set for the same requests
@@ -111,30 +117,39 @@ def fresh_database(base: str | None) -> tuple[str, Any]:
 # ----- the fan-out process ---------------------------------------------------------------------------------
 
 
-async def fan_out(url: str, line_url: str, scenario: str, timeout: float, concurrency: int) -> dict[str, Any]:
-    """Run the production sweep and delivery worker until nothing is left to send; measure it."""
+async def fan_out(
+    url: str, line_url: str, scenario: str, timeout: float, concurrency: int, share: float = 1.0
+) -> dict[str, Any]:
+    """Run the production sweep and delivery worker until nothing is left to send; measure it.
+
+    For kill-worker, one of two such processes with `share` of LINE's rates: it says "ready" once warm and
+    starts when told "go" on its standard input, so that both start together."""
     from sqlmodel import Session, func, select
 
     from bot.clock import SystemClock
     from bot.content import load_content
     from bot.gateway import SdkGateway
     from bot.runtime import Runtime, freeze_heap_once
+    from bot.settings import Settings
     from bot.storage.db import make_engine
     from bot.storage.models import Outbox, OutboxBatch, OutboxStatus
     from scheduler.sweep import read_chunk
 
     engine = make_engine(url)
     gateway = SdkGateway(access_token=TOKEN, host=line_url, timeout=timeout, max_connections=concurrency)
+    lease = timedelta(seconds=Settings().delivery_lease_seconds)  # the default, as in production
     runtime = Runtime(
         engine=engine,
         content=load_content(ROOT),
         gateway=gateway,
         clock=SystemClock(),
-        rates=dict(RATES),
+        rates={endpoint: rate * share for endpoint, rate in RATES.items()},
         sweep_interval=None,
         line_timeout=timeout,
-        worker_options={"concurrency": concurrency, "lease": timedelta(seconds=60)},
+        worker_options={"concurrency": concurrency, "lease": lease},
     )
+    # A worker process looks for work every 2 s (`ruthan worker`'s recovery loop); a lone fan-out, oftener.
+    poll = 2.0 if scenario == "kill-worker" else 0.5
 
     def left() -> int:
         with Session(engine) as session:
@@ -148,14 +163,19 @@ async def fan_out(url: str, line_url: str, scenario: str, timeout: float, concur
     # As in a worker that has been running (it sweeps every minute): statements compiled, connections open.
     await runtime.read_db(read_chunk, engine, runtime.content, SystemClock().now(), after=2**31 - 1, plans={})
     freeze_heap_once()  # as `ruthan worker` does once started
+    if scenario == "kill-worker":
+        print("ready", flush=True)
+        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
     started, cpu_before = time.monotonic(), time.process_time()
     queued = 0
-    if scenario == "reminders":
+    if scenario != "personal":
         queued = (await runtime.sweep_once()).queued
     swept = time.monotonic() - started
     await runtime.drain()
-    while left():  # rows waiting out a back-off after LINE failed them several times in a row
-        await asyncio.sleep(0.5)
+    # Rows waiting out a back-off after LINE failed them several times in a row; for kill-worker, also
+    # the work the other process holds (or held, until its lease runs out).
+    while left():
+        await asyncio.sleep(poll)
         await runtime.drain()
     seconds, cpu = time.monotonic() - started, time.process_time() - cpu_before
     later_seconds, later_queued = 0.0, 0
@@ -176,7 +196,7 @@ async def fan_out(url: str, line_url: str, scenario: str, timeout: float, concur
     return {
         "started_at": started,  # time.monotonic(): the same clock as the stand-in's, on one machine
         "seconds": seconds,
-        "sweep_seconds": swept if scenario == "reminders" else 0.0,
+        "sweep_seconds": swept if scenario != "personal" else 0.0,
         "queued": queued,
         "outbox": {str(status): count for status, count in statuses.items()},
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -189,9 +209,74 @@ async def fan_out(url: str, line_url: str, scenario: str, timeout: float, concur
 # ----- the orchestrator -------------------------------------------------------------------------------------
 
 
+def child_command(url: str, line_url: str, args: argparse.Namespace, share: float = 1.0) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "benchmarks.fanout",
+        "--child",
+        "--url",
+        url,
+        "--line",
+        line_url,
+        "--scenario",
+        args.scenario,
+        "--timeout",
+        str(args.timeout),
+        "--concurrency",
+        str(args.concurrency),
+        "--share",
+        str(share),
+    ]
+
+
+async def kill_one(url: str, line: Any, args: argparse.Namespace) -> tuple[dict[str, Any], float]:
+    """Two fan-out processes with half the rates each; SIGKILL one once `--kill-after` of the messages are
+    accepted.
+    Returns the survivor's measurements and when the kill came (seconds after the start)."""
+    pipe = asyncio.subprocess.PIPE
+    children = [
+        await asyncio.create_subprocess_exec(
+            *child_command(url, line.url, args, share=0.5), cwd=ROOT, stdin=pipe, stdout=pipe
+        )
+        for _ in range(2)
+    ]
+    victim, survivor = children
+    try:
+        for child in children:
+            assert child.stdout is not None
+            if (await child.stdout.readline()).strip() != b"ready":
+                raise SystemExit("a fan-out process failed to start")
+        started = time.monotonic()
+        for child in children:
+            assert child.stdin is not None
+            child.stdin.write(b"go\n")
+            await child.stdin.drain()
+        while line.messages_accepted < args.learners * args.kill_after:
+            if victim.returncode is not None or survivor.returncode is not None:
+                raise SystemExit("a fan-out process ended before the kill")
+            await asyncio.sleep(0.005)
+        victim.kill()
+        killed = time.monotonic() - started
+        await victim.wait()
+        output, _ = await survivor.communicate()
+        if survivor.returncode != 0:
+            raise SystemExit(f"the surviving fan-out process failed ({survivor.returncode})")
+        measured = json.loads(output.decode().strip().splitlines()[-1])
+        measured["started_at"] = started  # the survivor's own start differs by the time to read "go"
+        return measured, killed
+    finally:
+        for child in children:
+            if child.returncode is None:
+                child.kill()
+                await child.wait()
+
+
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     from bot.standin import LineStandIn, RandomFaults
 
+    if args.scenario == "kill-worker" and not args.database:
+        raise SystemExit("kill-worker needs --database (PostgreSQL): several workers share one database")
     url, drop = fresh_database(args.database)
     try:
         print(
@@ -210,28 +295,17 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         await line.start()
         try:
             cpu_before = time.process_time()
-            child = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "benchmarks.fanout",
-                "--child",
-                "--url",
-                url,
-                "--line",
-                line.url,
-                "--scenario",
-                args.scenario,
-                "--timeout",
-                str(args.timeout),
-                "--concurrency",
-                str(args.concurrency),
-                cwd=ROOT,
-                stdout=asyncio.subprocess.PIPE,
-            )
-            output, _ = await child.communicate()
-            if child.returncode != 0:
-                raise SystemExit(f"the fan-out process failed ({child.returncode})")
-            measured = json.loads(output.decode().strip().splitlines()[-1])
+            killed = None
+            if args.scenario == "kill-worker":
+                measured, killed = await kill_one(url, line, args)
+            else:
+                child = await asyncio.create_subprocess_exec(
+                    *child_command(url, line.url, args), cwd=ROOT, stdout=asyncio.subprocess.PIPE
+                )
+                output, _ = await child.communicate()
+                if child.returncode != 0:
+                    raise SystemExit(f"the fan-out process failed ({child.returncode})")
+                measured = json.loads(output.decode().strip().splitlines()[-1])
             stats = line.stats()
             standin_cpu = time.process_time() - cpu_before
         finally:
@@ -251,6 +325,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "sweep_seconds": round(measured["sweep_seconds"], 2),
         "bound_seconds": round(bound, 2),
         "ratio": round(delivered / bound, 2) if bound else None,
+        "killed_at_seconds": round(killed, 2) if killed is not None else None,
+        "target_seconds": round(1.25 * bound + 5, 2) if killed is not None else None,
         "accepted_requests": accepted,
         "requests_by_status": made,
         "requests_total": sum(made.values()),
@@ -274,8 +350,18 @@ def report(result: dict[str, Any]) -> str:
         [
             f"{r['learners']:,} learners, {r['scenario']}, {r['database']} — {r['machine']}",
             f"  total {r['seconds']} s to the last message accepted (sweep {r['sweep_seconds']} s,"
-            f" worker done at {r['worker_seconds']} s)",
+            f" worker done at {r['worker_seconds']} s{', the survivor' if r['killed_at_seconds'] else ''})",
             f"  vs rate-limit bound {r['bound_seconds']} s: {r['ratio']}x",
+        ]
+        + (
+            [
+                f"  one of two workers killed at {r['killed_at_seconds']} s; target (1.25x bound + 5 s)"
+                f" {r['target_seconds']} s: {'met' if r['seconds'] <= r['target_seconds'] else 'MISSED'}"
+            ]
+            if r["killed_at_seconds"] is not None
+            else []
+        )
+        + [
             f"  accepted requests: {accepted.get('multicast', 0):,} multicast,"
             f" {accepted.get('push', 0):,} push; all requests {r['requests_total']:,}",
             f"  by status: {r['requests_by_status']}",
@@ -298,7 +384,7 @@ def report(result: dict[str, Any]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--learners", type=int, default=100_000)
-    parser.add_argument("--scenario", choices=["reminders", "personal"], default="reminders")
+    parser.add_argument("--scenario", choices=["reminders", "personal", "kill-worker"], default="reminders")
     parser.add_argument(
         "--database", help="a PostgreSQL URL (a scratch schema is made and dropped); default SQLite"
     )
@@ -308,15 +394,21 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=1.0, help="the LINE client's timeout, seconds")
     parser.add_argument("--concurrency", type=int, default=400, help="requests in flight")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--kill-after", type=float, default=0.5, help="kill-worker: share accepted before the kill"
+    )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--line", help=argparse.SUPPRESS)
+    parser.add_argument("--share", type=float, default=1.0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(
             json.dumps(
-                asyncio.run(fan_out(args.url, args.line, args.scenario, args.timeout, args.concurrency))
+                asyncio.run(
+                    fan_out(args.url, args.line, args.scenario, args.timeout, args.concurrency, args.share)
+                )
             )
         )
         return

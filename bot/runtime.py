@@ -15,7 +15,7 @@ import gc
 import logging
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -90,7 +90,8 @@ class Runtime:
             longest=min(MAX_BACKUP_WAIT, line_timeout / 2) if line_timeout else MAX_BACKUP_WAIT,
             on_backup=lambda endpoint: self.metrics.line_backups.labels(endpoint).inc(),
         )
-        self.gateway = MeteredGateway(ThrottledGateway(gateway, **(rates or {}), hedger=hedger), self.metrics)
+        throttled = ThrottledGateway(gateway, **(rates or {}), hedger=hedger)
+        self.gateway = MeteredGateway(throttled, self.metrics)
         self.sender = sender.Sender(self.gateway, clock, sender.ReplyBook(engine, self.db))
         self._limiter = CapacityLimiter(1 if engine.dialect.name == "sqlite" else 8)
         # The sweep's reads take no write lock (SQLite's WAL lets them run beside its one writer), so they
@@ -103,6 +104,8 @@ class Runtime:
             db=self.db,
             metrics=self.metrics,
             zone=ZoneInfo(timezone),
+            # It claims only about what these rates let it send soon; other workers take the rest.
+            rates={endpoint: limit.rate for endpoint, limit in throttled.limits.items()},
             **(worker_options or {}),
         )
         self.intake = Intake(
@@ -122,6 +125,7 @@ class Runtime:
         self._zone = ZoneInfo(timezone)
         self._scheduler: AsyncIOScheduler | None = None
         self._jobs: set[asyncio.Task[Any]] = set()
+        self._wake: asyncio.Task[None] | None = None
         self._stopping = False
 
     async def db(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -233,6 +237,7 @@ class Runtime:
     async def drain(self, *, follow: asyncio.Event | None = None) -> DrainReport:
         """Send everything due now; with `follow`, also what a running sweep writes, until it ends."""
         report = await self.worker.drain(follow=follow)
+        self._drain_again_at(report.next_free)
         if report.rows_sent or report.failed or report.expired:
             log.info(
                 "delivery: %d sent (%d multicasts), %d failed, %d expired, %d to retry%s",
@@ -244,6 +249,18 @@ class Runtime:
                 "; pushing paused" if report.paused else "",
             )
         return report
+
+    def _drain_again_at(self, when: datetime | None) -> None:
+        """Drain again when work another worker holds becomes free, if its holder died: within a lease of a
+        death, rather than at the next recovery run."""
+        if when is None or self._stopping or (self._wake is not None and not self._wake.done()):
+            return
+        delay = max(0.0, (when - self.clock.now()).total_seconds())
+        self._wake = asyncio.create_task(self._drain_after(delay))
+
+    async def _drain_after(self, delay: float) -> None:
+        await asyncio.sleep(delay)
+        await self._job("delivery", self.drain)
 
     # ----- recovery -----------------------------------------------------------------------------------------
 
@@ -313,6 +330,9 @@ class Runtime:
     async def stop(self) -> None:
         self._stopping = True
         self.worker.stop()
+        if self._wake is not None:
+            self._wake.cancel()
+            await asyncio.gather(self._wake, return_exceptions=True)
         if self._scheduler:
             self._scheduler.shutdown(wait=False)
         if self._jobs:

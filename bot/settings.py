@@ -42,8 +42,9 @@ class Settings(BaseSettings):
     line_max_connections: int = Field(default=200, gt=0)
     # How often the reminder sweep looks for learners due a reminder.
     reminder_sweep_seconds: float = Field(default=60, gt=0)
-    # How long a worker may hold outbox work before another worker may take it over (after a crash).
-    delivery_lease_seconds: float = Field(default=60, gt=0)
+    # How long outbox work a worker claimed stays its own without a renewal. A live worker renews it every
+    # third of this; one that died (or stalled that long) loses it to another worker after at most this.
+    delivery_lease_seconds: float = Field(default=3, gt=0)
     # Requests a worker has in flight at once (keep at or below line_max_connections).
     delivery_concurrency: int = Field(default=200, gt=0)
     # Days sent and failed messages are kept before they are pruned (README, "Privacy"): long enough to

@@ -8,8 +8,9 @@ Every claim is one short transaction that moves a lease (`not_before`) forward. 
 picked with `SELECT ... FOR UPDATE SKIP LOCKED`, so any number of workers on any number of machines take
 disjoint work, then the lease is set on exactly those IDs (see `_lease` for why two statements); on
 SQLite (one writer at a time) one `UPDATE ... WHERE id IN (SELECT ...)` is simply atomic. Sending happens
-outside any transaction; a worker that dies mid-send leaves its lease to run out, and the next worker
-repeats the request with the same X-Line-Retry-Key, which LINE answers 409 if the first one had landed.
+outside any transaction. Leases are short (seconds) and the holder renews them while it lives (`renew`, the
+worker's heartbeat); a worker that dies stops renewing, its leases run out within one lease, and the next
+worker repeats the request with the same X-Line-Retry-Key, which LINE answers 409 if the first one had landed.
 """
 
 from __future__ import annotations
@@ -179,6 +180,38 @@ def _lease(
     else:
         chosen = col(table.id).in_(picked)
     return session.exec(update(table).where(chosen, *due).values(**values).returning(*returning)).all()
+
+
+def renew(engine: Engine, until: datetime, row_ids: list[int], batch_ids: list[int]) -> int:
+    """Move the lease of work a live worker still holds to `until` (its heartbeat); returns how many rows and
+    batches were renewed. Work finished meanwhile is left alone. On PostgreSQL rows locked at this moment (by
+    a claim or a finish) are skipped, so a heartbeat never waits for or deadlocks with them; the next
+    heartbeat renews them, long before the lease runs out."""
+    renewed = 0
+    with session_scope(engine) as session:
+        for table, ids in ((Outbox, row_ids), (OutboxBatch, batch_ids)):
+            if ids:
+                held = (col(table.status) == OutboxStatus.PENDING,)
+                picked = select(table.id).where(among(session, col(table.id), ids), *held)
+                renewed += len(_lease(session, table, picked, held, {"not_before": until}, (table.id,)))
+    return renewed
+
+
+def next_free(engine: Engine, now: datetime, within: timedelta) -> datetime | None:
+    """When the first pending work not due now becomes due, if that is within `within`: work another
+    worker holds (free then if its holder died meanwhile), or a short back-off."""
+    with session_scope(engine) as session:
+        ends = [
+            session.exec(
+                select(func.min(table.not_before)).where(
+                    col(table.status) == OutboxStatus.PENDING,
+                    col(table.not_before) > now,
+                    col(table.not_before) <= now + within,
+                )
+            ).one()
+            for table in (Outbox, OutboxBatch)
+        ]
+    return min((end for end in ends if end is not None), default=None)
 
 
 def claim_rows(

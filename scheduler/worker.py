@@ -1,20 +1,24 @@
 """The delivery worker: drains the outbox within LINE's limits; pauses pushing while LINE refuses the channel.
 
 One drain is a small pipeline:
-- a claimer leases work a few hundred units ahead: batches (reminders and announcements, the same
-  messages for up to 500 learners, one request each) and single rows (replies whose delivery failed,
-  personal pushes);
+- a claimer leases work ahead of the senders, but only about a second of sending at this worker's rates
+  (`CLAIM_AHEAD`): batches (reminders and announcements, the same messages for up to 500 learners, one
+  request each) and single rows (replies whose delivery failed, personal pushes). The rest stays in the
+  outbox for any other worker, so several workers send in parallel;
 - many senders send the units concurrently; the gateway paces each endpoint to its rate limit, so a slow or
   timed-out request holds one sender, not the whole drain;
-- a finisher records results, marking accepted rows in bulk.
-A process killed anywhere in this loses nothing: unfinished leases run out and the work is sent again under
-the same retry keys, which LINE answers 409 if it had already accepted them.
+- a finisher records results, marking accepted rows in bulk;
+- a heartbeat renews the short lease (`LEASE`, seconds) of everything claimed and not yet recorded, every
+  third of a lease, in one statement.
+A process killed anywhere in this loses nothing: its heartbeat stops, its leases run out within one lease,
+and the work is sent again under the same retry keys, which LINE answers 409 if it had already accepted it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -39,6 +43,14 @@ T = TypeVar("T")
 DbRunner = Callable[..., Awaitable[Any]]
 Unit = BatchClaim | Claimed
 
+# How long claimed work is held without a renewal (`delivery_lease_seconds`). The holder renews it every
+# third of this while it lives, so a lease runs out only when its holder died (or stalled for two
+# renewals): then another worker takes the work over within seconds, under the same retry keys.
+LEASE = timedelta(seconds=3)
+# How far ahead a worker claims: about what its share of LINE's rates sends in this long. More would only
+# wait in this worker while another could be sending it, and be held up by this worker's death.
+CLAIM_AHEAD = 1.0  # seconds
+
 
 @dataclass
 class DrainReport:
@@ -49,6 +61,8 @@ class DrainReport:
     expired: int = 0
     paused: bool = False
     seconds: float = 0.0
+    # When work not due at the end (held by another worker, or backing off) becomes due, if within a lease.
+    next_free: datetime | None = None
 
 
 @dataclass
@@ -57,8 +71,56 @@ class _Finished:
     outcome: Outcome
 
 
+class _Held:
+    """What a drain has claimed and not yet recorded: its leases to renew, and how much more it may claim."""
+
+    def __init__(self, most_batches: int | None, most_rows: int | None):
+        self.batches: set[int] = set()
+        self.rows: set[int] = set()
+        self.most = (most_batches, most_rows)
+        self.reserved = [0, 0]  # room taken by claims under way (two claim loops run at once)
+        self.lock = asyncio.Lock()  # a renewal and a release never interleave (see `_record`)
+        self._released = asyncio.Event()
+
+    def room(self, batches: int, rows: int, *, idle: bool = False) -> tuple[int, int]:
+        """How many of `batches` batches and `rows` rows may be claimed now (`idle`: holding nothing)."""
+        taken = (0, 0) if idle else (len(self.batches) + self.reserved[0], len(self.rows) + self.reserved[1])
+        wanted = [batches, rows]
+        for kind, most in enumerate(self.most):
+            if most is not None:
+                wanted[kind] = max(0, min(wanted[kind], most - taken[kind]))
+        return wanted[0], wanted[1]
+
+    def reserve(self, batches: int, rows: int) -> tuple[int, int]:
+        """Take room for up to (batches, rows) more until `claimed` says what the claim got."""
+        room = self.room(batches, rows)
+        self.reserved = [self.reserved[0] + room[0], self.reserved[1] + room[1]]
+        return room
+
+    def claimed(self, reserved: tuple[int, int], units: list[Unit]) -> None:
+        """A claim that took `reserved` room got `units`: they are held, the rest of the room is free."""
+        self.reserved = [self.reserved[0] - reserved[0], self.reserved[1] - reserved[1]]
+        for unit in units:
+            (self.batches if isinstance(unit, BatchClaim) else self.rows).add(unit.id)
+
+    def release(self, units: list[Unit]) -> None:
+        """Stop renewing these (they are being recorded, or left to their lease); make room for more."""
+        for unit in units:
+            (self.batches if isinstance(unit, BatchClaim) else self.rows).discard(unit.id)
+        self._released.set()
+        self._released = asyncio.Event()
+
+    def holds(self) -> bool:
+        return bool(self.batches or self.rows)
+
+    def released(self) -> asyncio.Event:
+        """Set at the next release (take it before looking at the room)."""
+        return self._released
+
+
 @dataclass
 class _State:
+    held: _Held
     report: DrainReport = field(default_factory=DrainReport)
     push: bool = True  # False while pushing is paused (LINE's monthly limit, a refused access token)
 
@@ -74,10 +136,11 @@ class DeliveryWorker:
         clock: Clock,
         db: DbRunner,
         metrics: Metrics | None = None,
-        lease: timedelta = timedelta(seconds=60),
+        lease: timedelta = LEASE,
         claim_size: int = 500,
         batch_claim_size: int = 10,
         concurrency: int = 200,
+        rates: dict[str, float] | None = None,
         zone: ZoneInfo = BANGKOK,
     ):
         self.engine = engine
@@ -89,6 +152,13 @@ class DeliveryWorker:
         self.claim_size = claim_size
         self.batch_claim_size = batch_claim_size
         self.concurrency = concurrency
+        # At most this many batches (multicasts) and rows (pushes) held at once: `CLAIM_AHEAD` of sending at
+        # this worker's `rates` (requests a second by endpoint); without rates, no limit but the queue's.
+        self.most_held = (
+            (math.ceil(rates["multicast"] * CLAIM_AHEAD), math.ceil(rates["push"] * CLAIM_AHEAD))
+            if rates
+            else (None, None)
+        )
         self.zone = zone  # whose day decides whether a reminder is still due
         # Claims take a while (a batch's learners are looked up): on PostgreSQL two run at once, so that
         # LINE's rate is met while a sweep is still writing. SQLite has one writer: one claim at a time.
@@ -120,36 +190,41 @@ class DeliveryWorker:
         """
         async with self._lock:  # one drain at a time per worker; other workers run their own
             started = time.perf_counter()
-            state = _State()
-            state.push = await self._push_allowed(state)
-            queue: asyncio.Queue[Unit | None] = asyncio.Queue(
-                maxsize=max(self.claim_size, self.concurrency) * 2
-            )
-            done: asyncio.Queue[_Finished | None] = asyncio.Queue()
-            senders = [
-                asyncio.create_task(self._send_loop(queue, done, state)) for _ in range(self.concurrency)
-            ]
-            finisher = asyncio.create_task(self._finish_loop(done, state))
-            self._count_expired(await self.db(outbox.expire, self.engine, self.clock.now()), state)
-            claimers = [
-                asyncio.create_task(self._claim_loop(queue, state, follow)) for _ in range(self.claimers)
-            ]
+            state = _State(_Held(*self.most_held))
+            heartbeat = asyncio.create_task(self._keep_leases(state.held))
             try:
-                await asyncio.gather(*claimers)
-                for _ in senders:
-                    await queue.put(None)
-                await asyncio.gather(*senders)
-                await done.put(None)
-                await finisher
-            except BaseException:
-                # Cancelled (or broken): stop at once, like a killed process; leases cover the rest.
-                for task in (*claimers, *senders, finisher):
-                    task.cancel()
-                await asyncio.gather(*claimers, *senders, finisher, return_exceptions=True)
-                raise
-            state.report.seconds = time.perf_counter() - started
-            state.report.paused = not state.push
-            return state.report
+                return await self._drain(state, follow, started)
+            finally:
+                heartbeat.cancel()
+                await asyncio.gather(heartbeat, return_exceptions=True)
+
+    async def _drain(self, state: _State, follow: asyncio.Event | None, started: float) -> DrainReport:
+        state.push = await self._push_allowed(state)
+        queue: asyncio.Queue[Unit | None] = asyncio.Queue(maxsize=max(self.claim_size, self.concurrency) * 2)
+        done: asyncio.Queue[_Finished | None] = asyncio.Queue()
+        senders = [asyncio.create_task(self._send_loop(queue, done, state)) for _ in range(self.concurrency)]
+        finisher = asyncio.create_task(self._finish_loop(done, state))
+        self._count_expired(await self.db(outbox.expire, self.engine, self.clock.now()), state)
+        claimers = [asyncio.create_task(self._claim_loop(queue, state, follow)) for _ in range(self.claimers)]
+        try:
+            await asyncio.gather(*claimers)
+            for _ in senders:
+                await queue.put(None)
+            await asyncio.gather(*senders)
+            await done.put(None)
+            await finisher
+        except BaseException:
+            # Cancelled (or broken): stop at once, like a killed process; leases cover the rest.
+            for task in (*claimers, *senders, finisher):
+                task.cancel()
+            await asyncio.gather(*claimers, *senders, finisher, return_exceptions=True)
+            raise
+        if not self._stopping:
+            now = self.clock.now()
+            state.report.next_free = await self.db(outbox.next_free, self.engine, now, self.lease)
+        state.report.seconds = time.perf_counter() - started
+        state.report.paused = not state.push
+        return state.report
 
     # ----- claiming ---------------------------------------------------------------------------------------
 
@@ -163,14 +238,16 @@ class DeliveryWorker:
         if until > now:
             self.push_allowed = False
             return False
-        probe = await self._claim(now, batches=1, singles=1, push=True)
+        probe = await self._claim(state.held, now, batches=1, singles=1, push=True)
         if not probe:
             return True  # nothing to push: the pause stays until the next real push tells
         outcome = await self._send(probe[0], push=True)
         await self._record([_Finished(probe[0], outcome)], state)
         if not (outcome.status is OutboxStatus.SENT and _pushed(probe[0])):
             # Refused again, or nothing learnt (LINE down, a free reply): still paused; the next drain
-            # probes again. The other unit claimed stays leased until its lease runs out.
+            # probes again. The other unit claimed is no longer renewed: its lease runs out.
+            async with state.held.lock:
+                state.held.release(probe[1:])
             self.push_allowed = False
             return False
         for unit in probe[1:]:
@@ -180,38 +257,72 @@ class DeliveryWorker:
         self.push_allowed = True
         return True
 
-    async def _claim(self, now: datetime, *, batches: int, singles: int, push: bool) -> list[Unit]:
+    async def _claim(
+        self, held: _Held, now: datetime, *, batches: int, singles: int, push: bool
+    ) -> list[Unit]:
+        """Lease up to `batches` batches and `singles` rows, as far as `held` has room; they are held (and
+        renewed) from here until recorded."""
+        room = held.reserve(batches if push else 0, singles)
         units: list[Unit] = []
-        if push and batches:
-            claimed, dropped = await self.db(
-                outbox.claim_batches, self.engine, now, lease=self.lease, limit=batches, zone=self.zone
-            )
-            units += claimed
-            self._count_no_longer_due(dropped)
-        units += await self.db(
-            outbox.claim_rows, self.engine, now, lease=self.lease, limit=singles, push=push
-        )
+        try:
+            if room[0]:
+                claimed, dropped = await self.db(
+                    outbox.claim_batches, self.engine, now, lease=self.lease, limit=room[0], zone=self.zone
+                )
+                units += claimed
+                self._count_no_longer_due(dropped)
+            if room[1]:
+                units += await self.db(
+                    outbox.claim_rows, self.engine, now, lease=self.lease, limit=room[1], push=push
+                )
+        finally:
+            held.claimed(room, units)
         return units
 
     async def _claim_loop(
         self, queue: asyncio.Queue[Unit | None], state: _State, follow: asyncio.Event | None
     ) -> None:
+        batches, singles = self.batch_claim_size, self.claim_size
         while not self._stopping:
             producing = follow is not None and not follow.is_set()
             more = self._more  # before claiming: work written from here on sets it
+            released = state.held.released()  # likewise: room made from here on sets it
+            want = (batches if state.push else 0, singles)
+            room = state.held.room(*want)
             units = await self._claim(
-                self.clock.now(),
-                batches=self.batch_claim_size,
-                singles=self.claim_size,
-                push=state.push,
+                state.held, self.clock.now(), batches=room[0], singles=room[1], push=state.push
             )
             if not units:
+                if room != state.held.room(*want, idle=True) and state.held.holds():
+                    # This worker holds all it may: what is due waits for room (or for another worker).
+                    # (Room a concurrent claim took is not waited for: that claim goes on claiming.)
+                    await released.wait()
+                    continue
                 if not producing:
                     return
                 await more.wait()
                 continue
             for unit in units:
                 await queue.put(unit)
+
+    async def _keep_leases(self, held: _Held) -> None:
+        """The heartbeat: every third of a lease, renew the lease of everything held, in one statement."""
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / 3)
+            async with held.lock:
+                if not (held.rows or held.batches):
+                    continue
+                try:
+                    await self.db(
+                        outbox.renew,
+                        self.engine,
+                        self.clock.now() + self.lease,
+                        list(held.rows),
+                        list(held.batches),
+                    )
+                except Exception:
+                    # The database answered nothing this time: two more tries before the lease runs out.
+                    log.warning("renewing the leases of %d units failed", len(held.rows) + len(held.batches))
 
     # ----- sending ----------------------------------------------------------------------------------------
 
@@ -268,6 +379,10 @@ class DeliveryWorker:
 
     async def _record(self, finished: list[_Finished], state: _State) -> None:
         """Write results: what LINE accepted in bulk, everything else one by one."""
+        # No longer renewed from here: a renewal under way ends first, so none can follow a finish and
+        # overwrite the back-off it wrote.
+        async with state.held.lock:
+            state.held.release([item.unit for item in finished])
         now = self.clock.now()
         report = state.report
         accepted = [item.unit for item in finished if item.outcome.status is OutboxStatus.SENT]

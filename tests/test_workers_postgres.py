@@ -12,8 +12,9 @@ import signal
 import sys
 import time
 import uuid
+from asyncio.subprocess import Process
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
@@ -176,6 +177,52 @@ async def test_two_workers_with_faults_and_one_cancelled_mid_batch_deliver_exact
         await line.stop()
 
 
+async def worker_processes(postgres_url: str, line: LineStandIn, **settings: str) -> list[Process]:
+    """Two `ruthan worker` processes on the database, sending to the stand-in slowly enough to be caught
+    mid-batch."""
+    environment = {
+        **os.environ,
+        "DATABASE_URL": postgres_url,
+        "LINE_API_BASE_URL": line.url,
+        "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
+        "LINE_CHANNEL_SECRET": "unused",
+        "CONTENT_DIR": str(FIXTURE_CONTENT),
+        "LINE_TIMEOUT_SECONDS": "0.5",
+        "LINE_PUSH_RATE": "300",
+        "LINE_MULTICAST_RATE": "20",
+        "REMINDER_SWEEP_SECONDS": "3600",
+        **settings,
+    }
+    command = [sys.executable, "-c", "from bot.cli import app; app()", "worker"]
+    return [
+        await asyncio.create_subprocess_exec(
+            *command,
+            env=environment,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+            cwd=Path(__file__).parent.parent,
+        )
+        for _ in range(2)
+    ]
+
+
+async def stop(processes: list[Process]) -> None:
+    for process in processes:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+            await process.wait()
+
+
+def leased_until(engine: Engine) -> datetime | None:
+    """The furthest lease on pending work: when all of it is free for any worker, if its holders died."""
+    with Session(engine) as session:
+        ends = [
+            session.exec(select(func.max(table.not_before)).where(table.status == OutboxStatus.PENDING)).one()
+            for table in (Outbox, OutboxBatch)
+        ]
+    return max((end for end in ends if end is not None), default=None)
+
+
 async def test_two_worker_processes_one_killed_deliver_exactly_once(
     postgres_url: str, fixture_content: Content
 ) -> None:
@@ -190,30 +237,7 @@ async def test_two_worker_processes_one_killed_deliver_exactly_once(
         rate_limits={"push": 2000, "multicast": 200},
     )
     await line.start()
-    environment = {
-        **os.environ,
-        "DATABASE_URL": postgres_url,
-        "LINE_API_BASE_URL": line.url,
-        "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
-        "LINE_CHANNEL_SECRET": "unused",
-        "CONTENT_DIR": str(FIXTURE_CONTENT),
-        "LINE_TIMEOUT_SECONDS": "0.5",
-        "DELIVERY_LEASE_SECONDS": "2",
-        "LINE_PUSH_RATE": "300",  # slow enough to be caught mid-batch
-        "LINE_MULTICAST_RATE": "20",
-        "REMINDER_SWEEP_SECONDS": "3600",
-    }
-    command = [sys.executable, "-c", "from bot.cli import app; app()", "worker"]
-    processes = [
-        await asyncio.create_subprocess_exec(
-            *command,
-            env=environment,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
-            cwd=Path(__file__).parent.parent,
-        )
-        for _ in range(2)
-    ]
+    processes = await worker_processes(postgres_url, line, DELIVERY_LEASE_SECONDS="2")
     victim = processes[0]  # the other one carries on alone
     try:
         started = time.monotonic()
@@ -230,9 +254,44 @@ async def test_two_worker_processes_one_killed_deliver_exactly_once(
         assert len(recipients) == 1000 + 500
         assert_exactly_once(line, recipients)
     finally:
-        for process in processes:
-            if process.returncode is None:
-                process.send_signal(signal.SIGTERM)
-                await process.wait()
+        await stop(processes)
+        engine.dispose()
+        await line.stop()
+
+
+async def test_a_killed_worker_process_loses_its_work_within_one_short_lease(
+    postgres_url: str, fixture_content: Content
+) -> None:
+    """With the default lease: the work a killed worker held is free for the other within seconds (it was a
+    minute), since a live holder renews short leases instead of taking long ones; and nothing goes twice."""
+    url = Settings(database_url=postgres_url).sqlalchemy_url
+    upgrade(url)
+    personal = prepare(url, fixture_content, learners=1000, personal=500)
+    engine = make_engine(url)
+    line = LineStandIn(access_token=TOKEN, rate_limits={"push": 2000, "multicast": 200})
+    await line.start()
+    processes = await worker_processes(postgres_url, line)
+    victim = processes[0]
+    try:
+        started = time.monotonic()
+        while line.messages_accepted < 300:
+            assert time.monotonic() - started < 60, "the workers never got going"
+            await asyncio.sleep(0.02)
+        victim.send_signal(signal.SIGKILL)
+        await victim.wait()
+        killed_at = SystemClock().now()
+        held = leased_until(engine)
+        now = SystemClock().now()
+        assert held is not None and held > killed_at  # work was held (by the victim, the survivor or both)
+        # No work is leased for more than a few seconds ahead: what the victim held is free within one
+        # short lease of its last renewal (it was a minute), while the survivor keeps renewing its own.
+        assert held <= now + timedelta(seconds=5)
+        started = time.monotonic()
+        while pending(engine) or not everyone(engine) - personal:
+            assert time.monotonic() - started < 60, f"{pending(engine)} rows still pending"
+            await asyncio.sleep(0.2)
+        assert_exactly_once(line, everyone(engine))
+    finally:
+        await stop(processes)
         engine.dispose()
         await line.stop()

@@ -152,4 +152,11 @@ async def test_work_another_worker_held_is_sent_when_its_lease_ends_without_wait
     # No recovery run comes (the harness runs it hourly): the runtime drains again when the lease ends.
     (push,) = await bot.line.wait_for(1, timeout=20)
     assert push.path.endswith("/push")
+    # ... and recorded as sent, once (the test ends only then: a shutdown mid-drain is another test's matter).
+    await until(lambda: statuses(engine) == [OutboxStatus.SENT], "the push recorded as sent")
     engine.dispose()
+
+
+def statuses(engine: Engine) -> list[OutboxStatus]:
+    with Session(engine) as session:
+        return list(session.exec(select(Outbox.status)))

@@ -77,6 +77,10 @@ class _Held:
     def __init__(self, most_batches: int | None, most_rows: int | None):
         self.batches: set[int] = set()
         self.rows: set[int] = set()
+        # Sent and waiting to be recorded: still renewed, but no longer counted against the room, so the
+        # next claim need not wait for the finisher's next write (up to 0.1 s, a tenth of the room's worth).
+        self.sent_batches: set[int] = set()
+        self.sent_rows: set[int] = set()
         self.most = (most_batches, most_rows)
         self.reserved = [0, 0]  # room taken by claims under way (two claim loops run at once)
         self.lock = asyncio.Lock()  # a renewal and a release never interleave (see `_record`)
@@ -84,7 +88,14 @@ class _Held:
 
     def room(self, batches: int, rows: int, *, idle: bool = False) -> tuple[int, int]:
         """How many of `batches` batches and `rows` rows may be claimed now (`idle`: holding nothing)."""
-        taken = (0, 0) if idle else (len(self.batches) + self.reserved[0], len(self.rows) + self.reserved[1])
+        taken = (
+            (0, 0)
+            if idle
+            else (
+                len(self.batches) - len(self.sent_batches) + self.reserved[0],
+                len(self.rows) - len(self.sent_rows) + self.reserved[1],
+            )
+        )
         wanted = [batches, rows]
         for kind, most in enumerate(self.most):
             if most is not None:
@@ -103,10 +114,20 @@ class _Held:
         for unit in units:
             (self.batches if isinstance(unit, BatchClaim) else self.rows).add(unit.id)
 
+    def sent(self, unit: Unit) -> None:
+        """LINE has answered for this unit: it is renewed until recorded, but makes room for more at once."""
+        (self.sent_batches if isinstance(unit, BatchClaim) else self.sent_rows).add(unit.id)
+        self._wake()
+
     def release(self, units: list[Unit]) -> None:
         """Stop renewing these (they are being recorded, or left to their lease); make room for more."""
         for unit in units:
-            (self.batches if isinstance(unit, BatchClaim) else self.rows).discard(unit.id)
+            batch = isinstance(unit, BatchClaim)
+            (self.batches if batch else self.rows).discard(unit.id)
+            (self.sent_batches if batch else self.sent_rows).discard(unit.id)
+        self._wake()
+
+    def _wake(self) -> None:
         self._released.set()
         self._released = asyncio.Event()
 
@@ -341,6 +362,7 @@ class DeliveryWorker:
             if outcome.pause and state.push:
                 state.push = False
                 self.push_allowed = False
+            state.held.sent(unit)
             await done.put(_Finished(unit, outcome))
 
     async def _send(self, unit: Unit, *, push: bool) -> Outcome:

@@ -35,6 +35,7 @@ from scheduler.reminders import BANGKOK
 
 MULTICAST_MAX = 500  # LINE's limit on recipients per multicast
 REMINDER = "reminder"  # the purpose of the daily reminder's batches
+ANNOUNCEMENT = "announcement"  # the purpose of announcements' batches and rows (bot/trainers)
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,9 @@ from sqlmodel import col
 from bot.storage.columns import UtcDateTime
 from bot.storage.db import session_scope
 from bot.storage.models import Outbox, OutboxBatch, OutboxStatus
+from scheduler.outbox import ANNOUNCEMENT
 
 DEFAULT_RETENTION = timedelta(days=7)
-ANNOUNCEMENT = "announcement"  # the purpose of announcements' batches and rows (bot/trainers)
 CHUNK = 2000  # rows pruned per transaction, so that deliveries never wait long behind a prune
 
 # The batch's learner IDs, in order, without one; only batches that hold it are rewritten.

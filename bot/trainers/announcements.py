@@ -40,9 +40,9 @@ from bot.storage.trainers import (
 )
 from bot.trainers import audit, classes
 from bot.trainers.auth import Principal
-from scheduler.outbox import MULTICAST_MAX
+from scheduler.outbox import ANNOUNCEMENT, MULTICAST_MAX
 
-PURPOSE = "announcement"
+PURPOSE = ANNOUNCEMENT
 MAX_BODY = 2000
 MAX_TITLE = 80
 STYLES = ("text", "card")

@@ -373,6 +373,7 @@ def content_check(
     root: Annotated[Path | None, typer.Option(help="Folder holding curriculum/ and quizzes/.")] = None,
 ) -> None:
     """Validate every lesson, quiz and track; errors name the file and the field."""
+    from bot import content_audit
     from bot.readability import elderly_problems
 
     content = _content(root or settings_or_exit().content_dir)
@@ -380,6 +381,15 @@ def content_check(
     if problems:
         typer.secho(f"Elderly-track wording has {len(problems)} problem(s):", fg=typer.colors.RED, err=True)
         for problem in problems:
+            typer.echo(f"  {problem}", err=True)
+        raise typer.Exit(1)
+    audits = content_audit.audit(content)
+    typer.echo("Quiz honesty per track (a strategy that needs no knowledge must not pass):")
+    for track_audit in audits:
+        typer.echo(f"  {track_audit.line()}")
+    if honesty := [problem for track_audit in audits for problem in track_audit.problems()]:
+        typer.secho(f"Quizzes give the answer away in {len(honesty)} way(s):", fg=typer.colors.RED, err=True)
+        for problem in honesty:
             typer.echo(f"  {problem}", err=True)
         raise typer.Exit(1)
     stats = content.stats()

@@ -78,6 +78,8 @@ class Question(_Strict):
     explanation: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
     skill: Id
     scenario: bool = False
+    # The right answer is "this one is genuine, go ahead": quizzes must not teach that everything is a scam.
+    go_ahead: bool = False
 
     @model_validator(mode="after")
     def _one_correct_answer(self) -> Question:

@@ -177,7 +177,9 @@ def audit_track(content: Content, track: Track) -> TrackAudit:
         guess=_mean([1 / len(q.options) for q in choice]),
         go_ahead=_mean([float(q.go_ahead) for q in questions]),
         true_false=len(true_false),
-        true_false_one_answer=max(says_true, len(true_false) - says_true) / len(true_false) if true_false else 0,
+        true_false_one_answer=max(says_true, len(true_false) - says_true) / len(true_false)
+        if true_false
+        else 0,
     )
 
 

@@ -10,7 +10,8 @@ applies to them; they are reported apart):
 
 - always-cautious: pick the option with the most caution markers (CAUTION_MARKERS below, matched as whole
   words after pythainlp's newmm word segmentation, so "รอ" is not found inside "กรอก").
-- always-longest: pick the option with the most characters.
+- always-longest: pick the option with the most characters. Its mirror, always-shortest, is reported too:
+  an author fixing "the right answer is the longest" can overshoot into "the right answer is the shortest".
 - guessing: pick any option at random (the mean of 1/options).
 - go-ahead share: of all the track's questions, those whose right answer is "this one is genuine, go ahead"
   (authors mark them `go_ahead: true`), so the track does not teach that everything is a scam.
@@ -61,6 +62,8 @@ CAUTION_MARKERS: tuple[str, ...] = (
     "ยืนยัน",
     "ถาม",
     "โทรถาม",
+    "โทรหา",
+    "โทรกลับ",
     "ปรึกษา",
     # report, freeze, protect
     "แจ้ง",
@@ -70,6 +73,7 @@ CAUTION_MARKERS: tuple[str, ...] = (
     "อายัด",
     "ปลอดภัย",
     "เปลี่ยนรหัส",
+    "เปลี่ยนรหัสผ่าน",
     # the trusted people an answer sends the learner to
     "ลูกหลาน",
     "ครู",
@@ -125,6 +129,7 @@ class TrackAudit:
     cautious: float
     cautious_wins_ties: float
     longest: float
+    shortest: float
     guess: float
     go_ahead: float
     true_false: int
@@ -145,7 +150,7 @@ class TrackAudit:
         return (
             f"{self.track_id}: {self.choice_questions} choice questions: always-cautious {self.cautious:.0%} "
             f"({self.cautious_wins_ties:.0%} if it won every tie), always-longest {self.longest:.0%}, "
-            f"guessing {self.guess:.0%}; {self.true_false} true/false (one answer always: "
+            f"always-shortest {self.shortest:.0%}, guessing {self.guess:.0%}; {self.true_false} true/false (one answer always: "
             f"{self.true_false_one_answer:.0%}); go-ahead answers {self.go_ahead:.0%} of {self.questions}"
         )
 
@@ -166,6 +171,7 @@ def audit_track(content: Content, track: Track) -> TrackAudit:
     true_false = [q for q in questions if q.kind == "true_false"]
     cautious, cautious_won = _scores(choice, caution_count)
     longest, _ = _scores(choice, len)
+    shortest, _ = _scores(choice, lambda text: -len(text))
     says_true = sum(q.answer == 0 for q in true_false)
     return TrackAudit(
         track_id=track.id,
@@ -174,6 +180,7 @@ def audit_track(content: Content, track: Track) -> TrackAudit:
         cautious=_mean(cautious),
         cautious_wins_ties=_mean(cautious_won),
         longest=_mean(longest),
+        shortest=_mean(shortest),
         guess=_mean([1 / len(q.options) for q in choice]),
         go_ahead=_mean([float(q.go_ahead) for q in questions]),
         true_false=len(true_false),

@@ -150,8 +150,9 @@ class TrackAudit:
         return (
             f"{self.track_id}: {self.choice_questions} choice questions: always-cautious {self.cautious:.0%} "
             f"({self.cautious_wins_ties:.0%} if it won every tie), always-longest {self.longest:.0%}, "
-            f"always-shortest {self.shortest:.0%}, guessing {self.guess:.0%}; {self.true_false} true/false (one answer always: "
-            f"{self.true_false_one_answer:.0%}); go-ahead answers {self.go_ahead:.0%} of {self.questions}"
+            f"always-shortest {self.shortest:.0%}, guessing {self.guess:.0%}; {self.true_false} true/false "
+            f"(one answer always: {self.true_false_one_answer:.0%}); "
+            f"go-ahead answers {self.go_ahead:.0%} of {self.questions}"
         )
 
 

@@ -180,7 +180,9 @@ def stale_modules(content: Content, today: date, max_age: timedelta = MAX_CHECK_
         if checked is None:
             warnings.append(f"{where}: missing; check the sources and add the date")
         elif today - checked > max_age:
-            warnings.append(f"{where}: {checked.isoformat()} is more than {max_age.days} days ago; recheck the facts")
+            warnings.append(
+                f"{where}: {checked.isoformat()} is more than {max_age.days} days ago; recheck the facts"
+            )
     return warnings
 
 

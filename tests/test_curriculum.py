@@ -285,7 +285,7 @@ def test_readability_ignores_other_tracks() -> None:
 
 DECREE_SECTION = re.compile(r"มาตรา\s*\d|พ\.ร\.ก\.|พระราชกำหนด")
 
-# Every module and question ID learners held progress on before Curriculum 2 (issue 15). They must keep existing.
+# Every module ID learners held progress on before Curriculum 2 (issue 15): each must keep existing.
 IDS_BEFORE_CURRICULUM_2 = [
     "after-scam", "call-centre", "cyberbullying", "elderly-after-scam", "elderly-call-centre",
     "elderly-fake-apps", "elderly-fake-family", "elderly-fake-news", "elderly-love-invest",

@@ -7,14 +7,14 @@ import json
 import sys
 import time
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from bot.cli_common import fail, settings_or_exit
-from bot.content import Content, ContentError, load_content
+from bot.content import Content, ContentError, load_content, stale_modules
 from bot.settings import Settings, safe_url
 from bot.trainers import cli as trainer_commands
 
@@ -392,6 +392,8 @@ def content_check(
         for problem in honesty:
             typer.echo(f"  {problem}", err=True)
         raise typer.Exit(1)
+    for warning in stale_modules(content, date.today()):
+        typer.secho(f"warning: {warning}", fg=typer.colors.YELLOW, err=True)
     stats = content.stats()
     typer.echo(
         f"Content OK: {stats['modules']} modules, {stats['questions']} questions, "

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal, TypeVar
@@ -28,6 +29,8 @@ MAX_CARD_CHARS = 400
 # LINE shows at most 13 quick-reply buttons, but elderly learners get at most 3 choices and others 4.
 MAX_OPTIONS = 4
 MAX_ELDERLY_OPTIONS = 3
+# Facts go stale: a module whose sources were last checked longer ago than this gets a warning.
+MAX_CHECK_AGE = timedelta(days=365)
 
 
 class Audience(StrEnum):
@@ -55,6 +58,8 @@ class Module(_Strict):
     summary: ThaiText | None = None
     cards: list[Card] = Field(min_length=2, max_length=4)
     sources: list[Source] = Field(min_length=1)
+    # When an author last checked this module's facts against its sources (YAML date: 2026-12-04).
+    last_checked: date | None = None
 
 
 class Option(_Strict):
@@ -160,11 +165,27 @@ class Content:
             "tracks": {
                 track.id: {
                     "modules": len(track.modules),
+                    "module_ids": list(track.modules),
                     "questions": sum(len(lesson.questions) for lesson in self.lessons_of(track)),
                 }
                 for track in self.tracks.values()
             },
         }
+
+
+def stale_modules(content: Content, today: date, max_age: timedelta = MAX_CHECK_AGE) -> list[str]:
+    """Warnings (not errors) for modules whose facts were never checked or were checked too long ago."""
+    warnings = []
+    for module_id, lesson in sorted(content.lessons.items()):
+        checked = lesson.module.last_checked
+        where = f"curriculum/modules/{module_id}.yaml: last_checked"
+        if checked is None:
+            warnings.append(f"{where}: missing; check the sources and add the date")
+        elif today - checked > max_age:
+            warnings.append(
+                f"{where}: {checked.isoformat()} is more than {max_age.days} days ago; recheck the facts"
+            )
+    return warnings
 
 
 def _describe(path: Path, root: Path, error: ValidationError) -> Iterable[str]:

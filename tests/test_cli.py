@@ -59,7 +59,8 @@ def test_content_stats_json_is_machine_readable() -> None:
     result = runner.invoke(app, ["content", "stats", "--json", "--root", str(FIXTURE_CONTENT)])
     stats = json.loads(result.output)
     assert stats["modules"] == 3 and stats["questions"] == 9
-    assert stats["tracks"]["elderly"] == {"modules": 1, "questions": 3}
+    assert stats["tracks"]["elderly"] == {"modules": 1, "module_ids": ["t-elder"], "questions": 3}
+    assert stats["tracks"]["student"]["module_ids"] == ["t-habit", "t-links"]
 
 
 def test_content_check_names_the_file_and_field(tmp_path: Path) -> None:
@@ -77,3 +78,47 @@ def test_content_check_names_the_file_and_field(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "curriculum/modules/one.yaml: cards: List should have at least 2 items" in result.output
     assert "curriculum/tracks.yaml: tracks.0.modules.0: no module with id 'missing-module'" in result.output
+
+
+def _content_with_one_module(root: Path, last_checked: str) -> Path:
+    """A minimal valid content folder whose single module was last checked on `last_checked`."""
+    (root / "curriculum" / "modules").mkdir(parents=True)
+    (root / "quizzes").mkdir()
+    (root / "curriculum" / "tracks.yaml").write_text(
+        "tracks:\n  - id: general\n    title: ทั่วไป\n    audience: general\n    modules: [one]\n",
+        encoding="utf-8",
+    )
+    (root / "curriculum" / "modules" / "one.yaml").write_text(
+        "id: one\ntitle: หนึ่ง\n"
+        f"last_checked: {last_checked}\n"
+        "cards:\n  - text: การ์ดแรก\n  - text: การ์ดสอง\n"
+        "sources:\n  - title: ที่มา\n    url: https://example.org/a\n",
+        encoding="utf-8",
+    )
+    question = (
+        "  - id: one-q{n}\n    prompt: ข้อ {n}\n    explanation: เพราะ\n    skill: cybersecurity\n"
+        "    options:\n      - text: ใช่\n        correct: true\n      - text: ไม่ใช่\n"
+    )
+    (root / "quizzes" / "one.yaml").write_text(
+        "module: one\nquestions:\n" + "".join(question.format(n=n) for n in (1, 2, 3)), encoding="utf-8"
+    )
+    return root
+
+
+def test_content_check_warns_but_passes_when_facts_were_checked_over_a_year_ago(tmp_path: Path) -> None:
+    root = _content_with_one_module(tmp_path / "content", "2020-01-15")
+    result = runner.invoke(app, ["content", "check", "--root", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "Content OK" in result.output
+    assert "warning: curriculum/modules/one.yaml: last_checked: 2020-01-15 is more than 365 days ago" in (
+        result.output
+    )
+
+
+def test_content_check_is_quiet_about_recently_checked_facts(tmp_path: Path) -> None:
+    from datetime import date
+
+    root = _content_with_one_module(tmp_path / "content", date.today().isoformat())
+    result = runner.invoke(app, ["content", "check", "--root", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output

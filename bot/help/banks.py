@@ -160,8 +160,9 @@ def load_help_content(root: Path = HELP_DIR) -> HelpContent:
 
 _NOT_KEPT = re.compile("[^0-9a-z\u0e01-\u0e2e\u0e30-\u0e3a\u0e40-\u0e45\u0e47-\u0e4e]+")
 _TONES = re.compile("[\u0e48-\u0e4c]")
-_LEAD_INS = re.compile(r"^(?:ธนาคาร|ธ\.?|แบงก์|แบงค์|แบ้งค์|แบ้ง|แบงก|บัญชี|ของ|ใช้|เป็น|bank)+")
-_PARTICLES = re.compile(r"(?:ค่ะ|คะ|ครับ|คับ|จ้า|จ้ะ|นะ|เด้อ|เจ้า|จ้ะ|ฮะ|ค่า|คร่ะ)+$")
+# Keys have no tone marks, so lead-ins and particles are written without them too.
+_LEAD_INS = re.compile(r"^(?:ธนาคาร|แบงก|แบงค|แบง|บัญชี|ของ|ใช|เปน|bank)+")
+_PARTICLES = re.compile(r"(?:คะ|ครับ|คับ|จา|จะ|นะ|เดอ|เจา|ฮะ|คา|คระ)+$")
 
 
 def alias_key(text: str) -> str:

@@ -1,4 +1,4 @@
-"""The "โดนหลอกแล้ว" detector on a labelled table of phrasings: precision and recall printed and held to floors."""
+"""The "โดนหลอกแล้ว" detector on a labelled table: precision and recall printed and held to floors."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ import yaml
 from bot.help import Situation, is_emergency
 from bot.help.detect import clean, load_table
 
-TABLE = yaml.safe_load((Path(__file__).parent / "data" / "emergency_phrasings.yaml").read_text(encoding="utf-8"))
+TABLE = yaml.safe_load(
+    (Path(__file__).parent / "data" / "emergency_phrasings.yaml").read_text(encoding="utf-8")
+)
 POSITIVE: list[tuple[str, str]] = [(text, situation) for text, situation in TABLE["positive"]]
 NEGATIVE: list[str] = TABLE["negative"]
 QUIZZES = Path(__file__).resolve().parent.parent / "quizzes"

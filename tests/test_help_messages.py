@@ -41,7 +41,9 @@ def _actions(node: object) -> list[dict]:
 
 
 def _tel_numbers(messages: list[dict]) -> list[str]:
-    return [a["uri"] for m in messages for a in _actions(m) if a["type"] == "uri" and a["uri"].startswith("tel:")]
+    return [
+        a["uri"] for m in messages for a in _actions(m) if a["type"] == "uri" and a["uri"].startswith("tel:")
+    ]
 
 
 def _check_limits(messages: list[dict]) -> None:
@@ -86,7 +88,9 @@ def test_elderly_get_large_type_three_banks_and_other_and_their_lesson() -> None
     assert len(picker) == 4
     assert [a["uri"] for a in picker[:3]] == ["tel:021111111", "tel:1115", "tel:028888888"]
     assert dict(parse_qsl(picker[3]["data"])) == {"a": ACTION_BANK, "b": "other"}
-    assert dict(parse_qsl(messages[-1]["quickReply"]["items"][0]["action"]["data"]))["m"] == "elderly-after-scam"
+    assert (
+        dict(parse_qsl(messages[-1]["quickReply"]["items"][0]["action"]["data"]))["m"] == "elderly-after-scam"
+    )
     assert not any(word in messages[0]["altText"] for word in ("OTP", "Bank Case ID"))
 
 

@@ -10,9 +10,9 @@ Postback actions these messages send (the flow must understand them): `emergency
 "ขอความช่วยเหلือ"), `emergency_bank` with `b=<bank id>` or `b=other`, and `help_lesson` with `m=<module id>`.
 """
 
-from bot.help.banks import Bank, Hotline, HelpContent, load_help_content, read_bank
+from bot.help.banks import Bank, HelpContent, Hotline, load_help_content, read_bank
 from bot.help.detect import Match, Situation, is_emergency
-from bot.help.messages import (  # noqa: I001
+from bot.help.messages import (
     ACTION_BANK,
     ACTION_EMERGENCY,
     ACTION_LESSON,

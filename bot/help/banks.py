@@ -1,4 +1,4 @@
-"""Thai banks' and public hotlines as content (`curriculum/help/*.yaml`), and reading a bank name a learner types.
+"""Banks and public hotlines as content (`curriculum/help/*.yaml`), and reading a bank name a learner types.
 
 Only entries marked `verified: true` get a tap-to-call button; an unverified bank is still recognised by name
 so the bot can say "call the number on the back of your card or in your passbook" instead of guessing.

@@ -38,7 +38,7 @@ import yaml
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 
-from pythainlp.util import normalize as thai_normalize  # noqa: E402
+from pythainlp.util import normalize as thai_normalize
 
 PHRASES = Path(__file__).resolve().parents[2] / "curriculum" / "help" / "emergency_phrases.yaml"
 

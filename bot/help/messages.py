@@ -95,7 +95,12 @@ def _tel_button(label: str, tel: str, *, primary: bool = False) -> dict[str, Any
 
 
 def _uri_button(label: str, uri: str) -> dict[str, Any]:
-    return {"type": "button", "style": "secondary", "height": "md", "action": {"type": "uri", "label": label, "uri": uri}}
+    return {
+        "type": "button",
+        "style": "secondary",
+        "height": "md",
+        "action": {"type": "uri", "label": label, "uri": uri},
+    }
 
 
 def _postback_button(item: Button) -> dict[str, Any]:
@@ -103,7 +108,12 @@ def _postback_button(item: Button) -> dict[str, Any]:
         "type": "button",
         "style": "secondary",
         "height": "md",
-        "action": {"type": "postback", "label": item.label[:20], "data": item.data, "displayText": item.label},
+        "action": {
+            "type": "postback",
+            "label": item.label[:20],
+            "data": item.data,
+            "displayText": item.label,
+        },
     }
 
 
@@ -170,9 +180,12 @@ def _first_message(
             lines.insert(1, f"{bank.short}: {bank.display_phone}")
             buttons.append(_tel_button(_call_label(bank), bank.tel, primary=True))
         else:
-            lines.insert(1, "โทรเบอร์หลังบัตรเอทีเอ็ม\nหรือเบอร์ในสมุดบัญชี" if large else (
-                f"{bank.short}: โทรเบอร์หลังบัตรเอทีเอ็ม หรือเบอร์ในสมุดบัญชีค่ะ"
-            ))
+            lines.insert(
+                1,
+                "โทรเบอร์หลังบัตรเอทีเอ็ม\nหรือเบอร์ในสมุดบัญชี"
+                if large
+                else (f"{bank.short}: โทรเบอร์หลังบัตรเอทีเอ็ม หรือเบอร์ในสมุดบัญชีค่ะ"),
+            )
     if aoc.tel:
         buttons.append(_tel_button("โทร 1441", aoc.tel, primary=bank is None or not bank.tel))
     title = FIRST_LINE[situation][large]
@@ -180,16 +193,16 @@ def _first_message(
 
 
 def bank_picker(audience: Audience | str, content: HelpContent | None = None) -> MessageJSON:
-    """"Which bank is yours?": one tap calls it (3 banks on the elderly track, 6 otherwise) + ธนาคารอื่น."""
+    """ "Which bank is yours?": one tap calls it (3 banks on the elderly track, 6 otherwise) + ธนาคารอื่น."""
     content = content or load_help_content()
     large = _elderly(audience)
     banks = content.first_choices(ELDERLY_BANK_CHOICES if large else OTHER_BANK_CHOICES)
     buttons = [_tel_button(_call_label(bank), bank.tel) for bank in banks if bank.tel]
     buttons.append(_postback_button(button("ธนาคารอื่น", ACTION_BANK, b=OTHER_BANK)))
     title = "ธนาคารของเราคือ?" if large else "ธนาคารของคุณคือธนาคารไหนคะ"
-    lines = ["กดเพื่อโทรได้เลยค่ะ"] if large else [
-        "กดปุ่มเพื่อโทรได้เลยค่ะ ไม่มีในนี้ พิมพ์ชื่อธนาคารมาได้ หรือโทรเบอร์หลังบัตรเอทีเอ็ม"
-    ]
+    lines = (
+        ["กดเพื่อโทรได้เลยค่ะ"] if large else ["กดปุ่มเพื่อโทรได้เลยค่ะ ไม่มีในนี้ พิมพ์ชื่อธนาคารมาได้ หรือโทรเบอร์หลังบัตรเอทีเอ็ม"]
+    )
     return _bubble(title=title, lines=lines, buttons=buttons, large=large, title_color=GREEN)
 
 
@@ -240,9 +253,7 @@ def _later_steps(content: HelpContent, audience: Audience | str, situation: Situ
 def _lesson_pointer(audience: Audience | str) -> MessageJSON:
     module_id = lesson_for(audience)
     title = _module_title(module_id)
-    body = (
-        "ทำครบแล้ว ค่อยมาอ่านบทนี้นะคะ" if _elderly(audience) else "ทำครบแล้ว ค่อยมาอ่านบทเรียนนี้นะคะ"
-    )
+    body = "ทำครบแล้ว ค่อยมาอ่านบทนี้นะคะ" if _elderly(audience) else "ทำครบแล้ว ค่อยมาอ่านบทเรียนนี้นะคะ"
     item = button(f"อ่าน: {title}"[:20], ACTION_LESSON, m=module_id)
     return {
         "type": "text",

@@ -64,12 +64,20 @@ class Cell:
     height: int
 
 
-def cells() -> list[Cell]:
-    width, height = WIDTH // COLUMNS, HEIGHT // ROWS
-    found = []
+# With a seventh button (the "โดนหลอก?" emergency tile, issue 16), it becomes a full-width strip on top and
+# the six usual buttons keep their 3 x 2 grid below it, a little shorter.
+BANNER_HEIGHT = 420
+
+
+def cells(count: int = COLUMNS * ROWS) -> list[Cell]:
+    if count not in (COLUMNS * ROWS, COLUMNS * ROWS + 1):
+        raise RichMenuError(f"the menu lays out 6 or 7 buttons, not {count}")
+    top = BANNER_HEIGHT if count > COLUMNS * ROWS else 0
+    found = [Cell(0, 0, WIDTH, top)] if top else []
+    width, height = WIDTH // COLUMNS, (HEIGHT - top) // ROWS
     for row in range(ROWS):
         for column in range(COLUMNS):
-            x, y = column * width, row * height
+            x, y = column * width, top + row * height
             # The last column and row take the remainder, so the areas tile the image exactly.
             w = WIDTH - x if column == COLUMNS - 1 else width
             h = HEIGHT - y if row == ROWS - 1 else height
@@ -86,7 +94,11 @@ def draw(buttons: list[Button] | None = None) -> bytes:
     image = Image.new("RGB", (WIDTH, HEIGHT), "#FFFFFF")
     pen = ImageDraw.Draw(image)
     label_font = _font(118)
-    for index, (cell, item) in enumerate(zip(cells(), buttons, strict=True)):
+    layout = cells(len(buttons))
+    banner = len(buttons) > COLUMNS * ROWS
+    if banner:
+        _draw_banner(pen, layout[0], buttons[0])
+    for index, (cell, item) in enumerate(zip(layout[banner:], buttons[banner:], strict=True)):
         background, ink = PALETTE[index % len(PALETTE)]
         pen.rectangle((cell.x, cell.y, cell.x + cell.width - 1, cell.y + cell.height - 1), fill=background)
         centre_x = cell.x + cell.width // 2
@@ -95,10 +107,14 @@ def draw(buttons: list[Button] | None = None) -> bytes:
             (centre_x, cell.y + int(cell.height * 0.76)), item.label, font=label_font, fill=ink, anchor="mm"
         )
     # Thin white gutters between the buttons.
+    top = layout[1].y if banner else 0
     for column in range(1, COLUMNS):
         x = column * (WIDTH // COLUMNS)
-        pen.rectangle((x - 4, 0, x + 4, HEIGHT), fill="#FFFFFF")
-    pen.rectangle((0, HEIGHT // ROWS - 4, WIDTH, HEIGHT // ROWS + 4), fill="#FFFFFF")
+        pen.rectangle((x - 4, top, x + 4, HEIGHT), fill="#FFFFFF")
+    middle = top + (HEIGHT - top) // ROWS
+    pen.rectangle((0, middle - 4, WIDTH, middle + 4), fill="#FFFFFF")
+    if banner:
+        pen.rectangle((0, top - 4, WIDTH, top + 4), fill="#FFFFFF")
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     data = buffer.getvalue()
@@ -120,7 +136,7 @@ def definition(buttons: list[Button] | None = None) -> dict[str, Any]:
                 "displayText": item.label,
             },
         }
-        for cell, item in zip(cells(), buttons, strict=True)
+        for cell, item in zip(cells(len(buttons)), buttons, strict=True)
     ]
     return {
         "size": {"width": WIDTH, "height": HEIGHT},
@@ -144,6 +160,22 @@ async def install(account: Any, *, image: bytes | None = None) -> str:
 
 
 # ----- icons (simple shapes: no emoji font needed) -------------------------------------------------------
+
+
+def _draw_banner(pen: Any, cell: Cell, item: Button) -> None:
+    """The emergency strip: white on red, a phone icon and the label, impossible to miss."""
+    pen.rectangle((cell.x, cell.y, cell.x + cell.width - 1, cell.y + cell.height - 1), fill="#C62828")
+    centre_y = cell.y + cell.height // 2
+    _phone_icon(pen, 330, centre_y, 120, "#FFFFFF")
+    pen.text((WIDTH // 2 + 120, centre_y), item.label, font=_font(150), fill="#FFFFFF", anchor="mm")
+
+
+def _phone_icon(pen: Any, x: int, y: int, size: int, ink: str) -> None:
+    """A handset: two rounded ends joined by an arc."""
+    pen.arc((x - size, y - size, x + size, y + size), start=200, end=340, fill=ink, width=40)
+    for side in (-1, 1):
+        cx = x + side * int(size * 0.85)
+        pen.rounded_rectangle((cx - 45, y - 40, cx + 45, y + 40), radius=18, fill=ink)
 
 
 def _play_icon(pen: Any, x: int, y: int, size: int, ink: str) -> None:

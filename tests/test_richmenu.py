@@ -86,3 +86,25 @@ async def test_every_rich_menu_button_gets_a_proper_answer(lite_bot: BotUnderTes
         reply = await lite_bot.press(user, area["action"])
         assert reply.messages, area["action"]["displayText"]
         assert "ยังไม่เข้าใจ" not in reply.text, area["action"]["displayText"]
+
+
+def test_a_seventh_emergency_tile_becomes_a_red_strip_above_the_six() -> None:
+    """Issue 16: "โดนหลอก?" in one tap. Ready for the lead to add to rich_menu_buttons (first)."""
+    from bot.flow.ui import rich_menu_buttons
+    from bot.help import EMERGENCY_TILE
+
+    buttons = [EMERGENCY_TILE, *rich_menu_buttons()]
+    menu = richmenu.definition(buttons)
+    areas = menu["areas"]
+    assert [area["action"]["displayText"] for area in areas] == ["โดนหลอก?", *LABELS]
+    assert dict(parse_qsl(areas[0]["action"]["data"]))["a"] == "emergency"
+    assert areas[0]["bounds"] == {"x": 0, "y": 0, "width": 2500, "height": richmenu.BANNER_HEIGHT}
+    assert sum(a["bounds"]["width"] * a["bounds"]["height"] for a in areas) == 2500 * 1686
+    image = Image.open(io.BytesIO(richmenu.draw(buttons)))
+    assert image.size == (2500, 1686)
+    assert image.convert("RGB").getpixel((20, 20)) == (0xC6, 0x28, 0x28)
+
+
+def test_the_menu_refuses_a_layout_it_cannot_draw() -> None:
+    with pytest.raises(richmenu.RichMenuError, match="6 or 7"):
+        richmenu.cells(5)

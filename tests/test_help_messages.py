@@ -176,4 +176,4 @@ def test_help_content_cites_a_source_and_a_date_for_every_number() -> None:
         assert bank.sources and all(s.url.startswith("http") for s in bank.sources)
     assert content.hotline("aoc").phone == "1441" and content.hotline("aoc").verified
     assert not content.hotline("police-1599").verified  # [UNVERIFIED] in the research brief
-    assert content.site("police-online-report").url.startswith("https://thaipoliceonline.")
+    assert content.site("police-online-report").url == "https://www.thaipoliceonline.go.th"

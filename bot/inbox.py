@@ -21,16 +21,16 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, col, select
 
 from bot.content import Content
-from bot.flow import texts
-from bot.flow.progress import ERASED
-from bot.flow.ui import text
 from bot.gateway import MessageJSON
 from bot.handlers import dispatch
 from bot.handlers.context import HandlerContext
+from bot.learning.erasure import ERASED
 from bot.limits import fit
 from bot.sender import DELIVERY_LEASE, FAREWELL, Claimed
 from bot.storage.db import insert_skipping_known, know, session_scope
 from bot.storage.models import InboxEvent, InboxStatus, Learner, Outbox, OutboxStatus, pending_outbox
+from bot.voice import texts
+from bot.voice.ui import text
 
 log = logging.getLogger(__name__)
 

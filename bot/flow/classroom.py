@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.flow import texts as t
 from bot.flow.base import Messages, TutorState
-from bot.flow.ui import text
 from bot.storage.models import Phase
 from bot.trainers import classes
+from bot.voice import texts as t
+from bot.voice.ui import text
 
 
 class Classroom(TutorState):

@@ -7,14 +7,14 @@ import secrets
 
 from bot import answers
 from bot.content import Audience, Lesson, Question, Track
-from bot.flow import progress as records
-from bot.flow import texts as t
 from bot.flow.base import Messages, TutorState
 from bot.flow.reviewing import REVIEW_SCHEDULER
-from bot.flow.ui import Button, button, card, text
 from bot.gateway import MessageJSON
+from bot.learning import progress as records
+from bot.learning import review
 from bot.storage.models import Attempt, Phase
-from scheduler import review
+from bot.voice import texts as t
+from bot.voice.ui import Button, button, card, text
 
 # Phases in which a question is on screen and a typed reply is read as its answer.
 ANSWERING = (Phase.QUESTION, Phase.REVIEW, Phase.PRACTICE)

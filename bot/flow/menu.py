@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.flow import progress as records
-from bot.flow import texts as t
 from bot.flow.base import Messages, TutorState
-from bot.flow.ui import Button, button, progress_card, text
+from bot.learning import progress as records
+from bot.learning import reminders
 from bot.storage.models import Phase
-from scheduler import reminders
+from bot.voice import texts as t
+from bot.voice.ui import Button, button, progress_card, text
 
 
 class Menu(TutorState):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from bot.content import Audience, Track
-from bot.flow import progress as records
-from bot.flow import texts as t
 from bot.flow.base import Messages, TutorState
-from bot.flow.ui import button, text
+from bot.learning import progress as records
 from bot.storage.models import Learner, Phase
+from bot.voice import texts as t
+from bot.voice.ui import button, text
 
 
 class Onboarding(TutorState):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot import answers, spoken_time
-from bot.flow import texts as t
 from bot.flow.base import Messages, TutorState
-from bot.flow.ui import Button, button, text
+from bot.learning import reminders
 from bot.storage.models import Phase
-from scheduler import reminders
+from bot.voice import texts as t
+from bot.voice.ui import Button, button, text
 
 # The reminder times offered as buttons: three, for every track (the elderly see at most three choices).
 REMINDER_CHOICES: tuple[tuple[str, int, tuple[str, ...]], ...] = (

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from bot.content import Lesson, Question
-from bot.flow import texts as t
 from bot.flow.base import Messages, TutorState
-from bot.flow.ui import button, text
+from bot.learning import reminders, review
 from bot.storage.models import Phase
-from scheduler import reminders, review
+from bot.voice import texts as t
+from bot.voice.ui import button, text
 
 # Day-level FSRS for review cards (an immutable configuration, shared).
 REVIEW_SCHEDULER = review.make_scheduler()

@@ -14,7 +14,6 @@ from sqlmodel import Session, select
 
 from bot import answers
 from bot.content import Content
-from bot.flow import texts as t
 from bot.flow.base import Messages
 from bot.flow.classroom import Classroom
 from bot.flow.lessons import ANSWERING, Lessons
@@ -22,10 +21,11 @@ from bot.flow.menu import Menu
 from bot.flow.onboarding import Onboarding
 from bot.flow.reminding import Reminding
 from bot.flow.reviewing import Reviewing
-from bot.flow.ui import button, text
 from bot.storage.db import find
 from bot.storage.models import Learner, Phase
 from bot.trainers import classes
+from bot.voice import texts as t
+from bot.voice.ui import button, text
 
 # Typed commands and the words learners use for them; matching tolerates typos (see bot.answers).
 COMMANDS: dict[str, tuple[str, ...]] = {

@@ -116,6 +116,7 @@ class Runtime:
             db=self.db,
             on_handled=self._handled,
             on_round=self.metrics.round_events.observe,
+            zone=ZoneInfo(timezone),
         )
         self._chat_locks: dict[str, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[None]] = set()

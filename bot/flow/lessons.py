@@ -199,7 +199,8 @@ def start_practice(turn: Turn) -> Step:
     lesson = views.practice_lesson(turn)
     if lesson is None:
         return resuming() if learner.phase is Phase.PRACTICE else reviewing.start_review(turn)
-    resume, learner.step = learner.phase, 0
+    resume = learner.phase
+    learner.step = 0
     learner.shuffle_seed = secrets.randbelow(2**31)
     start = t.PRACTICE_START.format(title=lesson.module.title, count=len(lesson.questions))
     return say(text(start), views.show_question(turn, phase=Phase.PRACTICE), to=Phase.PRACTICE, resume=resume)

@@ -126,7 +126,7 @@ def score(turn: Turn, choice: int | None) -> Step:
     in_practice = learner.phase is Phase.PRACTICE
     turn.session.add(
         Attempt(
-            learner_id=learner.id,
+            learner_id=learner.id,  # type: ignore[arg-type]  # a learner who answers is stored
             module_id=lesson.id,
             question_id=question.id,
             choice=-1 if choice is None else choice,

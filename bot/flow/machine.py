@@ -115,7 +115,8 @@ def resume(turn: Turn) -> Step:
     if phase is Phase.REMINDER_TIME:
         # Moving on without choosing keeps the time already set (19:00 unless changed).
         return reminding.set_reminder_time(turn, learner.remind_minute, kept=True)
-    now_in, repaired = phase, Step()
+    now_in: Phase = phase
+    repaired = Step()
     if phase is Phase.PRACTICE:  # the module's questions changed under the round: it ends
         now_in = learner.resume_phase or Phase.MODULE_DONE
         repaired = Step(to=now_in, resume=None)

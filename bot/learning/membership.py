@@ -197,7 +197,14 @@ def join(
             member.nickname = nickname
             session.add(member)
         return False
-    session.add(ClassMember(class_id=classroom.id, learner_id=learner_id, nickname=nickname, joined_at=now))
+    session.add(
+        ClassMember(
+            class_id=classroom.id,  # type: ignore[arg-type]  # a class found by code is stored
+            learner_id=learner_id,
+            nickname=nickname,
+            joined_at=now,
+        )
+    )
     return True
 
 

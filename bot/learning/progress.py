@@ -52,7 +52,7 @@ def missed_questions(session: Session, content: Content, learner: Learner) -> li
         .where(Attempt.learner_id == learner.id)
         .order_by(col(Attempt.id))
     )
-    latest: dict[str, tuple[int, bool]] = {}
+    latest: dict[str, tuple[int | None, bool]] = {}
     for attempt_id, question_id, correct in attempts:
         latest.pop(question_id, None)  # keep insertion order = order of the latest answer
         latest[question_id] = (attempt_id, correct)
@@ -71,7 +71,11 @@ def record_result(session: Session, learner: Learner, module_id: str, correct: i
     else:
         session.add(
             ModuleResult(
-                learner_id=learner.id, module_id=module_id, correct=correct, total=total, completed_at=now
+                learner_id=learner.id,  # type: ignore[arg-type]  # a learner with results is stored
+                module_id=module_id,
+                correct=correct,
+                total=total,
+                completed_at=now,
             )
         )
         learner.finished_modules = ",".join(filter(None, (learner.finished_modules, module_id)))

@@ -56,7 +56,7 @@ def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-
     dbapi_connection.create_function("get_bit", 2, get_bit, deterministic=True)
 
 
-def get_bit(bits: bytes | None, n: int) -> int | None:
+def get_bit(bits: bytes | bytearray | None, n: int) -> int | None:
     """Bit `n` of `bits` (bit n % 8 of byte n // 8, least significant first), as PostgreSQL's get_bit
     numbers the bits of a bytea; None for None, as SQL functions do for NULL."""
     return None if bits is None else bits[n >> 3] >> (n & 7) & 1

@@ -62,9 +62,9 @@ def prepare(url: str, learners: int, scenario: str) -> int:
 
     from bot.clock import SystemClock
     from bot.content import load_content
-    from bot.flow.ui import text
     from bot.storage.db import make_engine, upgrade
     from bot.storage.models import Learner, Outbox, pending_outbox
+    from bot.voice.ui import text
     from scheduler import demo
 
     upgrade(url)

@@ -388,8 +388,8 @@ class _Affixes:
             self._endings.setdefault(word[-1], []).append(word)
         for group in self._leads.values():
             group.sort(key=lambda item: len(item[0]), reverse=True)
-        for group in self._endings.values():
-            group.sort(key=len, reverse=True)
+        for ending_group in self._endings.values():
+            ending_group.sort(key=len, reverse=True)
 
     def strip(self, text: str) -> str:
         """ "ขอตอบ ใส่หน้ากากค่ะ" -> "ใส่หน้ากาก"; never strips a reply down to nothing."""
@@ -721,12 +721,13 @@ def _explicit(text: str, count: int) -> Reading | None:
     picks = [value for kind, value in tokens if kind == "core"]
     if not picks:
         return _AMBIGUOUS if any(kind == "pointer" for kind, _ in tokens) else None
-    indices = set()
+    indices: set[int] = set()
     for pick in picks:
         if pick == _LAST:
             pick = count - 1
         elif pick == _MIDDLE:
             pick = count // 2 if count % 2 else -1
+        assert isinstance(pick, int)  # "core" tokens are option indices (or the two markers, replaced above)
         indices.add(pick)
     if len(indices) > 1 or not 0 <= (index := next(iter(indices))) < count:
         return _AMBIGUOUS  # "ข้อ 2 หรือ 3", or "ข้อ 5" when there are three options: ask which one

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from linebot.v3.webhooks import Event
 from sqlalchemy import Engine, Text, bindparam, func, insert, update
@@ -21,16 +22,17 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, col, select
 
 from bot.content import Content
-from bot.flow import texts
-from bot.flow.progress import ERASED
-from bot.flow.ui import text
 from bot.gateway import MessageJSON
 from bot.handlers import dispatch
 from bot.handlers.context import HandlerContext
+from bot.learning.erasure import ERASED
+from bot.learning.reminders import BANGKOK
 from bot.limits import fit
 from bot.sender import DELIVERY_LEASE, FAREWELL, Claimed
 from bot.storage.db import insert_skipping_known, know, session_scope
 from bot.storage.models import InboxEvent, InboxStatus, Learner, Outbox, OutboxStatus, pending_outbox
+from bot.voice import texts
+from bot.voice.ui import text
 
 log = logging.getLogger(__name__)
 
@@ -93,12 +95,14 @@ class Handled:
     outbox: Claimed | None
 
 
-def handle(engine: Engine, content: Content, event_id: str, now: datetime) -> Handled | None:
+def handle(
+    engine: Engine, content: Content, event_id: str, now: datetime, zone: ZoneInfo = BANGKOK
+) -> Handled | None:
     """Handle one stored event in one transaction; None when it was already handled (or is being handled)."""
     try:
         with session_scope(engine) as session:
             _wait_for_chat(session, event_id)
-            decided = _handle_stored(session, content, event_id, now)
+            decided = _handle_stored(session, content, event_id, now, zone)
             return _answers(session, [decided])[0] if decided else None
     except Exception as exc:
         log.exception("event %s could not be handled", event_id)
@@ -113,7 +117,9 @@ class _Decided:
     outbox: dict[str, Any] | None
 
 
-def _handle_stored(session: Session, content: Content, event_id: str, now: datetime) -> _Decided | None:
+def _handle_stored(
+    session: Session, content: Content, event_id: str, now: datetime, zone: ZoneInfo = BANGKOK
+) -> _Decided | None:
     row = session.exec(
         select(InboxEvent)
         .where(InboxEvent.webhook_event_id == event_id, InboxEvent.status == InboxStatus.PENDING)
@@ -121,7 +127,7 @@ def _handle_stored(session: Session, content: Content, event_id: str, now: datet
     ).first()
     if row is None or row.payload is None:
         return None
-    decided = _decide(session, content, event_id, row.payload, row.received_at, now)
+    decided = _decide(session, content, event_id, row.payload, row.received_at, now, zone)
     row.status, row.payload, row.handled_at = InboxStatus.DONE, None, now
     if decided.outbox and decided.outbox["purpose"] == FAREWELL:
         row.chat_id = None  # erasure unlinked the learner's other handled events; this one was pending then
@@ -175,9 +181,12 @@ def _decide(
     payload: dict[str, Any],
     received: datetime,
     now: datetime,
+    zone: ZoneInfo = BANGKOK,
 ) -> _Decided:
     """Run the event's handler: the learner's new state joins the session; the answer is returned."""
-    messages = dispatch(parse_event(payload), HandlerContext(session=session, content=content, now=now))
+    messages = dispatch(
+        parse_event(payload), HandlerContext(session=session, content=content, now=now, zone=zone)
+    )
     # The learner erased their data: the answer is a farewell, not kept once finished (bot/sender.py).
     purpose = FAREWELL if session.info.pop(ERASED, None) else "reply"
     return _Decided(event_id, _outbox_values(payload, messages, received, now, purpose=purpose))
@@ -300,6 +309,7 @@ def run_round(
     sent: list[int],
     now: datetime,
     limit: int,
+    zone: ZoneInfo = BANGKOK,
 ) -> Round:
     """Group commit: store new events, handle the oldest `limit` waiting ones, record sent answers.
 
@@ -334,8 +344,8 @@ def run_round(
             for event_id in now_ids:
                 payload = at_once.get(event_id)
                 if payload is not None:
-                    decided.append(_decide(session, content, event_id, payload, now, now))
-                elif (one := _handle_stored(session, content, event_id, now)) is not None:
+                    decided.append(_decide(session, content, event_id, payload, now, now, zone))
+                elif (one := _handle_stored(session, content, event_id, now, zone)) is not None:
                     decided.append(one)
             session.flush()
             handled = _answers(session, decided)
@@ -344,7 +354,7 @@ def run_round(
             return Round(fresh, handled, later, held=sum(event_id in held for event_id in later))
     except Exception:
         log.exception("a round of %d events failed; handling them one at a time", len(waiting) + len(unique))
-    return _run_slowly(engine, content, unique, waiting=waiting, sent=sent, now=now, limit=limit)
+    return _run_slowly(engine, content, unique, waiting=waiting, sent=sent, now=now, limit=limit, zone=zone)
 
 
 def _know_learners(session: Session, events: Iterable[dict[str, Any]]) -> None:
@@ -364,13 +374,14 @@ def _run_slowly(
     sent: list[int],
     now: datetime,
     limit: int,
+    zone: ZoneInfo = BANGKOK,
 ) -> Round:
     """The round again, one transaction per step; a failing handler is counted against its event alone."""
     with session_scope(engine) as session:
         _mark_sent(session, sent, now)
     fresh = accept(engine, events, now)
     queue = waiting + fresh
-    handled = [one for event_id in queue[:limit] if (one := handle(engine, content, event_id, now))]
+    handled = [one for event_id in queue[:limit] if (one := handle(engine, content, event_id, now, zone))]
     return Round(fresh, handled, queue[limit:])
 
 

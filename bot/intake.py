@@ -22,12 +22,14 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
 from bot import inbox
 from bot.clock import Clock
 from bot.content import Content
+from bot.learning.reminders import BANGKOK
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +63,10 @@ class Intake:
         on_handled: OnHandled,
         limit: int = ROUND_LIMIT,
         on_round: Callable[[int], None] | None = None,
+        zone: ZoneInfo = BANGKOK,
     ):
         self.engine = engine
+        self.zone = zone  # the settings' TZ: the learners' days and times of day
         self.content = content
         self.clock = clock
         self._db = db
@@ -135,6 +139,7 @@ class Intake:
                 sent=sent,
                 now=self.clock.now(),
                 limit=self._limit,
+                zone=self.zone,
             )
         except Exception as exc:
             # The database failed us. These posts get a 500 (LINE may redeliver them). Events stored before

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from bot.flow.ui import Button, rich_menu_buttons
+from bot.voice.ui import Button, rich_menu_buttons
 
 WIDTH, HEIGHT = 2500, 1686  # LINE's large rich menu
 COLUMNS, ROWS = 3, 2

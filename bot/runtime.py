@@ -31,10 +31,11 @@ from bot.gateway import LineGateway
 from bot.gateway.hedge import Hedger
 from bot.gateway.throttle import ThrottledGateway
 from bot.intake import Intake
+from bot.learning import marks
+from bot.learning import reminders as rules
 from bot.metrics import MeteredGateway, Metrics
 from bot.storage.models import OutboxStatus
-from scheduler import marks, retention, start_jobs
-from scheduler import reminders as rules
+from scheduler import retention, start_jobs
 from scheduler.sweep import SweepReport, close_batches, gather, read_chunk, write_batches
 from scheduler.worker import DeliveryWorker, DrainReport
 
@@ -115,6 +116,7 @@ class Runtime:
             db=self.db,
             on_handled=self._handled,
             on_round=self.metrics.round_events.observe,
+            zone=ZoneInfo(timezone),
         )
         self._chat_locks: dict[str, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[None]] = set()

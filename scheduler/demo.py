@@ -16,10 +16,10 @@ from sqlalchemy import Engine, delete, insert
 from sqlmodel import col, select
 
 from bot.content import Content
+from bot.learning import marks
+from bot.learning import reminders as rules
 from bot.storage.db import session_scope
 from bot.storage.models import Learner, ModuleResult, Outbox, Phase, ReviewCard
-from scheduler import marks
-from scheduler import reminders as rules
 
 CHUNK = 5000
 

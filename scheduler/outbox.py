@@ -23,15 +23,15 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ARRAY, ColumnElement, Engine, Integer, any_, case, delete, func, literal, text, update
+from sqlalchemy import Engine, case, delete, func, text, update
 from sqlmodel import col, select
 
 from bot.gateway import MessageJSON
+from bot.learning.reminders import BANGKOK
 from bot.metrics import PUSH_PAUSED
 from bot.sender import CLAIMED_COLUMNS, MAX_DELIVERY_ATTEMPTS, PAUSE_ERRORS, Claimed, given_up, pause_cause
-from bot.storage.db import session_scope
+from bot.storage.db import among, session_scope
 from bot.storage.models import Outbox, OutboxBatch, OutboxStatus, ServiceFlag
-from scheduler.reminders import BANGKOK
 
 MULTICAST_MAX = 500  # LINE's limit on recipients per multicast
 REMINDER = "reminder"  # the purpose of the daily reminder's batches
@@ -50,16 +50,6 @@ class BatchClaim:
     size: int  # learners it was written for: one goes by push, more by multicast
     recipients: tuple[str, ...]  # those still here (a learner who erased their data is left out)
     left_out: int = 0  # reminders: learners no longer due it (studied, stopped, snoozed, unfollowed)
-
-
-def among(bind: Any, column: Any, ids: list[int]) -> ColumnElement[bool]:
-    """`column IN ids` with the IDs as one parameter: an expanding IN binds each ID on its own, which at
-    fan-out sizes costs more than the statement. `bind`: a session, connection or engine."""
-    dialect = bind.dialect if hasattr(bind, "dialect") else bind.get_bind().dialect
-    if dialect.name == "postgresql":
-        return column == any_(literal(ids, ARRAY(Integer)))
-    each = func.json_each(literal(json.dumps(ids))).table_valued("value")
-    return column.in_(select(each.c.value))
 
 
 def expire(engine: Engine, now: datetime) -> dict[str, int]:

@@ -1,7 +1,7 @@
 """What the outbox keeps about people, and for how long (README, "Privacy").
 
-- A learner who erases their data leaves every batch at once, sent or not (`forget`): a batch waiting to
-  go never reaches them, and no batch keeps their ID.
+- A learner who erases their data leaves every batch at once, sent or not (bot/learning/erasure.py): a
+  batch waiting to go never reaches them, and no batch keeps their ID.
 - Work that is finished (sent, failed, expired) is kept for a while (`OUTBOX_RETENTION_DAYS`, a week by
   default), so that "I never got it" can be looked into, then pruned (`prune`): one-to-one rows and
   reminder batches are deleted; an announcement's batches keep only their counts (the trainers' delivery
@@ -13,37 +13,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Engine, bindparam, delete, func, select, text, update
+from sqlalchemy import Engine, delete, func, select, update
 from sqlmodel import col
 
-from bot.storage.columns import UtcDateTime
 from bot.storage.db import session_scope
 from bot.storage.models import Outbox, OutboxBatch, OutboxStatus
 from scheduler.outbox import ANNOUNCEMENT
 
 DEFAULT_RETENTION = timedelta(days=7)
 CHUNK = 2000  # rows pruned per transaction, so that deliveries never wait long behind a prune
-
-# The batch's learner IDs, in order, without one; only batches that hold it are rewritten.
-_WITHOUT = {
-    "sqlite": "UPDATE outbox_batch SET learner_ids = (SELECT json_group_array(j.value)"
-    " FROM json_each(outbox_batch.learner_ids) AS j WHERE j.value <> :learner)"
-    " WHERE created_at >= :since AND EXISTS (SELECT 1 FROM json_each(outbox_batch.learner_ids) AS j"
-    " WHERE j.value = :learner)",
-    "postgresql": "UPDATE outbox_batch SET learner_ids ="
-    " (SELECT coalesce(json_agg(j.id::integer ORDER BY j.n), '[]'::json)"
-    " FROM json_array_elements_text(outbox_batch.learner_ids) WITH ORDINALITY AS j(id, n)"
-    " WHERE j.id::integer <> :learner)"
-    " WHERE created_at >= :since AND learner_ids::jsonb @> jsonb_build_array(:learner)",
-}
-
-
-def forget(connection: Connection, learner_id: int, since: datetime) -> None:
-    """Take an erased learner out of every batch written since `since` (when they first came: no earlier
-    batch can hold their ID). The batch's size stays: it decides push or multicast, which a retry must not
-    change, and it is only a count."""
-    statement = text(_WITHOUT[connection.dialect.name]).bindparams(bindparam("since", type_=UtcDateTime()))
-    connection.execute(statement, {"learner": learner_id, "since": since})
 
 
 def prune(engine: Engine, now: datetime, *, keep: timedelta = DEFAULT_RETENTION) -> dict[str, int]:

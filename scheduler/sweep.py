@@ -1,7 +1,7 @@
 """The reminder sweep: who is due a reminder now, and their reminders written to the outbox as batches.
 
 Runs every minute on every worker. It is safe to run anywhere, any number of times at once: a learner is
-marked reminded for the day (one bit in a `ReminderDay` row, see scheduler/marks.py) in the very
+marked reminded for the day (one bit in a `ReminderDay` row, see bot/learning/marks.py) in the very
 transaction that writes their reminder. The bitmap rows are locked while a sweeper marks them, so only one
 sweeper marks a learner for a day, and a day never gets a second reminder.
 
@@ -51,9 +51,8 @@ from sqlalchemy import (
 from sqlmodel import col
 
 from bot.content import Audience, Content
-from bot.flow import texts as t
-from bot.flow.ui import Button, button, text
-from bot.gateway import MessageJSON
+from bot.learning import marks
+from bot.learning import reminders as rules
 from bot.limits import fit
 from bot.storage.columns import UtcDateTime
 from bot.storage.db import session_scope
@@ -65,8 +64,7 @@ from bot.storage.models import (
     ReminderState,
     ReviewCard,
 )
-from scheduler import marks
-from scheduler import reminders as rules
+from bot.voice.reminders import reminder_messages
 from scheduler.outbox import MULTICAST_MAX, REMINDER
 
 # Phases in which a nudge would be out of place: before consent, waiting for a parent, deciding to delete.
@@ -366,27 +364,6 @@ def _write(
         ],
     )
     return len(won), len(ids) - len(won)
-
-
-def reminder_messages(next_title: str | None, reviews: int, *, elderly: bool) -> list[MessageJSON]:
-    """The daily reminder: what is next and how many reviews wait, with buttons to act on it at once.
-
-    Identical for every learner at the same point (same track kind, next module and number of reviews), so
-    the worker can send it to hundreds at a time with one multicast.
-    """
-    if next_title is not None:
-        body = t.REMINDER_NEXT.format(title=next_title)
-        if reviews:
-            body += "\n" + (t.REMINDER_REVIEWS_TYPED if elderly else t.REMINDER_REVIEWS).format(count=reviews)
-        primary = [button(t.CONTINUE, "continue")]
-        if reviews and not elderly:
-            primary.append(button(t.REVIEW, "review"))
-    else:
-        body = t.REMINDER_REVIEW_ONLY.format(count=reviews)
-        primary = [button(t.REVIEW, "review")]
-    # The elderly see at most three choices: what to do now, not today, never.
-    buttons: list[Button] = [*primary, button(t.SNOOZE, "snooze"), button(t.STOP_REMINDERS, "stop_reminders")]
-    return [text(body, buttons)]
 
 
 def retry_keys(count: int) -> list[str]:

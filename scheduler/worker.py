@@ -30,13 +30,13 @@ from sqlalchemy import Engine
 
 from bot import sender as rows
 from bot.clock import Clock
+from bot.learning.reminders import BANGKOK
 from bot.metrics import Metrics
 from bot.sender import FAREWELL, Claimed, Outcome, Sender
 from bot.simulator import is_simulated
 from bot.storage.models import OutboxStatus
 from scheduler import outbox
 from scheduler.outbox import REMINDER, BatchClaim
-from scheduler.reminders import BANGKOK
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

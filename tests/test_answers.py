@@ -45,12 +45,7 @@ def _params(cases: list[dict]) -> list:
     params = []
     for case in cases:
         number = CASES.index(case) + 1
-        marks = (
-            [pytest.mark.xfail(strict=True, reason="known weak spot: the content needs an alias for this")]
-            if case.get("known_weak")
-            else []
-        )
-        params.append(pytest.param(case, id=_case_id(number, case), marks=marks))
+        params.append(pytest.param(case, id=_case_id(number, case)))
     return params
 
 

@@ -17,6 +17,8 @@ from sqlalchemy import Engine, delete, update
 from sqlmodel import Session, select
 
 from bot.inbox import accept
+from bot.learning.marks import fold
+from bot.learning.reminders import local_date
 from bot.standin import Fault
 from bot.storage.db import make_engine
 from bot.storage.models import (
@@ -30,8 +32,6 @@ from bot.storage.models import (
     ReviewCard,
 )
 from scheduler import demo
-from scheduler.marks import fold
-from scheduler.reminders import local_date
 from scheduler.sweep import SweepReport, close_batches, sweep, sweep_chunk
 from tests.harness import TOKEN, BotUnderTest, event, user_id
 from tests.test_learning_loop import onboard, rows
@@ -379,7 +379,7 @@ async def test_a_learner_who_erases_their_data_is_left_out_of_a_waiting_batch(bo
 
 async def test_marks_tell_whether_anyone_after_an_id_was_reminded(bot: BotUnderTest) -> None:
     """The sweep skips checking each learner's mark when nobody after its chunk's start has one."""
-    from scheduler import marks
+    from bot.learning import marks
 
     day = local_date(bot.clock.now())
     engine = make_engine(bot.settings().sqlalchemy_url)
@@ -458,8 +458,8 @@ async def test_work_out_of_attempts_is_reported_as_failed(
 async def test_a_personal_push_out_of_attempts_is_reported_as_failed(bot: BotUnderTest) -> None:
     from sqlalchemy import insert
 
-    from bot.flow.ui import text
     from bot.storage.models import pending_outbox
+    from bot.voice.ui import text
 
     user = user_id("unlucky")
     engine = make_engine(bot.settings().sqlalchemy_url)

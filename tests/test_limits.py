@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.flow.ui import button, card, text
 from bot.limits import MAX_TEXT_UTF16, fit_message, requests, truncate_utf16, utf16_length
+from bot.voice.ui import button, card, text
 
 
 def test_emoji_count_twice_and_are_never_cut_in_half() -> None:

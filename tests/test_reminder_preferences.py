@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from scheduler.reminders import local_date
+from bot.learning.reminders import local_date
 from tests.harness import BotUnderTest, user_id
 from tests.test_learning_loop import learner, onboard
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from bot.learning.marks import marked_in
+from bot.learning.reminders import BANGKOK
 from bot.storage.models import OutboxBatch, OutboxStatus, ReminderDay, ReminderState
-from scheduler.marks import marked_in
-from scheduler.reminders import BANGKOK
 from tests.harness import BotUnderTest, Reply, event, user_id
 from tests.test_learning_loop import onboard, rows
 

@@ -13,11 +13,11 @@ from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from bot.clock import FrozenClock
-from bot.flow.ui import text
 from bot.gateway import LineApiError, RecordingGateway
 from bot.sender import Claimed, ReplyBook, Sender, claimed
 from bot.storage.db import make_engine, upgrade
 from bot.storage.models import Outbox, OutboxStatus, pending_outbox
+from bot.voice.ui import text
 from scheduler.outbox import pause_push
 from scheduler.worker import DeliveryWorker
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from fsrs import Card
 from sqlmodel import Session, SQLModel, create_engine
 
+from bot.learning import review
+from bot.learning.reminders import BANGKOK, local_date
 from bot.storage.models import Learner, ReviewCard
-from scheduler import review
-from scheduler.reminders import BANGKOK, local_date
 from tests.harness import BotUnderTest, user_id
 from tests.test_learning_loop import onboard, rows
 

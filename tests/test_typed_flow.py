@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from bot.flow import lessons
-from bot.flow.lessons import shown_order
+from bot.flow.views import shown_order
 from bot.storage.models import Attempt, ModuleResult, Phase, ReviewCard
 from tests.harness import BotUnderTest, user_id
 from tests.test_learning_loop import learner, onboard, rows

@@ -25,7 +25,6 @@ from sqlmodel import Session, col, select
 
 from bot.clock import SystemClock
 from bot.content import Content
-from bot.flow.ui import text
 from bot.gateway import SdkGateway
 from bot.gateway.throttle import ThrottledGateway
 from bot.sender import Sender
@@ -33,6 +32,7 @@ from bot.settings import Settings
 from bot.standin import LineStandIn, RandomFaults
 from bot.storage.db import make_engine, upgrade
 from bot.storage.models import Learner, Outbox, OutboxBatch, OutboxStatus, pending_outbox
+from bot.voice.ui import text
 from scheduler import demo
 from scheduler.sweep import sweep
 from scheduler.worker import DeliveryWorker

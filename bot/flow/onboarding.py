@@ -2,99 +2,118 @@
 
 from __future__ import annotations
 
+from bot import answers
 from bot.content import Audience, Track
-from bot.flow import progress as records
-from bot.flow import texts as t
-from bot.flow.base import Messages, TutorState
-from bot.flow.ui import button, text
-from bot.storage.models import Learner, Phase
+from bot.flow import lessons, views
+from bot.flow.turn import Params, Step, Turn, resuming, say
+from bot.storage.models import Phase
+from bot.voice import texts as t
+from bot.voice.ui import button, text
+
+# A typed age: below PARENT_AGE a parent must agree (PDPA); outside MIN_AGE-MAX_AGE it is no age ("0",
+# "555" laughing): the question is asked again.
+PARENT_AGE = 10
+MIN_AGE, MAX_AGE = 1, 120
 
 
-class Onboarding(TutorState):
-    """Consent, track choice, the age check and a parent's consent: everything before the first lesson."""
+def welcome() -> Step:
+    """A new friend (or someone starting again): welcome and the privacy notice, to agree to."""
+    return say(*views.ask_consent(), to=Phase.CONSENT)
 
-    def _create(self) -> None:
-        # Only the LINE user ID and where the conversation stands: nothing else before consent.
-        self.learner = Learner(line_user_id=self.user_id, created_at=self.now, last_seen_at=self.now)
-        self.session.add(self.learner)
 
-    def _ask_consent(self, *, again: bool = False) -> Messages:
-        buttons = [button(t.CONSENT_YES, "consent", v="yes"), button(t.CONSENT_NO, "consent", v="no")]
-        if again:
-            return [text(t.ASK_CONSENT_AGAIN, buttons)]
-        return [text(t.WELCOME), text(t.PRIVACY, buttons)]
+def restart(turn: Turn) -> Step:
+    if turn.learner.consented_at is None:
+        return welcome()
+    return resuming()
 
-    def _restart_onboarding(self) -> Messages:
-        if self.learner.consented_at is None:
-            self.learner.phase = Phase.CONSENT
-            return self._ask_consent()
-        return self._resume()
 
-    def _consent(self, params: dict[str, str]) -> Messages:
-        learner = self.learner
-        if learner.consented_at is not None:
-            return self._resume()
-        if params.get("v") != "yes":
-            learner.phase = Phase.DECLINED
-            return [text(t.DECLINED)]
-        learner.consented_at = self.now
-        learner.phase = Phase.TRACK
-        return [*self._classes_joined(), *self._ask_track()]
+def consent(turn: Turn, params: Params) -> Step:
+    learner = turn.learner
+    if learner.consented_at is not None:
+        return resuming()
+    if params.get("v") != "yes":
+        return say(text(t.DECLINED), to=Phase.DECLINED)
+    learner.consented_at = turn.now
+    return say(*views.classes_joined(turn), *views.ask_track(turn), to=Phase.TRACK)
 
-    def _ask_track(self, *, again: bool = False) -> Messages:
-        buttons = [button(track.title, "track", id=track.id) for track in self.content.tracks.values()]
-        return [text(t.ASK_TRACK_AGAIN if again else t.ASK_TRACK, buttons)]
 
-    def _choose_track(self, params: dict[str, str]) -> Messages:
-        learner = self.learner
-        track = self.content.track(params.get("id"))
-        if learner.consented_at is None:
-            return self._ask_consent(again=True)
-        if track is None or learner.phase not in (Phase.TRACK, Phase.TRACK_DONE, Phase.MODULE_DONE):
-            return self._resume() if learner.track_id else self._ask_track(again=True)
-        learner.track_id = track.id
-        if track.audience is Audience.STUDENT and not learner.parental_consent:
-            learner.phase = Phase.AGE
-            return self._ask_age()
-        return self._begin_or_ask_time(track)
+def typed_before_consent(turn: Turn, message: str, command: str | None) -> Step:
+    """Before consent, only consent's words (and help, and "start") mean something; `command` is the
+    typed command the message reads as, if any."""
+    phase = turn.learner.phase
+    normalized = answers.normalize(message)
+    if normalized.startswith(answers.normalize(t.CONSENT_NO)):
+        return consent(turn, {"v": "no"})
+    if normalized.startswith(answers.normalize(t.CONSENT_YES)):
+        return consent(turn, {"v": "yes"})
+    if command == "help":
+        return say(text(t.HELP))
+    if command == "start" or phase is Phase.CONSENT:
+        decision = answers.read_yes_no(message)
+        if decision is not None and phase is Phase.CONSENT:
+            return consent(turn, {"v": "yes" if decision else "no"})
+        return say(*views.ask_consent(again=command != "start"))
+    return say(text(t.DECLINED))
 
-    def _ask_age(self, *, again: bool = False) -> Messages:
-        return [
-            text(
-                t.ASK_AGE_AGAIN if again else t.ASK_AGE,
-                [button(t.AGE_10_PLUS, "age", v="over"), button(t.AGE_UNDER_10, "age", v="under")],
-            )
-        ]
 
-    def _age(self, params: dict[str, str]) -> Messages:
-        if self.learner.phase is not Phase.AGE:
-            return self._resume()
-        if params.get("v") == "under":
-            # PDPA guidance: children under 10 need a parent's consent.
-            self.learner.phase = Phase.PARENT
-            return [text(t.PRIVACY), text(t.ASK_PARENT, [button(t.PARENT_YES, "parent")])]
-        return self._begin_or_ask_time(self._track())
+def choose_track(turn: Turn, params: Params) -> Step:
+    learner = turn.learner
+    track = turn.content.track(params.get("id"))
+    if learner.consented_at is None:
+        return say(*views.ask_consent(again=True))
+    if track is None or learner.phase not in (Phase.TRACK, Phase.TRACK_DONE, Phase.MODULE_DONE):
+        return resuming() if learner.track_id else say(*views.ask_track(turn, again=True))
+    learner.track_id = track.id
+    if track.audience is Audience.STUDENT and not learner.parental_consent:
+        return say(*views.ask_age(), to=Phase.AGE)
+    return begin_or_ask_time(turn, track)
 
-    def _parent(self, _params: dict[str, str]) -> Messages:
-        if self.learner.phase is not Phase.PARENT:
-            return self._resume()
-        self.learner.parental_consent = True
-        return [*self._classes_joined(), *self._begin_or_ask_time(self._track())]
 
-    def _begin_or_ask_time(self, track: Track | None) -> Messages:
-        """A first track starts with the reminder-time question; a later one starts at once."""
-        if track is None or self.learner.module_id is not None:
-            return self._begin_track(track)
-        self.learner.phase = Phase.REMINDER_TIME
-        self.learner.resume_phase = None  # onboarding: the track begins once a time is chosen
-        return [text(t.ASK_REMINDER_TIME, self._reminder_time_buttons())]
+def typed_track(turn: Turn, message: str) -> Step:
+    tracks = list(turn.content.tracks.values())
+    index = answers.read_choice(message, [track.title for track in tracks])
+    if index is None:
+        return say(*views.ask_track(turn, again=True))
+    return choose_track(turn, {"id": tracks[index].id})
 
-    def _begin_track(self, track: Track | None) -> Messages:
-        if track is None:
-            self.learner.phase = Phase.TRACK
-            return self._ask_track()
-        lesson = records.next_lesson(self.session, self.content, self.learner, track)
-        if lesson is None:
-            return self._track_done()
-        intro = text(t.TRACK_CHOSEN.format(count=len(self.content.lessons_of(track))))
-        return [intro, *self._start_lesson(lesson)]
+
+def age(turn: Turn, params: Params) -> Step:
+    if turn.learner.phase is not Phase.AGE:
+        return resuming()
+    if params.get("v") == "under":
+        # PDPA guidance: children under 10 need a parent's consent.
+        return say(text(t.PRIVACY), views.ask_parent(), to=Phase.PARENT)
+    return begin_or_ask_time(turn, turn.track())
+
+
+def typed_age(turn: Turn, message: str) -> Step:
+    years = answers.read_age(message)
+    if years is not None:
+        if MIN_AGE <= years <= MAX_AGE:
+            return age(turn, {"v": "under" if years < PARENT_AGE else "over"})
+        return say(*views.ask_age(again=True))
+    index = answers.read_choice(message, [t.AGE_10_PLUS, t.AGE_UNDER_10])
+    if index is not None:
+        return age(turn, {"v": "under" if index else "over"})
+    return say(*views.ask_age(again=True))
+
+
+def parent(turn: Turn, _params: Params) -> Step:
+    if turn.learner.phase is not Phase.PARENT:
+        return resuming()
+    turn.learner.parental_consent = True
+    return say(*views.classes_joined(turn)) + begin_or_ask_time(turn, turn.track())
+
+
+def typed_parent(turn: Turn, message: str) -> Step:
+    if answers.read_yes_no(message):
+        return parent(turn, {})
+    return say(text(t.PARENT_WAITING, [button(t.PARENT_YES, "parent")]))
+
+
+def begin_or_ask_time(turn: Turn, track: Track | None) -> Step:
+    """A first track starts with the reminder-time question; a later one starts at once."""
+    if track is None or turn.learner.module_id is not None:
+        return lessons.begin_track(turn, track)
+    # resume=None: onboarding; the track begins once a time is chosen.
+    return say(text(t.ASK_REMINDER_TIME, views.reminder_time_buttons()), to=Phase.REMINDER_TIME, resume=None)

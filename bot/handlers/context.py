@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from linebot.v3.webhooks import Event
 from sqlmodel import Session
 
 from bot.content import Content
 from bot.flow import Tutor
+from bot.learning.reminders import BANGKOK
 
 
 @dataclass(frozen=True)
@@ -17,7 +19,14 @@ class HandlerContext:
     session: Session
     content: Content
     now: datetime
+    zone: ZoneInfo = BANGKOK  # the settings' TZ: the learner's days and times of day are read in it
 
     def tutor(self, event: Event) -> Tutor:
         """The tutor for the learner who sent `event` (a one-to-one chat always carries a user ID)."""
-        return Tutor(session=self.session, content=self.content, now=self.now, user_id=event.source.user_id)
+        return Tutor(
+            session=self.session,
+            content=self.content,
+            now=self.now,
+            user_id=event.source.user_id,
+            zone=self.zone,
+        )

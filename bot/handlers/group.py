@@ -6,11 +6,11 @@ the link in /admin, the class's announcements reach the group too. Any other gro
 
 from linebot.v3.webhooks import Event, MessageEvent
 
-from bot.flow import texts
-from bot.flow.ui import text
 from bot.gateway import MessageJSON
 from bot.handlers.context import HandlerContext
 from bot.trainers import audit, classes
+from bot.voice import texts
+from bot.voice.ui import text
 
 
 def joined(event: Event, context: HandlerContext) -> list[MessageJSON]:

@@ -22,8 +22,6 @@ from typing import Any
 from sqlalchemy import Engine, func, update
 from sqlmodel import Session, col, select
 
-from bot.flow import texts as t
-from bot.flow.ui import button, with_buttons
 from bot.gateway import MessageJSON
 from bot.limits import fit
 from bot.simulator import is_simulated
@@ -40,6 +38,8 @@ from bot.storage.trainers import (
 )
 from bot.trainers import audit, classes
 from bot.trainers.auth import Principal
+from bot.voice import texts as t
+from bot.voice.ui import button, with_buttons
 from scheduler.outbox import ANNOUNCEMENT, MULTICAST_MAX
 
 PURPOSE = ANNOUNCEMENT

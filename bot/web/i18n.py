@@ -1,4 +1,4 @@
-"""The dashboard's words, Thai first with English beside them. Learner-facing text lives in bot/flow/texts.py.
+"""The dashboard's words, Thai first with English beside them. Learner-facing text: bot/voice/texts.py.
 
 Keys are short English identifiers; `Translator` falls back to Thai, then to the key, so a missing
 translation shows something readable (tests check every key has both).

@@ -10,9 +10,9 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from bot import simulator
-from bot.flow.ui import rich_menu_buttons
 from bot.runtime import Runtime
 from bot.simulator import Delivered, Mailbox
+from bot.voice.ui import rich_menu_buttons
 from bot.web import render
 from bot.web.lineview import quick_replies, render_message
 

@@ -35,9 +35,8 @@ from sqlalchemy import (
 )
 from sqlmodel import col
 
-from bot.storage.db import bit_of, dialect_insert, get_bit, session_scope
+from bot.storage.db import among, bit_of, dialect_insert, get_bit, session_scope
 from bot.storage.models import Learner, ReminderDay, ReminderState
-from scheduler.outbox import among
 
 SLICE = 8192  # learners a bitmap row holds: 1 KiB, small enough to stay in the row
 DAY = ReminderDay.__table__  # type: ignore[attr-defined]
@@ -48,8 +47,8 @@ def not_reminded(day: date) -> ColumnElement[bool]:
     """SQL: the learner row's bit is not set in that day's bitmap."""
     return ~exists().where(
         DAY.c.day == day,
-        DAY.c.slice == Learner.id // SLICE,
-        bit_of(DAY.c.reminded, Learner.id % SLICE) == 1,
+        DAY.c.slice == col(Learner.id) // SLICE,
+        bit_of(DAY.c.reminded, col(Learner.id) % SLICE) == 1,
     )
 
 
@@ -185,7 +184,7 @@ def _fold_one(connection: Connection, today: date) -> bool:
     last, ignored = STATE.c.last_reminded_on, STATE.c.ignored_reminders
     insert = dialect_insert(connection, STATE).from_select(
         [STATE.c.learner_id, last, ignored],
-        select(Learner.id, literal(day, Date), case((answered, 0), else_=literal(1, Integer)))
+        select(col(Learner.id), literal(day, Date), case((answered, 0), else_=literal(1, Integer)))
         .where(among(connection, Learner.id, ids))
         .order_by(col(Learner.id)),
     )

@@ -8,7 +8,6 @@ changes a preference.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -64,24 +63,6 @@ def window_end(remind_minute: int, *, demo: bool = False) -> int:
 
 def format_time(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
-
-
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-# Hours need minutes or a unit ("18:30", "18 น."): a bare "1" is the first button, not one o'clock.
-_TIME = re.compile(
-    r"^(?:เวลา\s*)?(\d{1,2})(?:\s*[:.]\s*(\d{2})\s*(?:น\.?|นาฬิกา)?|\s*(?:น\.?|นาฬิกา))\s*(?:ค่ะ|คะ|ครับ|จ้า|นะ)?$"
-)
-
-
-def parse_time(text: str) -> int | None:
-    """A typed time of day ("18:30", "7.00", "๒๐:๐๐ น.", "20 นาฬิกา") as minutes, or None."""
-    match = _TIME.match(text.strip().translate(_THAI_DIGITS))
-    if not match:
-        return None
-    hour, minute = int(match.group(1)), int(match.group(2) or 0)
-    if hour > 23 or minute > 59:
-        return None
-    return hour * 60 + minute
 
 
 def record_study(learner: Learner, now: datetime, zone: ZoneInfo = BANGKOK) -> int | None:

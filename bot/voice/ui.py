@@ -41,7 +41,7 @@ def button(label: str, action: str, **params: object) -> Button:
 
 def rich_menu_buttons() -> list[Button]:
     """The six buttons of the learners' rich menu (and of the simulator's menu), in reading order."""
-    from bot.flow import texts as t
+    from bot.voice import texts as t
 
     return [
         button(t.CONTINUE, "continue"),

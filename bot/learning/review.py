@@ -15,9 +15,9 @@ from fsrs import Card, Rating, Scheduler
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
+from bot.learning.reminders import BANGKOK, at_local, local_date
 from bot.storage.db import find
 from bot.storage.models import ReviewCard
-from scheduler.reminders import BANGKOK, at_local, local_date
 
 MIN_GAP = timedelta(hours=8)
 

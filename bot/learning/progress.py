@@ -1,27 +1,15 @@
-"""Queries over a learner's answers: finished modules, missed questions, scores."""
+"""Queries over a learner's answers: finished modules, missed questions, scores.
+
+What to review *when* is bot/learning/review.py's business; erasing a learner is bot/learning/erasure.py's."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
-from sqlmodel import Session, col, delete, select, update
+from sqlmodel import Session, col, select
 
 from bot.content import Content, Lesson, Question, Track
-from bot.storage.models import (
-    Attempt,
-    InboxEvent,
-    InboxStatus,
-    Learner,
-    ModuleResult,
-    Outbox,
-    ReminderState,
-    ReviewCard,
-)
-from scheduler import marks, retention
-
-# session.info key: the LINE user ID erased by the event being handled (its answer is a farewell).
-ERASED = "erased"
+from bot.storage.models import Attempt, Learner, ModuleResult
 
 
 @dataclass(frozen=True)
@@ -56,14 +44,15 @@ def next_lesson(session: Session, content: Content, learner: Learner, track: Tra
 def missed_questions(session: Session, content: Content, learner: Learner) -> list[tuple[Lesson, Question]]:
     """Questions whose latest answer was wrong (or unsure), oldest first; removed questions are dropped.
 
-    What to review *when* is the review cards' business (scheduler/review.py); this is what is not yet known.
+    What to review *when* is the review cards' business (bot/learning/review.py); this is what is not yet
+    known.
     """
     attempts = session.exec(
         select(Attempt.id, Attempt.question_id, Attempt.correct)
         .where(Attempt.learner_id == learner.id)
         .order_by(col(Attempt.id))
     )
-    latest: dict[str, tuple[int, bool]] = {}
+    latest: dict[str, tuple[int | None, bool]] = {}
     for attempt_id, question_id, correct in attempts:
         latest.pop(question_id, None)  # keep insertion order = order of the latest answer
         latest[question_id] = (attempt_id, correct)
@@ -82,7 +71,11 @@ def record_result(session: Session, learner: Learner, module_id: str, correct: i
     else:
         session.add(
             ModuleResult(
-                learner_id=learner.id, module_id=module_id, correct=correct, total=total, completed_at=now
+                learner_id=learner.id,  # type: ignore[arg-type]  # a learner with results is stored
+                module_id=module_id,
+                correct=correct,
+                total=total,
+                completed_at=now,
             )
         )
         learner.finished_modules = ",".join(filter(None, (learner.finished_modules, module_id)))
@@ -107,31 +100,3 @@ def progress(session: Session, content: Content, learner: Learner, track: Track)
         to_review=len(missed_questions(session, content, learner)),
         next_lesson=next((lesson for lesson in lessons if lesson.id not in finished), None),
     )
-
-
-def erase(session: Session, learner: Learner) -> None:
-    """Delete everything stored about a learner (PDPA right to erasure).
-
-    The answer to the event that asked for it goes to their LINE user ID, so it is written as a farewell
-    (`ERASED`, read by bot/inbox.py): its outbox row is deleted as soon as it is finished.
-    """
-    session.exec(delete(Attempt).where(col(Attempt.learner_id) == learner.id))
-    session.exec(delete(ModuleResult).where(col(ModuleResult.learner_id) == learner.id))
-    session.exec(delete(ReviewCard).where(col(ReviewCard.learner_id) == learner.id))
-    session.exec(delete(ReminderState).where(col(ReminderState.learner_id) == learner.id))
-    if learner.id is not None:
-        marks.forget(session.connection(), [learner.id])
-        # Batches sent or still waiting; a day early, as another machine's clock may be a little behind.
-        retention.forget(session.connection(), learner.id, since=learner.created_at - timedelta(days=1))
-    session.info[ERASED] = learner.line_user_id
-    session.exec(delete(Outbox).where(col(Outbox.chat_id) == learner.line_user_id))
-    # Handled events keep only their ID (to drop replays); unlink them from the learner too.
-    session.exec(
-        update(InboxEvent)
-        .where(col(InboxEvent.chat_id) == learner.line_user_id, col(InboxEvent.status) != InboxStatus.PENDING)
-        .values(chat_id=None)
-    )
-    session.delete(learner)
-    # Now, not at commit: a later event in the same webhook round (bot/inbox.py) may bring them back as
-    # someone new, and their row must be gone before that one is inserted.
-    session.flush()

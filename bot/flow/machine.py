@@ -1,0 +1,284 @@
+"""The tutor's state machine: the phases, the moves allowed between them, and the tables that route what a
+learner did to the part of the flow that answers it. The only module that writes `learner.phase`.
+
+A turn runs in three steps: an entry point (`followed`, `pressed`, `typed`, `sent_media`) picks the part
+from a table (`ACTIONS` for buttons and typed commands, `COMMANDS` for the words of the commands,
+`IN_PHASE` for a typed reply in a phase); the part, a plain function `(Turn, input) -> Step` in
+bot/flow/<part>.py, answers with messages and the phase to move to; `run` checks the move against
+`ENTERED_FROM` (and `DETOURS`), makes it, and shows the learner's screen again if the step asks to
+resume. Parts call each other by import, downwards only: views <- reviewing <- lessons <- onboarding,
+reminding <- menu, classroom <- machine; none imports the machine.
+
+A new kind of interaction (a drill, a check, a live game, emergency help) plugs in as one more part and
+one more row per table it uses, e.g. a drill with its own phase::
+
+    # bot/flow/drills.py
+    def start(turn: Turn) -> Step:
+        return say(text(t.DRILL_START), to=Phase.DRILL, resume=turn.learner.phase)
+
+    def typed(turn: Turn, message: str) -> Step:
+        back = turn.learner.resume_phase or Phase.MODULE_DONE
+        return say(text(t.DRILL_DONE), to=back, resume=None)
+
+    # here: ACTIONS["drill"] = plain(drills.start); COMMANDS["drill"] = (t.DRILL, "ซ้อม");
+    # IN_PHASE[Phase.DRILL] = drills.typed; DETOURS |= {Phase.DRILL} (a detour from anywhere)
+    # (and Phase.DRILL in bot/storage/models.py, with a migration).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot import answers
+from bot.flow import classroom, lessons, menu, onboarding, reminding, reviewing, views
+from bot.flow.turn import KEEP, Messages, Params, Step, Turn, resuming, say
+from bot.learning import membership
+from bot.learning import progress as records
+from bot.storage.models import Learner, Phase
+from bot.voice import texts as t
+from bot.voice.ui import text
+
+# Longer messages are not read as answers or commands (a pasted SMS, an emoji storm).
+MAX_READ_CHARS = 300
+
+Action = Callable[[Turn, Params], Step]
+InPhase = Callable[[Turn, str], Step]
+
+# ----- the phases and their moves ------------------------------------------------------------------------
+
+ANY = frozenset(Phase)
+# Detours: entered from (almost) anywhere, and left for the phase they were entered from (`resume_phase`),
+# so a detour may move to any phase.
+DETOURS = frozenset({Phase.REVIEW, Phase.PRACTICE, Phase.REMINDER_TIME, Phase.CONFIRM_DELETE})
+# Where each phase may be entered from (besides leaving a detour, and staying).
+ENTERED_FROM: dict[Phase, frozenset[Phase]] = {
+    Phase.CONSENT: ANY,  # a new friend, one starting again, or one whose consent is missing
+    Phase.DECLINED: frozenset({Phase.CONSENT}),
+    Phase.TRACK: ANY,  # just agreed, or their track is gone from the content
+    Phase.AGE: frozenset({Phase.TRACK, Phase.TRACK_DONE, Phase.MODULE_DONE}),
+    Phase.PARENT: frozenset({Phase.AGE}),
+    Phase.CARD: ANY,  # a lesson starts (or is picked up again) wherever the learner was
+    Phase.QUESTION: frozenset({Phase.CARD}),
+    Phase.MODULE_DONE: frozenset({Phase.QUESTION}),
+    Phase.TRACK_DONE: ANY,
+    Phase.REVIEW: ANY,
+    Phase.PRACTICE: frozenset({Phase.MODULE_DONE, Phase.TRACK_DONE}),
+    Phase.REMINDER_TIME: ANY,
+    Phase.CONFIRM_DELETE: ANY,
+}
+
+
+class IllegalMove(RuntimeError):
+    """A part asked for a move the table does not allow: a bug in the flow, never the learner's doing."""
+
+
+def allowed(origin: Phase, target: Phase) -> bool:
+    return origin is target or origin in DETOURS or origin in ENTERED_FROM[target]
+
+
+def move(learner: Learner, target: Phase) -> None:
+    """The one place a learner's phase is written."""
+    if not allowed(learner.phase, target):
+        raise IllegalMove(f"{learner.phase} -> {target}")
+    learner.phase = target
+
+
+def run(turn: Turn, step: Step) -> Messages:
+    """Make the step's move, then (if it asks) pick up where the learner now is; the messages to send."""
+    messages = list(step.messages)
+    learner = turn.found
+    if learner is not None:  # None: they have just erased their data
+        if step.to is not None:
+            move(learner, step.to)
+        if step.resume is not KEEP:
+            learner.resume_phase = step.resume
+    if step.then_resume:
+        messages += run(turn, resume(turn))
+    return messages
+
+
+def resume(turn: Turn) -> Step:
+    """Pick up exactly where the learner was, repairing state the content no longer supports."""
+    learner = turn.learner
+    if learner.consented_at is None:
+        return say(*views.ask_consent(again=True), to=Phase.CONSENT)
+    track = turn.track()
+    if track is None:
+        return say(*views.ask_track(turn), to=Phase.TRACK)
+    phase = learner.phase
+    if phase is Phase.AGE:
+        return say(*views.ask_age())
+    if phase is Phase.PARENT:
+        return say(views.ask_parent())
+    if phase in (Phase.REVIEW, Phase.PRACTICE) and views.current_question(turn) is not None:
+        return say(views.show_question(turn))
+    if phase is Phase.REMINDER_TIME:
+        # Moving on without choosing keeps the time already set (19:00 unless changed).
+        return reminding.set_reminder_time(turn, learner.remind_minute, kept=True)
+    now_in: Phase = phase
+    repaired = Step()
+    if phase is Phase.PRACTICE:  # the module's questions changed under the round: it ends
+        now_in = learner.resume_phase or Phase.MODULE_DONE
+        repaired = Step(to=now_in, resume=None)
+    if phase is Phase.CONFIRM_DELETE:
+        now_in = learner.resume_phase or Phase.MODULE_DONE
+        repaired = Step(to=now_in)
+    lesson = turn.lesson()
+    if now_in in (Phase.CARD, Phase.QUESTION) and lesson is not None:
+        if now_in is Phase.CARD and learner.step < len(lesson.module.cards):
+            return repaired + say(views.show_card(turn))
+        if now_in is Phase.QUESTION and learner.step < len(lesson.questions):
+            return repaired + say(views.show_question(turn, phase=now_in))
+    following = records.next_lesson(turn.session, turn.content, learner, track)
+    return repaired + (lessons.start_lesson(turn, following) if following else lessons.track_done())
+
+
+# ----- the routing tables --------------------------------------------------------------------------------
+
+
+def plain(part: Callable[[Turn], Step]) -> Action:
+    """An action that reads no parameters."""
+    return lambda turn, _params: part(turn)
+
+
+# Buttons (postback `a=`) and typed commands, by name.
+ACTIONS: dict[str, Action] = {
+    "consent": onboarding.consent,
+    "track": onboarding.choose_track,
+    "age": onboarding.age,
+    "parent": onboarding.parent,
+    "next": plain(lessons.next_card),
+    "again": plain(lessons.again),
+    "ans": lessons.answer_button,
+    "continue": plain(lambda _turn: resuming()),
+    "progress": plain(menu.progress),
+    "review": plain(reviewing.start_review),
+    "practice": plain(lessons.start_practice),
+    "menu": plain(lambda _turn: views.menu()),
+    "help": plain(lambda _turn: menu.help_card()),
+    "delete": plain(menu.ask_delete),
+    "delete_confirm": menu.confirm_delete,
+    "start": plain(onboarding.restart),
+    "remind": reminding.choose_reminder_time,
+    "set_reminder": plain(reminding.ask_reminder_time),
+    "snooze": plain(reminding.snooze),
+    "stop_reminders": plain(reminding.stop_reminders),
+    "restart_reminders": plain(reminding.restart_reminders),
+}
+
+# Typed commands and the words learners use for them; matching tolerates typos (see bot.answers). Each
+# name is an action above.
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "continue": (t.CONTINUE, "ไปต่อ", "เรียน", "ต่อ"),
+    "progress": (t.PROGRESS, "คืบหน้า", "ดูคะแนน", "คะแนน"),
+    "review": (t.REVIEW,),
+    "practice": (t.PRACTICE, "ฝึก", "ฝึกเลย", "ฝึกตอบ"),
+    "menu": (t.MENU_LABEL,),
+    "help": (t.HELP_LABEL, "วิธีใช้", "ช่วย"),
+    "delete": (t.DELETE_LABEL, "ลบข้อมูล"),
+    "start": (t.START, "เริ่มใหม่", "เริ่มเรียน"),
+    "next": (t.NEXT, "ถัดไป"),
+    "again": (t.READ_AGAIN, "อ่านใหม่", "อ่านไม่ทัน", "อ่านอีกที", "ขออ่านอีกที"),
+    "set_reminder": (t.SET_REMINDER, "เปลี่ยนเวลาเตือน", "เวลาเตือน", "เปลี่ยนเวลา", "ตั้งเวลา"),
+    "snooze": (t.SNOOZE, "เตือนพรุ่งนี้"),
+    "stop_reminders": (
+        t.STOP_REMINDERS,
+        "ปิดเตือน",
+        "เลิกเตือน",
+        "ไม่ต้องเตือน",
+        "ไม่ต้องเตือนแล้ว",
+        "ไม่ต้องเตือนอีก",
+        "ปิดการเตือน",
+        "หยุดการเตือน",
+    ),
+    "restart_reminders": (t.RESTART_REMINDERS, "เตือนด้วย", "เตือนอีก", "เตือนอีกครั้ง", "เปิดการเตือน"),
+}
+
+# A typed reply that is no command, by the phase the learner is in (other phases: "not understood").
+IN_PHASE: dict[Phase, InPhase] = {
+    Phase.TRACK: onboarding.typed_track,
+    Phase.AGE: onboarding.typed_age,
+    Phase.PARENT: onboarding.typed_parent,
+    Phase.CARD: lessons.typed_on_card,
+    Phase.QUESTION: lessons.typed_answer,
+    Phase.REVIEW: lessons.typed_answer,
+    Phase.PRACTICE: lessons.typed_answer,
+    Phase.REMINDER_TIME: reminding.typed_reminder_time,
+}
+
+
+# ----- what the learner did (the events; bot/flow/tutor.py is their face for the handlers) --------------
+
+
+def followed(turn: Turn) -> Messages:
+    """A new friend is welcomed and asked for consent; a returning one picks up where they left off."""
+    if turn.found is None:
+        turn.create()
+        return run(turn, onboarding.welcome())
+    learner = turn.found
+    learner.following = True
+    if learner.phase in (Phase.CONSENT, Phase.DECLINED):
+        return run(turn, onboarding.welcome())
+    return run(turn, resuming(text(t.WELCOME_BACK)))
+
+
+def unfollowed(turn: Turn) -> Messages:
+    """The learner blocked the bot: mark them inactive and send nothing."""
+    if turn.found is not None:
+        turn.found.following = False
+    return []
+
+
+def pressed(turn: Turn, action: str, params: Params) -> Messages:
+    """A quick-reply or rich-menu button was pressed (a postback)."""
+    if turn.found is None:
+        turn.create()
+        return run(turn, onboarding.welcome())
+    handler = ACTIONS.get(action)
+    return run(turn, handler(turn, params) if handler else views.not_understood(turn))
+
+
+def typed(turn: Turn, message: str) -> Messages:
+    """The learner typed something: a command, an answer, or something we kindly do not understand."""
+    request = membership.read_join(message)
+    if request is not None and request.kind in ("join", "leave"):
+        return run(turn, classroom.class_request(turn, request))
+    if turn.found is None:
+        turn.create()
+        return run(turn, onboarding.welcome())
+    if len(message) > MAX_READ_CHARS:
+        return [text(t.TOO_LONG, views.context_buttons(turn))]
+    phase = turn.learner.phase
+    if phase is Phase.CONFIRM_DELETE:
+        decision = answers.read_yes_no(message)
+        if decision is not None:
+            return run(turn, menu.confirm_delete(turn, {"v": "yes" if decision else "no"}))
+    command = answers.read_command(message, COMMANDS)
+    if phase in (Phase.CONSENT, Phase.DECLINED):
+        return run(turn, onboarding.typed_before_consent(turn, message, command))
+    if command == "continue" and phase is Phase.CARD and message.strip() != t.CONTINUE:
+        # "ต่อ", "ไปต่อเลย" typed under a card mean the next card; "เรียนต่อ", the menu's and the
+        # announcements' button, resumes: the card again, for a learner who lost sight of it.
+        return run(turn, lessons.next_card(turn))
+    if command is not None:
+        return run(turn, ACTIONS[command](turn, {}))
+    if phase is not Phase.REMINDER_TIME:
+        changed = reminding.typed_time_elsewhere(turn, message)
+        if changed is not None:
+            return run(turn, changed)
+    handler = IN_PHASE.get(phase)
+    return run(turn, handler(turn, message) if handler else views.not_understood(turn))
+
+
+def sent_media(turn: Turn) -> Messages:
+    """A sticker, photo, voice message or location: a friendly word and the buttons again."""
+    if turn.found is None:
+        turn.create()
+        return run(turn, onboarding.welcome())
+    phase = turn.found.phase
+    if phase in views.ANSWERING:
+        return [text(t.NOT_AN_ANSWER), views.show_question(turn, header=False)]
+    if phase is Phase.CARD and turn.lesson() is not None:
+        # A sticker cannot say "I have read it", and a skipped card has no way back: point to "ต่อไป".
+        return [text(t.CARD_MEDIA, views.card_buttons(turn))]
+    return [text(t.MEDIA_REPLY, views.context_buttons(turn))]

@@ -7,8 +7,8 @@ from dataclasses import replace
 import pytest
 
 from bot.content import Content, Option, Question
-from bot.flow.texts import STALE_ANSWER
 from bot.storage.models import Attempt, ReviewCard
+from bot.voice.texts import STALE_ANSWER
 from tests.harness import BotUnderTest, user_id
 from tests.test_learning_loop import onboard, rows
 

@@ -90,8 +90,8 @@ async def test_every_rich_menu_button_gets_a_proper_answer(lite_bot: BotUnderTes
 
 def test_a_seventh_emergency_tile_becomes_a_red_strip_above_the_six() -> None:
     """Issue 16: "โดนหลอก?" in one tap. Ready for the lead to add to rich_menu_buttons (first)."""
-    from bot.flow.ui import rich_menu_buttons
     from bot.help import EMERGENCY_TILE
+    from bot.voice.ui import rich_menu_buttons
 
     buttons = [EMERGENCY_TILE, *rich_menu_buttons()]
     menu = richmenu.definition(buttons)

@@ -16,10 +16,10 @@ from typing import Any
 import yaml
 
 from bot.content import Audience
-from bot.flow.ui import MAX_ALT_TEXT, Button, button
 from bot.gateway import MessageJSON
 from bot.help.banks import HELP_DIR, Bank, HelpContent, load_help_content
 from bot.help.detect import Situation
+from bot.voice.ui import MAX_ALT_TEXT, Button, button
 
 ACTION_EMERGENCY = "emergency"
 ACTION_BANK = "emergency_bank"

@@ -33,7 +33,9 @@ FORBIDDEN_IN_FEEDBACK = ("ปลอดภัย",)
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_BUBBLE_CHARS)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
-Feedback = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_FEEDBACK_CHARS)]
+Feedback = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_FEEDBACK_CHARS)
+]
 
 
 class DrillKind(StrEnum):
@@ -76,12 +78,14 @@ class Bubble(_Strict):
 
 
 class DrillSource(_Strict):
-    """Where the drill comes from: a public page (URL and the date it was read) or the real pattern it follows."""
+    """Where a drill comes from: a public page (URL and its date) or the real pattern it follows."""
 
     title: ThaiText
     url: Annotated[str, StringConstraints(pattern=r"^https://\S+$")] | None = None
     date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = None
-    pattern: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)] | None = None
+    pattern: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)] | None = (
+        None
+    )
 
     @model_validator(mode="after")
     def _url_with_date_or_pattern(self) -> DrillSource:
@@ -105,8 +109,15 @@ class Drill(_Strict):
     number: Short | None = None
     time: Short | None = None
     badge: Literal["green", "blue", "gray"] | None = None
-    address: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=120)] | None = None
+    address: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=120)] | None = (
+        None
+    )
     subject: Short | None = None
+    # What the learner just did, shown above the screen: "เพิ่งกดจ่ายค่าไฟในแอปธนาคาร". Genuine messages
+    # are often genuine *because* they answer something the learner did.
+    context: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)] | None = (
+        None
+    )
     messages: list[Bubble] = Field(min_length=1, max_length=MAX_BUBBLES)
     # Shown after the answer: why (pointing at the exact cue), then what to do or how to check anyway.
     feedback: Feedback

@@ -154,10 +154,6 @@ class Drill(_Strict):
         return "real" if self.genuine else "scam"
 
 
-class DrillFile(_Strict):
-    drills: list[Drill] = Field(min_length=1)
-
-
 class CheckPair(_Strict):
     placement: Id
     final: Id
@@ -268,9 +264,8 @@ def load_drills(
     for path in sorted(folder.glob("*.yaml")):
         if path.name in ("cues.yaml", "checks.yaml"):
             continue
-        drill_file = parse(DrillFile, path)
         rel = path.relative_to(root)
-        for index, drill in enumerate(drill_file.drills if drill_file else []):
+        for index, drill in _parse_drills(path, root, problems):
             where = f"{rel}: drills.{index} ({drill.id})"
             if drill.id in drills:
                 problems.append(f"{where}: id: drill id used twice")
@@ -308,6 +303,33 @@ def load_drills(
             problems.append(f"{where}.track: no track with id '{entry.track}'")
 
     return DrillBank(drills=drills, cues=cues, checks=checks)
+
+
+def _parse_drills(path: Path, root: Path, problems: list[str]) -> list[tuple[int, Drill]]:
+    """Each drill of a file validated on its own, so one broken drill does not hide the others' problems."""
+    import yaml
+
+    rel = path.relative_to(root)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        problems.append(f"{rel}: (file): cannot read YAML: {exc}")
+        return []
+    if isinstance(data, dict):
+        problems.extend(f"{rel}: {key}: Extra inputs are not permitted" for key in data if key != "drills")
+    items = data.get("drills") if isinstance(data, dict) else None
+    if not isinstance(items, list) or not items:
+        problems.append(f"{rel}: drills: a list of at least one drill is required")
+        return []
+    parsed = []
+    for index, item in enumerate(items):
+        try:
+            parsed.append((index, Drill.model_validate(item)))
+        except ValidationError as exc:
+            for problem in exc.errors():
+                where = ".".join(str(part) for part in ("drills", index, *problem["loc"]))
+                problems.append(f"{rel}: {where}: {problem['msg']}")
+    return parsed
 
 
 def check_problems(entry: TrackChecks, drills: dict[str, Drill]) -> list[str]:

@@ -238,7 +238,7 @@ def test_elderly_learners_get_larger_type(real: Content) -> None:
 def test_the_screen_shows_the_sender_address_and_every_bubble_as_text(real: Content) -> None:
     page = real.drills.drills["g-web-revenue-refund-fake"]
     flat = json.dumps(render.drill_message(page, Audience.GENERAL), ensure_ascii=False)
-    assert "🔒 rd-go-th.com/refund" in flat and all(m.text in flat for m in page.messages)
+    assert '"text": "rd-go-th.com/refund"' in flat and all(m.text in flat for m in page.messages)
     official = real.drills.drills["e-lineoa-pea-bill"]
     flat = json.dumps(render.drill_message(official, Audience.ELDERLY), ensure_ascii=False)
     assert "บัญชีทางการ โล่สีเขียว" in flat and render.BADGE_COLORS["green"] in flat

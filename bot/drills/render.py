@@ -184,7 +184,7 @@ def _screen_header(drill: Drill, sizes: _Type) -> tuple[dict[str, Any], str, str
         return _box(rows), "#8CABD9", "#FFFFFF"
     if kind is DrillKind.WEB_PAGE:
         bar = _box(
-            [_text(f"🔒 {drill.address}", size=sizes.small if sizes.text == "md" else "md", color="#202124")],
+            [_text(drill.address or "", size=sizes.small if sizes.text == "md" else "md", color="#202124")],
             backgroundColor="#E8EAED",
             cornerRadius="18px",
             paddingAll="8px",
@@ -192,13 +192,13 @@ def _screen_header(drill: Drill, sizes: _Type) -> tuple[dict[str, Any], str, str
         return _box([bar]), "#FFFFFF", "#F8F9FA"
     if kind is DrillKind.BANK_NOTICE:
         rows = [
-            _text(f"🔔 {drill.sender}", size=sizes.small, bold=True, color="#FFFFFF"),
+            _text(f"{drill.sender} · การแจ้งเตือน", size=sizes.small, bold=True, color="#FFFFFF"),
             *_time(drill, sizes, color="#E0F2F1"),
         ]
         return _box(rows), "#F5F7F6", "#00695C"
     if kind is DrillKind.CALL_TRANSCRIPT:
         rows = [
-            _text("📞 " + drill.sender, size=sizes.small, color="#B0BEC5", align="center"),
+            _text(drill.sender, size=sizes.small, color="#B0BEC5", align="center"),
             _text(drill.number or "ไม่ทราบเบอร์", size=sizes.title, bold=True, color="#FFFFFF", align="center"),
         ]
         return _box(rows), "#ECEFF1", "#263238"
@@ -262,7 +262,7 @@ def _screen_body(drill: Drill, sizes: _Type) -> list[dict[str, Any]]:
 def _context(context: str, sizes: _Type, *, dark: bool) -> dict[str, Any]:
     """What the learner just did, in a small grey note above the screen's content."""
     return _box(
-        [_text(f"💭 {context}", size=sizes.small, color="#37474F")],
+        [_text(f"สถานการณ์: {context}", size=sizes.small, color="#37474F")],
         backgroundColor="#FFF8E1" if not dark else "#FFFDE7",
         cornerRadius="8px",
         paddingAll="6px",

@@ -410,17 +410,28 @@ def test_daily_set_is_a_pure_function_of_history_seed_and_date(real: Content) ->
 
 def test_daily_set_leaves_out_what_was_seen_recently(real: Content) -> None:
     practice = real.drills.in_track("elderly", practice=True)
-    seen = practice[: len(practice) - 4]
+    unseen = [d for d in practice if d.genuine][:2] + [d for d in practice if not d.genuine][:2]
+    seen = [d for d in practice if d not in unseen]
     history = [Attempt(d.id, Verdict.SCAM, NOW - timedelta(days=2)) for d in seen]
-    unseen = {d.id for d in practice[len(practice) - 4 :]}
-    genuine_unseen = any(real.drills.drills[i].genuine for i in unseen)
-    scam_unseen = any(not real.drills.drills[i].genuine for i in unseen)
-    chosen = daily_set(real.drills, "elderly", history, today=NOW.date(), seed="U2")
-    if genuine_unseen and scam_unseen:
-        assert {d.id for d in chosen} <= unseen
-    # Seen long ago counts as fresh again.
+    for seed in ("U2", "U3", "U4"):
+        chosen = daily_set(real.drills, "elderly", history, today=NOW.date(), seed=seed)
+        assert {d.id for d in chosen} <= {d.id for d in unseen}
+        assert {d.genuine for d in chosen} == {True, False}
+    # Seen two months ago counts as fresh again.
     old = [Attempt(a.drill_id, a.verdict, NOW - timedelta(days=60)) for a in history]
-    assert len(daily_set(real.drills, "elderly", old, today=NOW.date(), seed="U2")) == 3
+    picks = {
+        d.id
+        for s in range(20)
+        for d in daily_set(real.drills, "elderly", old, today=NOW.date(), seed=f"s{s}")
+    }
+    assert picks - {d.id for d in unseen}
+    # With almost everything seen this week, the longest-unseen come back rather than an empty set.
+    everything = [
+        Attempt(d.id, Verdict.SCAM, NOW - timedelta(days=1 + i % 5)) for i, d in enumerate(practice)
+    ]
+    for seed in ("U5", "U6", "U7"):
+        chosen = daily_set(real.drills, "elderly", everything, today=NOW.date(), seed=seed)
+        assert len(chosen) == 3 and {d.genuine for d in chosen} == {True, False}
 
 
 def test_daily_set_leans_towards_the_learners_weak_cues(real: Content) -> None:

@@ -75,10 +75,10 @@ def daily_set(
             last_seen[attempt.drill_id] = attempt.at
     cutoff = today - timedelta(days=recent_days)
     fresh = [d for d in pool if d.id not in last_seen or last_seen[d.id].date() < cutoff]
-    if len(fresh) < size or {d.genuine for d in fresh} != {True, False}:
-        # Running short: bring back the longest-unseen drills to fill the gap.
-        stale = sorted((d for d in pool if d not in fresh), key=lambda d: (last_seen[d.id], d.id))
-        fresh = fresh + stale[: max(size - len(fresh), 2)]
+    # Running short (or missing a kind): bring back the longest-unseen drills until the set can be made.
+    for drill in sorted((d for d in pool if d not in fresh), key=lambda d: (last_seen[d.id], d.id)):
+        if len(fresh) < size or drill.genuine not in {d.genuine for d in fresh}:
+            fresh.append(drill)
     weakness = cue_weakness(bank, history)
     rng = random.Random(f"{seed}:{today.isoformat()}")
 

@@ -19,7 +19,7 @@ from bot.drills.answers import Verdict, from_postback, read_verdict
 from bot.drills.content import CheckKind, DrillKind
 from bot.drills.feedback import HEADLINES, feedback, is_correct
 from bot.drills.report import drill_figures
-from bot.drills.scoring import Answer, Score
+from bot.drills.scoring import Answer, Score, check_score, per_cue
 from bot.drills.selection import Attempt, cue_weakness, daily_set
 from tests import contract
 from tests.harness import FIXTURE_CONTENT
@@ -379,6 +379,20 @@ def test_score_without_both_kinds_has_no_d_prime() -> None:
     assert only_scams.d_prime is None and only_scams.balanced_accuracy is None
     assert only_scams.summary_th() == "จับของปลอมได้ 1 ใน 2"
     assert Score.of([]).summary_th() == "ยังไม่ได้ฝึกจับโกงเลยค่ะ"
+
+
+def test_check_and_per_cue_scores_for_trainers(real: Content) -> None:
+    placement = real.drills.check("elderly", CheckKind.PLACEMENT)
+    # Before: says "หลอก" to everything but the first genuine item, and skips the last item.
+    verdicts = {d.id: Verdict.SCAM for d in placement[:-1]}
+    first_genuine = next(d for d in placement if d.genuine)
+    verdicts[first_genuine.id] = Verdict.REAL
+    before = check_score(real.drills, "elderly", CheckKind.PLACEMENT, verdicts)
+    assert before.answered == len(placement) - 1
+    assert before.hits == before.scams and before.false_alarms == before.genuine - 1
+    cues = per_cue((d, verdicts[d.id]) for d in placement if d.id in verdicts)
+    assert cues["link_in_sms"].hit_rate == 1.0 and cues["link_in_sms"].genuine == 0
+    assert cues["expected_event"].genuine >= 1 and cues["expected_event"].scams == 0
 
 
 # ----- the daily set -------------------------------------------------------------------------------

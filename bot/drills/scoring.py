@@ -23,11 +23,13 @@ small samples gently towards 0; balanced accuracy uses the raw rates, so it read
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from statistics import NormalDist
 
 from bot.drills.answers import Verdict
+from bot.drills.content import CheckKind, Drill, DrillBank
 
 _Z = NormalDist().inv_cdf
 
@@ -126,3 +128,22 @@ class Score:
 
 def score(answers: Iterable[Answer]) -> Score:
     return Score.of(answers)
+
+
+def per_cue(judged: Iterable[tuple[Drill, Verdict]]) -> dict[str, Score]:
+    """A score per cue ID, for trainers: each drill counts towards every cue it lists.
+
+    A scam cue's score has only scams (its hit rate says how often that sign was caught); a trust cue's has
+    only genuine messages (its false-alarm rate says how often that kind of real message was rejected).
+    """
+    by_cue: dict[str, list[Answer]] = defaultdict(list)
+    for drill, verdict in judged:
+        for cue in drill.cues:
+            by_cue[cue].append(Answer(drill.genuine, verdict))
+    return {cue: Score.of(answers) for cue, answers in sorted(by_cue.items())}
+
+
+def check_score(bank: DrillBank, track: str, kind: CheckKind, verdicts: Mapping[str, Verdict]) -> Score:
+    """The score of one placement or final check, from the learner's verdicts by drill ID (skipped items
+    are left out, so a learner who stops half-way still gets figures for what they answered)."""
+    return Score.of(Answer(d.genuine, verdicts[d.id]) for d in bank.check(track, kind) if d.id in verdicts)

@@ -3,6 +3,7 @@ the daily set, plus the loader's errors and `ruthan content check` / `export` on
 
 from __future__ import annotations
 
+import html
 import json
 import shutil
 from collections import Counter
@@ -242,6 +243,32 @@ def test_the_screen_shows_the_sender_address_and_every_bubble_as_text(real: Cont
     official = real.drills.drills["e-lineoa-pea-bill"]
     flat = json.dumps(render.drill_message(official, Audience.ELDERLY), ensure_ascii=False)
     assert "บัญชีทางการ โล่สีเขียว" in flat and render.BADGE_COLORS["green"] in flat
+
+
+def test_the_simulator_draws_every_drill_with_its_screen_colours(real: Content) -> None:
+    from bot.web.lineview import render_message
+
+    for drill in real.drills.drills.values():
+        page = str(render_message(render.drill_message(drill, Audience.GENERAL)))
+        assert 'class="ln-header" style="background-color:' in page
+        assert all(html.escape(m.text, quote=False) in page for m in drill.messages), drill.id
+    call = str(render_message(render.drill_message(real.drills.drills["e-call-police"], Audience.ELDERLY)))
+    assert 'class="ln-header" style="background-color:#263238"' in call
+    assert 'class="ln-footer" style="background-color:#FFFFFF;border-top:1px solid #DDDDDD"' in call
+    # Style values are checked, never copied: a hostile colour is dropped, not injected.
+    hostile = {
+        "type": "flex",
+        "altText": "x",
+        "contents": {
+            "type": "bubble",
+            "body": {"type": "box", "layout": "vertical", "contents": [{"type": "text", "text": "x"}]},
+            "styles": {
+                "body": {"backgroundColor": 'red;"><script>', "separator": True, "separatorColor": "1"}
+            },
+        },
+    }
+    drawn = str(render_message(hostile))
+    assert "<script>" not in drawn and 'class="ln-body" style="border-top:1px solid #dddddd"' in drawn
 
 
 @pytest.mark.skipif(not contract.available(), reason=f"LINE's OpenAPI files are not at {contract.SPEC}")

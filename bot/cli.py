@@ -374,6 +374,7 @@ def content_check(
 ) -> None:
     """Validate every lesson, quiz and track; errors name the file and the field."""
     from bot import content_audit
+    from bot.drills.report import drill_problems, drill_report_lines
     from bot.readability import elderly_problems
 
     content = _content(root or settings_or_exit().content_dir)
@@ -387,17 +388,26 @@ def content_check(
     typer.echo("Quiz honesty per track (a strategy that needs no knowledge must not pass):")
     for track_audit in audits:
         typer.echo(f"  {track_audit.line()}")
-    if honesty := [problem for track_audit in audits for problem in track_audit.problems()]:
+    for line in drill_report_lines(content):
+        typer.echo(line)
+    for warning in stale_modules(content, date.today()):
+        typer.secho(f"warning: {warning}", fg=typer.colors.YELLOW, err=True)
+    # Both kinds of problem are reported before failing, so one run shows everything an author must fix.
+    honesty = [problem for track_audit in audits for problem in track_audit.problems()]
+    if honesty:
         typer.secho(f"Quizzes give the answer away in {len(honesty)} way(s):", fg=typer.colors.RED, err=True)
         for problem in honesty:
             typer.echo(f"  {problem}", err=True)
+    if problems := drill_problems(content):
+        typer.secho(f"Drills have {len(problems)} problem(s):", fg=typer.colors.RED, err=True)
+        for problem in problems:
+            typer.echo(f"  {problem}", err=True)
+    if honesty or problems:
         raise typer.Exit(1)
-    for warning in stale_modules(content, date.today()):
-        typer.secho(f"warning: {warning}", fg=typer.colors.YELLOW, err=True)
     stats = content.stats()
     typer.echo(
         f"Content OK: {stats['modules']} modules, {stats['questions']} questions, "
-        f"{len(content.tracks)} tracks."
+        f"{len(content.drills)} drills, {len(content.tracks)} tracks."
     )
 
 
@@ -414,6 +424,29 @@ def content_stats(
     typer.echo(f"{stats['modules']} modules, {stats['questions']} questions")
     for track_id, counts in stats["tracks"].items():  # type: ignore[union-attr]
         typer.echo(f"  {track_id}: {counts['modules']} modules, {counts['questions']} questions")
+
+
+@content_app.command("export")
+def content_export(
+    as_json: Annotated[bool, typer.Option("--json", help="Write JSON (the only format).")] = False,
+    output: Annotated[
+        Path | None, typer.Option(help="Write to this file instead of standard output.")
+    ] = None,
+    root: Annotated[Path | None, typer.Option(help="Folder holding curriculum/ and quizzes/.")] = None,
+) -> None:
+    """Every module card, question and drill as one JSON document, for review by tools outside the bot."""
+    from bot.drills.report import export_document
+
+    if not as_json:
+        raise fail("Say the format: `ruthan content export --json` (JSON is the only one).")
+    document = json.dumps(
+        export_document(_content(root or settings_or_exit().content_dir)), ensure_ascii=False, indent=2
+    )
+    if output is None:
+        typer.echo(document)
+    else:
+        output.write_text(document + "\n", encoding="utf-8")
+        typer.echo(f"Wrote {output}")
 
 
 def main() -> None:  # pragma: no cover

@@ -15,10 +15,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+
+if TYPE_CHECKING:
+    from bot.drills.content import DrillBank
 
 # Stable IDs: lowercase ASCII, digits and dashes. Progress refers to them: never reuse one for new content.
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,47}$")]
@@ -148,6 +151,7 @@ class Content:
     tracks: dict[str, Track]
     lessons: dict[str, Lesson]
     questions: dict[str, tuple[Lesson, Question]] = field(default_factory=dict)
+    drills: DrillBank = field(default_factory=lambda: _empty_drills())
 
     def track(self, track_id: str | None) -> Track | None:
         return self.tracks.get(track_id) if track_id else None
@@ -186,6 +190,12 @@ def stale_modules(content: Content, today: date, max_age: timedelta = MAX_CHECK_
                 f"{where}: {checked.isoformat()} is more than {max_age.days} days ago; recheck the facts"
             )
     return warnings
+
+
+def _empty_drills() -> DrillBank:
+    from bot.drills.content import DrillBank
+
+    return DrillBank()
 
 
 def _describe(path: Path, root: Path, error: ValidationError) -> Iterable[str]:
@@ -276,6 +286,9 @@ def load_content(root: Path) -> Content:
                 problems.append(f"quizzes/{module_id}.yaml: {question.id}: question id used twice")
             questions[question.id] = (lesson, question)
 
+    from bot.drills.content import load_drills  # drills refer to modules and tracks: loaded last
+
+    drills = load_drills(root, modules=modules, tracks=tracks, problems=problems)
     if problems:
         raise ContentError(problems)
-    return Content(tracks=tracks, lessons=lessons, questions=questions)
+    return Content(tracks=tracks, lessons=lessons, questions=questions, drills=drills)

@@ -114,12 +114,22 @@ def _container(node: dict[str, Any]) -> Markup:
 
 def _bubble(node: dict[str, Any]) -> Markup:
     width = BUBBLE_WIDTHS.get(str(node.get("size", "mega")), BUBBLE_WIDTHS["mega"])
+    styles = node.get("styles") if isinstance(node.get("styles"), dict) else {}
     sections = Markup("")
     for name in ("header", "hero", "body", "footer"):
         part = node.get(name)
         if isinstance(part, dict):
             inner = _component(part, parent="vertical")
-            sections += Markup('<div class="ln-{}">{}</div>').format(name, inner)
+            block = styles.get(name) if isinstance(styles.get(name), dict) else {}
+            style = _style(
+                background_color=_color(block.get("backgroundColor")),
+                border_top=(
+                    f"1px solid {_color(block.get('separatorColor')) or '#dddddd'}"
+                    if block.get("separator") is True
+                    else None
+                ),
+            )
+            sections += Markup('<div class="ln-{}"{}>{}</div>').format(name, Markup(style), inner)
     return Markup('<div class="ln-flex" style="max-width:{}px">{}</div>').format(width, sections)
 
 

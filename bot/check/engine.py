@@ -132,7 +132,12 @@ def _url_evidence(rule: str, links: list[urls.Link], text: str, catalogue: Catal
                 return _evidence(link.text)
         elif rule == "brand-mismatch":
             named = urls.named_organisations(_without_links(text, links), catalogue)
-            if named and urls.owner(link, catalogue) is None and not urls.is_add_friend(link, catalogue):
+            if (
+                named
+                and urls.owner(link, catalogue) is None
+                and not urls.is_add_friend(link, catalogue)
+                and not urls.is_shortener(link, catalogue)  # its own sign: where it goes is unknown
+            ):
                 return _evidence(f"{named[0].name} … {link.text}")
     return None
 

@@ -27,6 +27,7 @@ _HOST = rf"{_LABEL}(?:\.{_LABEL})+"
 _PATH = r"(?:[/?#][!-~]*)?"
 _URL = re.compile(rf"(?:(?:https?|hxxps?)://|www\.)?(?P<host>{_HOST})(?::\d+)?(?P<path>{_PATH})", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}>'\"*"
+_SCHEME = re.compile(r"(?:https?|hxxps?)://", re.IGNORECASE)
 
 MIN_FUZZY_NAME = 5  # aliases shorter than this only match a whole part of a domain ("scb", "rd")
 FUZZY_SCORE = 86.0  # rapidfuzz ratio from which a domain part counts as a look-alike ("kasikornbnk")
@@ -58,19 +59,23 @@ def find_links(text: str) -> list[Link]:
     links: list[Link] = []
     for match in _URL.finditer(text):
         host = _decode(match.group("host"))
-        parts = _EXTRACT(host)
-        if not parts.suffix or not parts.domain:
-            continue
         written = match.group(0).rstrip(_TRAILING)
-        path = match.group("path").rstrip(_TRAILING)
+        parts = _EXTRACT(host)
+        if parts.suffix and parts.domain:
+            registrable, name, subdomain = f"{parts.domain}.{parts.suffix}", parts.domain, parts.subdomain
+        elif _SCHEME.match(written):
+            # "https://cpt.dx/55qd1": no such suffix, but written as a link, and a phone would try to open it.
+            registrable, name, subdomain = host, host.rsplit(".", 1)[0], ""
+        else:
+            continue  # "3.20 บาท", "ver.2": not links
         links.append(
             Link(
                 text=written,
                 host=host,
-                registrable=f"{parts.domain}.{parts.suffix}",
-                name=parts.domain,
-                subdomain=parts.subdomain,
-                path=path,
+                registrable=registrable,
+                name=name,
+                subdomain=subdomain,
+                path=match.group("path").rstrip(_TRAILING),
                 ascii_host=host.isascii(),
             )
         )

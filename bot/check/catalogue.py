@@ -20,6 +20,9 @@ CONTENT_ROOT = Path(__file__).resolve().parents[2]
 
 UrlRule = Literal["lookalike", "idn", "shortener", "apk", "ios-profile", "add-friend", "brand-mismatch"]
 LINK = "link"  # the condition "the message has a link that is not an official domain"
+OTHER_SIGN = "other-sign"  # any other sign was found
+LINK_ONLY = "link-only"  # the message is little more than its links
+CONDITIONS = frozenset({LINK, OTHER_SIGN, LINK_ONLY})
 
 
 class CatalogueError(ValueError):
@@ -125,7 +128,7 @@ def load_catalogue(root: Path = CONTENT_ROOT) -> Catalogue:
         if spec.trigger.url is None and not spec.trigger.patterns:
             problems.append(f"{where}: signs.{index}.trigger: needs `url` or `patterns`")
         for needed in spec.trigger.requires_any:
-            if needed != LINK and needed not in ids:
+            if needed not in CONDITIONS and needed not in ids:
                 problems.append(f"{where}: signs.{index}.trigger.requires_any: no sign with id '{needed}'")
     if problems:
         raise CatalogueError(problems)

@@ -19,7 +19,7 @@ os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 from pythainlp.util import normalize as thai_normalize
 
 from bot.check import urls
-from bot.check.catalogue import LINK, Catalogue, SignSpec, default_catalogue
+from bot.check.catalogue import LINK, LINK_ONLY, OTHER_SIGN, Catalogue, SignSpec, default_catalogue
 
 Verdict = Literal["warning", "no_signs_found", "not_a_message"]
 
@@ -29,6 +29,8 @@ MAX_EVIDENCE = 80
 # A text this short, with no link, no phone or account number and no sign, is a greeting or a command
 # ("สวัสดีค่ะ", "เมนู", "อันนี้หลอกไหม"), not something forwarded to be checked.
 SHORT_MESSAGE = 30
+# A forwarded link with at most this many other characters ("ดูให้หน่อย bit.ly/x") is judged by the link alone.
+LINK_ONLY_CHARS = 20
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,7 @@ def check_text(text: str, catalogue: Catalogue | None = None) -> CheckResult:
     cleaned = clean(text)
     links = urls.find_links(plain(text))
     unofficial_link = any(urls.owner(link, catalogue) is None for link in links)
+    link_only = bool(links) and len(_without_links(cleaned, links).strip()) <= LINK_ONLY_CHARS
     found: dict[str, str] = {}
     pending: list[tuple[_Compiled, str]] = []
     for compiled in _compiled(catalogue):
@@ -185,7 +188,8 @@ def check_text(text: str, catalogue: Catalogue | None = None) -> CheckResult:
             spec = compiled.spec
             if spec.id in found:
                 continue
-            if any((need == LINK and unofficial_link) or need in found for need in spec.trigger.requires_any):
+            facts = {LINK: unofficial_link, LINK_ONLY: link_only, OTHER_SIGN: bool(found)}
+            if any(facts.get(need, need in found) for need in spec.trigger.requires_any):
                 found[spec.id] = evidence
                 changed = True
     signs = [

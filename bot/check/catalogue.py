@@ -22,7 +22,8 @@ UrlRule = Literal["lookalike", "idn", "shortener", "apk", "ios-profile", "add-fr
 LINK = "link"  # the condition "the message has a link that is not an official domain"
 OTHER_SIGN = "other-sign"  # any other sign was found
 LINK_ONLY = "link-only"  # the message is little more than its links
-CONDITIONS = frozenset({LINK, OTHER_SIGN, LINK_ONLY})
+LINE_ID = "line-id"  # a LINE ID to add is written out (signs.yaml `line_id`)
+CONDITIONS = frozenset({LINK, OTHER_SIGN, LINK_ONLY, LINE_ID})
 
 
 class CatalogueError(ValueError):
@@ -63,6 +64,7 @@ class SignsFile(_Strict):
     signs: tuple[SignSpec, ...]
     shorteners: tuple[str, ...]
     add_friend: tuple[str, ...]
+    line_id: str
 
 
 class Organisation(_Strict):
@@ -83,6 +85,7 @@ class Catalogue:
     signs: tuple[SignSpec, ...]
     shorteners: frozenset[str]
     add_friend: re.Pattern[str]
+    line_id: re.Pattern[str]
     organisations: tuple[Organisation, ...]
 
     def sign(self, sign_id: str) -> SignSpec:
@@ -136,6 +139,7 @@ def load_catalogue(root: Path = CONTENT_ROOT) -> Catalogue:
         signs=signs.signs,
         shorteners=frozenset(domain.lower() for domain in signs.shorteners),
         add_friend=re.compile("|".join(signs.add_friend), re.IGNORECASE),
+        line_id=re.compile(signs.line_id),
         organisations=domains.organisations,
     )
 

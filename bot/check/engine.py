@@ -19,7 +19,7 @@ os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 from pythainlp.util import normalize as thai_normalize
 
 from bot.check import urls
-from bot.check.catalogue import LINK, LINK_ONLY, OTHER_SIGN, Catalogue, SignSpec, default_catalogue
+from bot.check.catalogue import LINE_ID, LINK, LINK_ONLY, OTHER_SIGN, Catalogue, SignSpec, default_catalogue
 
 Verdict = Literal["warning", "no_signs_found", "not_a_message"]
 
@@ -165,6 +165,7 @@ def check_text(text: str, catalogue: Catalogue | None = None) -> CheckResult:
     cleaned = clean(text)
     links = urls.find_links(plain(text))
     unofficial_link = any(urls.owner(link, catalogue) is None for link in links)
+    line_id = bool(catalogue.line_id.search(cleaned))
     link_only = bool(links) and len(_without_links(cleaned, links).strip()) <= LINK_ONLY_CHARS
     found: dict[str, str] = {}
     pending: list[tuple[_Compiled, str]] = []
@@ -188,7 +189,7 @@ def check_text(text: str, catalogue: Catalogue | None = None) -> CheckResult:
             spec = compiled.spec
             if spec.id in found:
                 continue
-            facts = {LINK: unofficial_link, LINK_ONLY: link_only, OTHER_SIGN: bool(found)}
+            facts = {LINK: unofficial_link, LINK_ONLY: link_only, LINE_ID: line_id, OTHER_SIGN: bool(found)}
             if any(facts.get(need, need in found) for need in spec.trigger.requires_any):
                 found[spec.id] = evidence
                 changed = True

@@ -83,13 +83,23 @@ class _Compiled:
     unless_before: re.Pattern[str] | None
 
 
-@lru_cache(maxsize=4)
-def _compiled(catalogue: Catalogue) -> tuple[_Compiled, ...]:
+# Tesseract often drops Thai tone marks and thanthakhat (วันนี้ -> วันนี): text read from a screenshot is
+# matched with them removed from both the text and the patterns.
+_TONE_MARKS = dict.fromkeys(map(ord, "\u0e48\u0e49\u0e4a\u0e4b\u0e4c"))
+
+
+def without_tone_marks(text: str) -> str:
+    return text.translate(_TONE_MARKS)
+
+
+@lru_cache(maxsize=8)
+def _compiled(catalogue: Catalogue, lenient: bool = False) -> tuple[_Compiled, ...]:
+    fold = without_tone_marks if lenient else (lambda source: source)
     return tuple(
         _Compiled(
             spec=spec,
-            patterns=tuple(re.compile(pattern) for pattern in spec.trigger.patterns),
-            unless_before=re.compile(spec.trigger.unless_before) if spec.trigger.unless_before else None,
+            patterns=tuple(re.compile(fold(pattern)) for pattern in spec.trigger.patterns),
+            unless_before=re.compile(fold(spec.trigger.unless_before)) if spec.trigger.unless_before else None,
         )
         for spec in catalogue.signs
     )
@@ -159,17 +169,21 @@ def _looks_like_a_message(text: str, links: list[urls.Link]) -> bool:
     return bool(re.search(r"\d{4,}|\*\d{3,}", text))
 
 
-def check_text(text: str, catalogue: Catalogue | None = None) -> CheckResult:
-    """The warning signs in a message (or link) a learner forwarded; never a promise that it is genuine."""
+def check_text(text: str, catalogue: Catalogue | None = None, *, from_ocr: bool = False) -> CheckResult:
+    """The warning signs in a message (or link) a learner forwarded; never a promise that it is genuine.
+
+    `from_ocr`: the text was read from a screenshot, so tone marks are not relied on."""
     catalogue = catalogue or default_catalogue()
     cleaned = clean(text)
+    if from_ocr:
+        cleaned = without_tone_marks(cleaned)
     links = urls.find_links(plain(text))
     unofficial_link = any(urls.owner(link, catalogue) is None for link in links)
     line_id = bool(catalogue.line_id.search(cleaned))
     link_only = bool(links) and len(_without_links(cleaned, links).strip()) <= LINK_ONLY_CHARS
     found: dict[str, str] = {}
     pending: list[tuple[_Compiled, str]] = []
-    for compiled in _compiled(catalogue):
+    for compiled in _compiled(catalogue, from_ocr):
         trigger = compiled.spec.trigger
         if trigger.url is not None:
             evidence = _url_evidence(trigger.url, links, cleaned, catalogue)

@@ -7,6 +7,7 @@ its Thai data is missing, OcrUnavailable says which and how to install it, inste
 from __future__ import annotations
 
 import io
+import re
 from functools import lru_cache
 
 import pytesseract
@@ -75,9 +76,20 @@ def check_image(data: bytes, catalogue: Catalogue | None = None) -> CheckResult:
     text = read_image(data)
     if not text.strip():
         return CheckResult(verdict="not_a_message")
-    return check_text(_joined_lines(text), catalogue)
+    return check_text(joined_lines(text), catalogue, from_ocr=True)
 
 
-def _joined_lines(text: str) -> str:
-    """Tesseract breaks a long link or a Thai phrase at the line end; keep lines but drop empty ones."""
-    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+# A line that ends inside a link: "https://rd-" / "bit.ly/" / "www.kbank-" (the phone wrapped it).
+_BROKEN_LINK = re.compile(r"(?:https?://|www\.)[!-~]*[-/.]$|[a-z0-9-]+\.[a-z]{2,}/[!-~]*$", re.IGNORECASE)
+
+
+def joined_lines(text: str) -> str:
+    """Tesseract keeps the screen's line breaks: rejoin a link the phone wrapped, drop empty lines."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    joined: list[str] = []
+    for line in lines:
+        if joined and _BROKEN_LINK.search(joined[-1]) and re.match(r"[A-Za-z0-9/]", line):
+            joined[-1] += line
+        else:
+            joined.append(line)
+    return "\n".join(joined)

@@ -29,6 +29,8 @@ MAX_EVIDENCE = 80
 # A text this short, with no link, no phone or account number and no sign, is a greeting or a command
 # ("สวัสดีค่ะ", "เมนู", "อันนี้หลอกไหม"), not something forwarded to be checked.
 SHORT_MESSAGE = 30
+# `unless_before` reads this many characters before a match ("ห้ามบอก" just before "otp").
+UNLESS_WINDOW = 40
 # A forwarded link with at most this many other characters ("ดูให้หน่อย bit.ly/x") is judged by the link alone.
 LINK_ONLY_CHARS = 20
 
@@ -113,7 +115,7 @@ def _evidence(text: str) -> str:
 def _pattern_evidence(compiled: _Compiled, text: str) -> str | None:
     for pattern in compiled.patterns:
         for match in pattern.finditer(text):
-            before = text[max(0, match.start() - 16) : match.start()]
+            before = text[max(0, match.start() - UNLESS_WINDOW) : match.start()]
             if compiled.unless_before is not None and compiled.unless_before.search(before):
                 continue
             if match.group(0).strip():

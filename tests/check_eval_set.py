@@ -28,9 +28,12 @@ class Example:
 
     @property
     def split(self) -> str:
-        """dev: what the rules were written against. held-out-1: batch-1 rows set aside by id, and batch 2
+        """Which part of the evaluation this row belongs to.
+
+        dev: what the rules were written against. held-out-1: batch-1 rows set aside by id, and batch 2
         (labelled after the first round of rules); measured once, then used to improve the rules, so no
-        longer clean. held-out-2: batch 3, labelled after the last round of rules, never used to write them."""
+        longer clean. held-out-2: batch 3, labelled after the last round of rules, never used to write them.
+        """
         if self.batch == 3:
             return "held-out-2"
         if self.batch == 2 or int(self.id, 16) % 10 < 3:
@@ -64,7 +67,12 @@ def corpus_examples(root: Path = CORPUS) -> list[Example]:
             raise LookupError(f"{LABELS.name}: id {row['id']} is not in {root}")
         examples.append(
             Example(
-                row["id"], texts[row["id"]], row["label"], f"thai-sms/{row['file']}", row["note"], int(row["batch"])
+                row["id"],
+                texts[row["id"]],
+                row["label"],
+                f"thai-sms/{row['file']}",
+                row["note"],
+                int(row["batch"]),
             )
         )
     return examples
@@ -73,6 +81,13 @@ def corpus_examples(root: Path = CORPUS) -> list[Example]:
 def written_examples() -> list[Example]:
     data = yaml.safe_load(WRITTEN.read_text(encoding="utf-8"))
     return [
-        Example(row_id(item["text"]), item["text"], item["label"], f"written/{item['kind']}", "", item.get("batch", 1))
+        Example(
+            row_id(item["text"]),
+            item["text"],
+            item["label"],
+            f"written/{item['kind']}",
+            "",
+            item.get("batch", 1),
+        )
         for item in data["messages"]
     ]

@@ -25,7 +25,9 @@ def evidence(text: str, sign_id: str) -> str:
 # --- links ------------------------------------------------------------------------------------------------
 
 
-def test_suffix_list_is_the_bundled_one_with_no_network(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_suffix_list_is_the_bundled_one_with_no_network(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """tldextract is built with suffix_list_urls=() and no cache: with sockets refused it still parses."""
 
     def refuse(*args: object, **kwargs: object) -> None:

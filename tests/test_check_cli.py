@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 import pytesseract
+import pytest
 from typer.testing import CliRunner
 
 from bot.check import check_text, ocr
@@ -29,7 +29,11 @@ def test_json_has_exactly_the_documented_shape() -> None:
 
 def test_standard_input_with_a_dash() -> None:
     result = runner.invoke(app, ["check", "-", "--json"], input="รหัส OTP ของคุณคือ 482913 ห้ามบอกรหัสนี้แก่ผู้อื่น\n")
-    assert json.loads(result.output) == {"verdict": "no_signs_found", "signs": [], "module": "stop-think-ask-act"}
+    assert json.loads(result.output) == {
+        "verdict": "no_signs_found",
+        "signs": [],
+        "module": "stop-think-ask-act",
+    }
 
 
 def test_a_greeting_is_not_a_message() -> None:
@@ -42,7 +46,10 @@ def test_plain_output_lists_each_sign_with_its_evidence() -> None:
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[0] == "warning: 4 sign(s); lesson: phishing-links"
-    assert lines[1].startswith("- lookalike-domain (phishing-links): ") and lines[2] == "    “https://rd-refund.cc/th”"
+    assert (
+        lines[1].startswith("- lookalike-domain (phishing-links): ")
+        and lines[2] == "    “https://rd-refund.cc/th”"
+    )
 
 
 def test_no_signs_is_never_called_safe() -> None:

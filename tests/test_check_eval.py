@@ -83,7 +83,9 @@ def _report(title: str, scores: dict[str, Score]) -> None:
 
 def test_corpus_and_written_messages_meet_the_targets() -> None:
     if not CORPUS.is_dir():
-        pytest.skip(f"the Thai SMS corpus is not at {CORPUS} (../shared is absent); the written set still runs")
+        pytest.skip(
+            f"the Thai SMS corpus is not at {CORPUS} (../shared is absent); the written set still runs"
+        )
     scores = _scores(corpus_examples() + written_examples())
     _report("Check evaluation (thai-sms corpus relabelled by hand + written messages):", scores)
     assert scores["dev"].recall >= RECALL_TARGET, scores["dev"].line("dev")

@@ -51,7 +51,11 @@ class CheckResult:
 
     def as_json(self) -> dict[str, object]:
         """Exactly the `ruthan check --json` shape."""
-        return {"verdict": self.verdict, "signs": [asdict(sign) for sign in self.signs], "module": self.module}
+        return {
+            "verdict": self.verdict,
+            "signs": [asdict(sign) for sign in self.signs],
+            "module": self.module,
+        }
 
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"))
@@ -101,7 +105,9 @@ def _compiled(catalogue: Catalogue, lenient: bool = False) -> tuple[_Compiled, .
         _Compiled(
             spec=spec,
             patterns=tuple(re.compile(fold(pattern)) for pattern in spec.trigger.patterns),
-            unless_before=re.compile(fold(spec.trigger.unless_before)) if spec.trigger.unless_before else None,
+            unless_before=re.compile(fold(spec.trigger.unless_before))
+            if spec.trigger.unless_before
+            else None,
         )
         for spec in catalogue.signs
     )

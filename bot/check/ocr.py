@@ -57,7 +57,9 @@ def _prepared(data: bytes) -> Image.Image:
     image = ImageOps.exif_transpose(image).convert("L")
     if image.width > MAX_WIDTH or image.width < MIN_WIDTH:
         scale = (MAX_WIDTH if image.width > MAX_WIDTH else MIN_WIDTH) / image.width
-        image = image.resize((round(image.width * scale), round(image.height * scale)), Image.Resampling.LANCZOS)
+        image = image.resize(
+            (round(image.width * scale), round(image.height * scale)), Image.Resampling.LANCZOS
+        )
     return image
 
 

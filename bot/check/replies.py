@@ -35,9 +35,7 @@ def reply_messages(result: CheckResult, audience: str) -> list[MessageJSON]:
     if result.verdict == "not_a_message":
         return [ui.card(t.NOT_A_MESSAGE_ELDERLY if elderly else t.NOT_A_MESSAGE, large=elderly)]
     if result.verdict == "no_signs_found":
-        return [
-            ui.card(t.NO_SIGNS_ELDERLY if elderly else t.NO_SIGNS, title=t.NO_SIGNS_TITLE, large=elderly)
-        ]
+        return [ui.card(t.NO_SIGNS_ELDERLY if elderly else t.NO_SIGNS, title=t.NO_SIGNS_TITLE, large=elderly)]
     limit = MAX_SIGNS.get(audience, DEFAULT_MAX_SIGNS)
     shown = result.signs[:limit]
     lines = [

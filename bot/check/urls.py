@@ -25,7 +25,9 @@ _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_t
 _LABEL = r"[^\W_\u0e00-\u0e7f](?:[^\W_\u0e00-\u0e7f]|-)*"
 _HOST = rf"{_LABEL}(?:\.{_LABEL})+"
 _PATH = r"(?:[/?#][!-~]*)?"
-_URL = re.compile(rf"(?:(?:https?|hxxps?)://|www\.)?(?P<host>{_HOST})(?::\d+)?(?P<path>{_PATH})", re.IGNORECASE)
+_URL = re.compile(
+    rf"(?:(?:https?|hxxps?)://|www\.)?(?P<host>{_HOST})(?::\d+)?(?P<path>{_PATH})", re.IGNORECASE
+)
 _TRAILING = ".,;:!?)]}>'\"*"
 _SCHEME = re.compile(r"(?:https?|hxxps?)://", re.IGNORECASE)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import idna
 import pytest
 
-from bot.check import CatalogueError, check_text, default_catalogue, load_catalogue, reply_messages
+from bot.check import CatalogueError, check_text, combine, default_catalogue, load_catalogue, reply_messages
 from bot.check.catalogue import CONTENT_ROOT
 
 
@@ -178,6 +178,22 @@ def test_the_first_sign_decides_the_lesson() -> None:
 def test_invisible_characters_and_thai_digits_do_not_hide_signs() -> None:
     hidden = "ภาย\u200bใน\u200dวันนี้ ยืนยัน\ufeffตัวตน https://kbank-th.co ยอด ๕,๐๐๐ บาท"
     assert {"urgency", "lookalike-domain", "account-verify"} <= set(sign_ids(hidden))
+
+
+def test_three_forwards_in_a_row_get_one_answer() -> None:
+    forwards = [
+        "สวัสดีค่ะ",
+        "แม่ครับ ผมเปลี่ยนไลน์ใหม่นะ",
+        "ขอยืมเงิน 5,000 ก่อน โอนเข้าบัญชีเพื่อนผมนะ ด่วนเลย ภายในวันนี้ https://lin.ee/Ab12CdE",
+    ]
+    together = combine([check_text(text) for text in forwards])
+    assert together.verdict == "warning" and together.module == "line-takeover"
+    ids = [sign.id for sign in together.signs]
+    assert ids[0] == "family-impersonation" and len(ids) == len(set(ids))
+    assert {"transfer-request", "add-friend-link"} <= set(ids)
+    assert combine([check_text("สวัสดีค่ะ"), check_text("เมนู")]).verdict == "not_a_message"
+    genuine = [check_text("สวัสดีค่ะ"), check_text("พรุ่งนี้ประชุมหมู่บ้านตอนบ่ายสองที่ศาลาวัดนะครับ เรื่องงบซ่อมถนน")]
+    assert combine(genuine).verdict == "no_signs_found"
 
 
 # --- the answer ---------------------------------------------------------------------------------------------

@@ -225,3 +225,19 @@ def check_text(text: str, catalogue: Catalogue | None = None, *, from_ocr: bool 
     if not _looks_like_a_message(cleaned, links):
         return CheckResult(verdict="not_a_message")
     return CheckResult(verdict="no_signs_found", module="stop-think-ask-act")
+
+
+def combine(results: list[CheckResult], catalogue: Catalogue | None = None) -> CheckResult:
+    """One answer for several messages forwarded together: every sign once (its first evidence), in the
+    catalogue's order; a warning if any message warns; not a message only if none of them is one."""
+    catalogue = catalogue or default_catalogue()
+    first: dict[str, Sign] = {}
+    for result in results:
+        for sign in result.signs:
+            first.setdefault(sign.id, sign)
+    signs = [first[spec.id] for spec in catalogue.signs if spec.id in first]
+    if signs:
+        return CheckResult(verdict="warning", signs=signs, module=signs[0].module)
+    if any(result.verdict == "no_signs_found" for result in results):
+        return CheckResult(verdict="no_signs_found", module="stop-think-ask-act")
+    return CheckResult(verdict="not_a_message")

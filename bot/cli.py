@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
+from bot.check.command import check as check_command
 from bot.cli_common import fail, settings_or_exit
 from bot.content import Content, ContentError, load_content, stale_modules
 from bot.settings import Settings, safe_url
@@ -28,6 +29,7 @@ app.add_typer(content_app, name="content")
 app.add_typer(demo_app, name="demo")
 app.add_typer(delivery_app, name="delivery")
 app.add_typer(trainer_commands.admin_app, name="admin")
+app.command("check")(check_command)
 richmenu_app = typer.Typer(
     help="The learners' rich menu: six big buttons under the chat.", no_args_is_help=True
 )

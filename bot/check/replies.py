@@ -1,4 +1,4 @@
-"""reply_messages: the Thai answer to a check, as LINE message JSON built with bot.flow.ui's builders."""
+"""reply_messages: the Thai answer to a check, as LINE message JSON built with bot.voice.ui's builders."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Literal
 from bot.check import texts as t
 from bot.check.catalogue import Catalogue, default_catalogue
 from bot.check.engine import CheckResult
-from bot.flow import ui
 from bot.gateway import MessageJSON
+from bot.voice import ui
 
 Audience = Literal["student", "elderly", "general"]
 

@@ -273,7 +273,7 @@ async def kill_one(url: str, line: Any, args: argparse.Namespace) -> tuple[dict[
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
-    from bot.standin import LineStandIn, RandomFaults
+    from devkit.standin import LineStandIn, RandomFaults
 
     if args.scenario == "kill-worker" and not args.database:
         raise SystemExit("kill-worker needs --database (PostgreSQL): several workers share one database")

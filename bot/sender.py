@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, update
-from sqlmodel import col, select
+from sqlmodel import col
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from bot.clock import Clock
@@ -245,18 +245,6 @@ class ReplyBook:
 
     async def reply_landed(self, row: Claimed) -> None:
         await self.db(record_reply, self.engine, row.id)
-
-
-def due(engine: Engine, now: datetime, limit: int = 100) -> list[int]:
-    with session_scope(engine) as session:
-        return list(
-            session.exec(
-                select(Outbox.id)
-                .where(Outbox.status == OutboxStatus.PENDING, col(Outbox.not_before) <= now)
-                .order_by(col(Outbox.id))
-                .limit(limit)
-            )
-        )
 
 
 class Sender:

@@ -23,7 +23,7 @@ from bot.app import create_app
 from bot.clock import FrozenClock
 from bot.content import Content
 from bot.settings import Settings
-from bot.standin import LineStandIn, Recorded
+from devkit.standin import LineStandIn, Recorded
 
 SECRET = "test-channel-secret"
 TOKEN = "test-access-token"

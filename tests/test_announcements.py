@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from bot.standin import Fault
 from bot.storage.trainers import Role
 from bot.trainers import announcements
+from devkit.standin import Fault
 from tests.harness import TOKEN, BotUnderTest, Reply, text_event, user_id
 from tests.test_admin_pages import browser_sign_in
 from tests.test_learning_loop import onboard

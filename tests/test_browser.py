@@ -26,8 +26,8 @@ from bot.app import create_app
 from bot.clock import FrozenClock
 from bot.content import Content
 from bot.settings import Settings
-from bot.standin import LineStandIn
 from bot.storage.trainers import Role
+from devkit.standin import LineStandIn
 from tests.harness import SECRET, TOKEN
 from tests.trainer_support import FAST_PASSWORDS, PASSWORD
 

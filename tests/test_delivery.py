@@ -17,7 +17,6 @@ from sqlalchemy import Engine, delete, update
 from sqlmodel import Session, select
 
 from bot.inbox import accept
-from bot.standin import Fault
 from bot.storage.db import make_engine
 from bot.storage.models import (
     Learner,
@@ -29,6 +28,7 @@ from bot.storage.models import (
     ReminderState,
     ReviewCard,
 )
+from devkit.standin import Fault
 from scheduler import demo
 from scheduler.marks import fold
 from scheduler.reminders import local_date

@@ -14,9 +14,9 @@ import bot.storage.trainers  # noqa: F401  (their tables are scanned too)
 from bot.clock import FrozenClock
 from bot.content import Content
 from bot.inbox import accept
-from bot.standin import Fault, LineStandIn
 from bot.storage.db import make_engine
 from bot.storage.models import Outbox, OutboxBatch, OutboxStatus, pending_outbox
+from devkit.standin import Fault, LineStandIn
 from scheduler.marks import marked_in
 from tests.harness import BotUnderTest, postback_event, user_id
 from tests.test_announcements import deliver_due, draft

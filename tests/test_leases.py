@@ -22,9 +22,9 @@ from bot.flow.ui import text
 from bot.gateway import MessageJSON, RecordingGateway
 from bot.sender import Sender
 from bot.settings import Settings
-from bot.standin import LineStandIn
 from bot.storage.db import make_engine, upgrade
 from bot.storage.models import Outbox, OutboxBatch, OutboxStatus, pending_outbox
+from devkit.standin import LineStandIn
 from scheduler import demo
 from scheduler.outbox import claim_batches, claim_rows
 from scheduler.sweep import sweep

@@ -30,9 +30,9 @@ from bot.gateway import SdkGateway
 from bot.gateway.throttle import ThrottledGateway
 from bot.sender import Sender
 from bot.settings import Settings
-from bot.standin import LineStandIn, RandomFaults
 from bot.storage.db import make_engine, upgrade
 from bot.storage.models import Learner, Outbox, OutboxBatch, OutboxStatus, pending_outbox
+from devkit.standin import LineStandIn, RandomFaults
 from scheduler import demo
 from scheduler.sweep import sweep
 from scheduler.worker import DeliveryWorker

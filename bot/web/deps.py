@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, HTTPException, Request
-from sqlmodel import Session
 
 from bot.runtime import Runtime
 from bot.settings import Settings
@@ -126,7 +125,6 @@ ApiTrainer = Annotated[Principal, Depends(api_principal)]
 ApiAdmin = Annotated[Principal, Depends(api_admin)]
 PageTrainer = Annotated[Principal, Depends(page_principal)]
 PageAdmin = Annotated[Principal, Depends(page_admin)]
-SessionWork = Callable[[Session], Any]
 
 
 def client_source(request: Request) -> str:

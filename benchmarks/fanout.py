@@ -64,7 +64,8 @@ def prepare(url: str, learners: int, scenario: str) -> int:
     from bot.content import load_content
     from bot.flow.ui import text
     from bot.storage.db import make_engine, upgrade
-    from bot.storage.models import Learner, Outbox, pending_outbox
+    from bot.storage.models import Learner, Outbox
+    from bot.storage.outbox import pending_row
     from scheduler import demo
 
     upgrade(url)
@@ -79,7 +80,7 @@ def prepare(url: str, learners: int, scenario: str) -> int:
                     session.exec(
                         insert(Outbox),
                         params=[
-                            pending_outbox(
+                            pending_row(
                                 user, [text(f"สวัสดีค่ะ ข้อความนี้สำหรับคุณ ({user[-8:]})")], now, purpose="personal"
                             )
                             for user in users[start : start + 5000]

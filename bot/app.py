@@ -26,13 +26,13 @@ from bot.settings import Settings
 from bot.simulator import Mailbox, SimulatorRouter
 from bot.storage import health
 from bot.storage.db import make_engine, upgrade
+from bot.storage.outbox import pause_status
 from bot.trainers.auth import Passwords
 from bot.trainers.jobs import AnnouncementJob
 from bot.trainers.line_account import LineAccount
 from bot.web import STATIC_DIR, admin, admin_announcements, api_announcements, assets, deps, security
 from bot.web import api as trainer_api
 from bot.web import simulator as simulator_pages
-from scheduler.outbox import pause_status
 
 log = logging.getLogger(__name__)
 

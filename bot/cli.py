@@ -287,7 +287,7 @@ def demo_clear() -> None:
 def delivery_status() -> None:
     """Say whether pushing is paused (LINE's monthly limit, a refused access token), why and since when."""
     from bot.storage.db import make_engine
-    from scheduler.outbox import pause_status
+    from bot.storage.outbox import pause_status
 
     engine = make_engine(settings_or_exit().sqlalchemy_url)
     try:
@@ -301,7 +301,7 @@ def delivery_resume() -> None:
     """Lift a push pause now (the limit raised, the token fixed) instead of waiting for the next probe."""
     from bot.clock import SystemClock
     from bot.storage.db import make_engine
-    from scheduler.outbox import resume_push
+    from bot.storage.outbox import resume_push
 
     engine = make_engine(settings_or_exit().sqlalchemy_url)
     try:

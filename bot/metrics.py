@@ -18,12 +18,11 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from bot.gateway.base import LineApiError, LineGateway, MessageJSON
-from bot.sender import PAUSES, pause_cause
 from bot.storage.models import InboxEvent, InboxStatus, Outbox, OutboxBatch, OutboxStatus, ServiceFlag
+from bot.storage.outbox import PAUSES, PUSH_PAUSED, pause_cause
 
 log = logging.getLogger(__name__)
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
-PUSH_PAUSED = "push_paused"
 
 
 class Metrics:

@@ -32,6 +32,7 @@ from bot.gateway.hedge import Hedger
 from bot.gateway.throttle import ThrottledGateway
 from bot.intake import Intake
 from bot.metrics import MeteredGateway, Metrics
+from bot.storage import outbox
 from bot.storage.models import OutboxStatus
 from scheduler import marks, retention, start_jobs
 from scheduler import reminders as rules
@@ -154,13 +155,13 @@ class Runtime:
         if handled.outbox is not None:
             self._spawn(self._answer(handled.outbox, arrived))
 
-    async def _answer(self, row: sender.Claimed, arrived: float | None) -> None:
+    async def _answer(self, row: outbox.Claimed, arrived: float | None) -> None:
         """Send an event's answer; one chat's answers go out in the order their events arrived."""
         lock = self._chat_locks.setdefault(row.chat_id, asyncio.Lock())
         try:
             async with lock:
                 outcome = await self.sender.send(row, push=self.worker.push_allowed)
-                if outcome is sender.SENT and row.purpose != sender.FAREWELL:
+                if outcome is sender.SENT and row.purpose != outbox.FAREWELL:
                     self.intake.sent(row.id)  # recorded by the next round, with others
                     if arrived is not None:
                         self.metrics.reply_latency.observe(time.perf_counter() - arrived)
@@ -175,10 +176,10 @@ class Runtime:
 
     async def deliver(self, outbox_id: int) -> OutboxStatus | None:
         """Send one outbox row now; None if it is sent already or another worker holds it."""
-        row = await self.db(sender.claim, self.engine, outbox_id, self.clock.now())
+        row = await self.db(outbox.claim, self.engine, outbox_id, self.clock.now())
         return None if row is None else await self._send(row)
 
-    async def _send(self, row: sender.Claimed) -> OutboxStatus:
+    async def _send(self, row: outbox.Claimed) -> OutboxStatus:
         outcome = await self.sender.send(row, push=self.worker.push_allowed)
         await self.worker.record_row(row, outcome, self.clock.now())
         return outcome.status

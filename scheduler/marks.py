@@ -37,7 +37,7 @@ from sqlmodel import col
 
 from bot.storage.db import bit_of, dialect_insert, get_bit, session_scope
 from bot.storage.models import Learner, ReminderDay, ReminderState
-from scheduler.outbox import among
+from bot.storage.outbox import among
 
 SLICE = 8192  # learners a bitmap row holds: 1 KiB, small enough to stay in the row
 DAY = ReminderDay.__table__  # type: ignore[attr-defined]

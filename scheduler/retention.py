@@ -19,7 +19,7 @@ from sqlmodel import col
 from bot.storage.columns import UtcDateTime
 from bot.storage.db import session_scope
 from bot.storage.models import Outbox, OutboxBatch, OutboxStatus
-from scheduler.outbox import ANNOUNCEMENT
+from bot.storage.outbox import ANNOUNCEMENT
 
 DEFAULT_RETENTION = timedelta(days=7)
 CHUNK = 2000  # rows pruned per transaction, so that deliveries never wait long behind a prune

@@ -25,7 +25,6 @@ dies has marked only the learners of the batches it wrote; the others are still 
 from __future__ import annotations
 
 import functools
-import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -60,14 +59,13 @@ from bot.storage.db import session_scope
 from bot.storage.models import (
     Learner,
     OutboxBatch,
-    OutboxStatus,
     Phase,
     ReminderState,
     ReviewCard,
 )
+from bot.storage.outbox import MULTICAST_MAX, REMINDER, pending_batch, retry_keys
 from scheduler import marks
 from scheduler import reminders as rules
-from scheduler.outbox import MULTICAST_MAX, REMINDER
 
 # Phases in which a nudge would be out of place: before consent, waiting for a parent, deciding to delete.
 QUIET_PHASES = (Phase.CONSENT, Phase.DECLINED, Phase.AGE, Phase.PARENT, Phase.CONFIRM_DELETE)
@@ -350,18 +348,7 @@ def _write(
     connection.execute(
         insert(OutboxBatch),
         [
-            {
-                "purpose": REMINDER,
-                "learner_ids": mine,
-                "size": len(mine),
-                "retry_key": key,
-                "messages": messages,
-                "status": OutboxStatus.PENDING,
-                "attempts": 0,
-                "created_at": now,
-                "not_before": now,
-                "expires_at": expires,
-            }
+            pending_batch(REMINDER, mine, messages, now, retry_key=key, expires_at=expires)
             for (mine, messages, expires), key in zip(batches, retry_keys(len(batches)), strict=True)
         ],
     )
@@ -387,15 +374,3 @@ def reminder_messages(next_title: str | None, reviews: int, *, elderly: bool) ->
     # The elderly see at most three choices: what to do now, not today, never.
     buttons: list[Button] = [*primary, button(t.SNOOZE, "snooze"), button(t.STOP_REMINDERS, "stop_reminders")]
     return [text(body, buttons)]
-
-
-def retry_keys(count: int) -> list[str]:
-    """`count` random version-4 UUIDs, made in bulk (uuid.uuid4() one by one is a tenth of a 100k sweep)."""
-    raw = bytearray(os.urandom(16 * count))
-    keys = []
-    for start in range(0, len(raw), 16):
-        raw[start + 6] = (raw[start + 6] & 0x0F) | 0x40  # version 4
-        raw[start + 8] = (raw[start + 8] & 0x3F) | 0x80  # RFC 4122 variant
-        h = raw[start : start + 16].hex()
-        keys.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
-    return keys

@@ -401,7 +401,7 @@ async def test_marks_tell_whether_anyone_after_an_id_was_reminded(bot: BotUnderT
 
 
 async def test_an_operator_lifting_the_pause_sends_what_waited_at_once(bot: BotUnderTest) -> None:
-    from scheduler.outbox import resume_push
+    from bot.storage.outbox import resume_push
 
     users = seed(bot, 30, same_message=True)
     bot.line.monthly_limit = 0
@@ -459,13 +459,13 @@ async def test_a_personal_push_out_of_attempts_is_reported_as_failed(bot: BotUnd
     from sqlalchemy import insert
 
     from bot.flow.ui import text
-    from bot.storage.models import pending_outbox
+    from bot.storage.outbox import pending_row
 
     user = user_id("unlucky")
     engine = make_engine(bot.settings().sqlalchemy_url)
     try:
         with Session(engine) as session:  # a note LINE has failed eleven times already
-            values = pending_outbox(user, [text("สวัสดีค่ะ")], bot.clock.now(), purpose="personal")
+            values = pending_row(user, [text("สวัสดีค่ะ")], bot.clock.now(), purpose="personal")
             session.exec(insert(Outbox).values({**values, "attempts": 11}))  # type: ignore[call-overload]
             session.commit()
     finally:

@@ -31,7 +31,8 @@ from bot.gateway.throttle import ThrottledGateway
 from bot.sender import Sender
 from bot.settings import Settings
 from bot.storage.db import make_engine, upgrade
-from bot.storage.models import Learner, Outbox, OutboxBatch, OutboxStatus, pending_outbox
+from bot.storage.models import Learner, Outbox, OutboxBatch, OutboxStatus
+from bot.storage.outbox import pending_row
 from devkit.standin import LineStandIn, RandomFaults
 from scheduler import demo
 from scheduler.sweep import sweep
@@ -59,7 +60,7 @@ def prepare(url: str, content: Content, *, learners: int, personal: int) -> set[
             session.exec(
                 insert(Outbox),
                 params=[
-                    pending_outbox(user, [text(f"ข้อความถึงคุณ {user[-6:]}")], now, purpose="personal")
+                    pending_row(user, [text(f"ข้อความถึงคุณ {user[-6:]}")], now, purpose="personal")
                     for user in users
                 ],
             )

@@ -14,7 +14,6 @@ Every step a trainer takes is written to the audit log in the same transaction.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,7 +27,8 @@ from bot.gateway import MessageJSON
 from bot.limits import fit
 from bot.simulator import is_simulated
 from bot.storage.db import insert_skipping_known, session_scope
-from bot.storage.models import Learner, Outbox, OutboxBatch, OutboxStatus, pending_outbox
+from bot.storage.models import Learner, Outbox, OutboxBatch
+from bot.storage.outbox import ANNOUNCEMENT, MULTICAST_MAX, pending_batch, pending_row
 from bot.storage.trainers import (
     Announcement,
     AnnouncementClass,
@@ -40,7 +40,6 @@ from bot.storage.trainers import (
 )
 from bot.trainers import audit, classes
 from bot.trainers.auth import Principal
-from scheduler.outbox import ANNOUNCEMENT, MULTICAST_MAX
 
 PURPOSE = ANNOUNCEMENT
 MAX_BODY = 2000
@@ -391,16 +390,16 @@ def release(engine: Engine, announcement_id: int, now: datetime) -> int | None:
         ]
         to_learners = for_learners(sent)
         batches = [
-            _batch(announcement_id, number, learner_ids, to_learners, now)
+            pending_batch(
+                PURPOSE, learner_ids, to_learners, now, dedupe_key=f"announce:{announcement_id}:{number}"
+            )
             for number, learner_ids in enumerate(chunks)
         ]
         if batches:
             once = insert_skipping_known(session.get_bind(), OutboxBatch.__table__, "dedupe_key")  # type: ignore[attr-defined]
             session.exec(once, params=batches)  # type: ignore[call-overload]
         rows = [
-            pending_outbox(
-                group, sent, now, purpose=PURPOSE, dedupe_key=f"announce:{announcement_id}:{group}"
-            )
+            pending_row(group, sent, now, purpose=PURPOSE, dedupe_key=f"announce:{announcement_id}:{group}")
             for group in found.groups
         ]
         if rows:
@@ -424,23 +423,6 @@ def release(engine: Engine, announcement_id: int, now: datetime) -> int | None:
             },
         )
         return len(found.users) + len(found.groups)
-
-
-def _batch(
-    announcement_id: int, number: int, learner_ids: list[int], sent: list[MessageJSON], now: datetime
-) -> dict[str, Any]:
-    return {
-        "purpose": PURPOSE,
-        "learner_ids": learner_ids,
-        "size": len(learner_ids),
-        "retry_key": str(uuid.uuid4()),
-        "messages": sent,
-        "status": OutboxStatus.PENDING,
-        "attempts": 0,
-        "created_at": now,
-        "not_before": now,
-        "dedupe_key": f"announce:{announcement_id}:{number}",
-    }
 
 
 def release_due(engine: Engine, now: datetime) -> int:

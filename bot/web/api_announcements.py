@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from bot.gateway import LineApiError
+from bot.storage.outbox import pause_of, pause_status
 from bot.storage.trainers import Announcement, AnnouncementStatus
 from bot.trainers import announcements
 from bot.trainers.announcements import AnnouncementError, Draft, NotAllowed
@@ -25,7 +26,6 @@ from bot.web import deps
 from bot.web.deps import ApiTrainer, in_session
 from bot.web.lineview import render_messages
 from scheduler import reminders as rules
-from scheduler.outbox import pause_of, pause_status
 
 router = APIRouter(prefix="/api/v1", tags=["announcements"])
 

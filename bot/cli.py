@@ -7,7 +7,6 @@ import json
 import sys
 import time
 import uuid
-from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -127,14 +126,11 @@ def _event(user: str, kind: str, **fields: Any) -> dict[str, Any]:
 
 
 async def _chat(settings: Settings, content: Content, user: str) -> None:
-    from bot.clock import SystemClock
     from bot.gateway import TerminalGateway
-    from bot.runtime import Runtime
-    from bot.storage.db import make_engine
+    from bot.services import Services
 
-    engine = make_engine(settings.sqlalchemy_url)
     gateway = TerminalGateway()
-    runtime = Runtime(engine=engine, content=content, gateway=gateway, clock=SystemClock())
+    runtime = Services.build(settings, line=gateway, content=content).runtime
     typer.secho(
         "Ruthan in the terminal. Type as a learner; pick a button by its number; Ctrl-D to leave.",
         fg=typer.colors.CYAN,
@@ -189,59 +185,22 @@ def worker(
     asyncio.run(_worker(settings, content, share))
 
 
-def worker_runtime(settings: Settings, content: Content, *, share: float = 1.0, gateway: Any = None) -> Any:
-    """The runtime of a worker process: the sweep, delivery and recovery of `serve`, without the web."""
-    from bot.clock import SystemClock
-    from bot.gateway import SdkGateway
-    from bot.runtime import Runtime
-    from bot.storage.db import make_engine
-
-    token = settings.line_channel_access_token
-    line = gateway or SdkGateway(
-        access_token=token.get_secret_value() if token else "",
-        host=settings.line_api_base_url,
-        timeout=settings.line_timeout_seconds,
-        max_connections=settings.line_max_connections,
-    )
-    return Runtime(
-        engine=make_engine(settings.sqlalchemy_url),
-        content=content,
-        gateway=line,
-        clock=SystemClock(),
-        recovery_interval=2.0,
-        timezone=settings.tz,
-        rates={name: rate * share for name, rate in settings.line_rates.items()},
-        sweep_interval=settings.reminder_sweep_seconds,
-        line_timeout=settings.line_timeout_seconds,
-        worker_options={
-            "lease": timedelta(seconds=settings.delivery_lease_seconds),
-            "concurrency": settings.delivery_concurrency,
-        },
-        outbox_retention=timedelta(days=settings.outbox_retention_days),
-    )
-
-
 async def _worker(settings: Settings, content: Content, share: float) -> None:
     import signal
 
-    from bot.runtime import freeze_heap_once
-    from bot.trainers.jobs import AnnouncementJob
+    from bot.services import Services
 
-    runtime = worker_runtime(settings, content, share=share)
+    # A worker looks for work oftener than the web service's recovery: it has nothing else to do.
+    services = Services.build(settings, content=content, share=share, recovery_interval=2.0)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    await runtime.start()
-    announcements = AnnouncementJob(runtime, every_seconds=settings.announcement_check_seconds)
-    announcements.start()
-    freeze_heap_once()
+    await services.start()
     try:
         await stop.wait()
     finally:
-        await announcements.stop()
-        await runtime.stop()
-        runtime.engine.dispose()
+        await services.stop()
 
 
 @demo_app.command("seed")

@@ -48,8 +48,8 @@ async def link_group(bot: BotUnderTest, code: str, members: int = 12) -> None:
 
 async def deliver_due(bot: BotUnderTest) -> None:
     """What the background job does: queue what is due, then drain the outbox."""
-    await bot.app.state.announcements.settle()
-    await bot.app.state.announcements.run_once()
+    await bot.services.announcements.settle()
+    await bot.services.announcements.run_once()
     await bot.runtime.drain()
 
 

@@ -63,8 +63,8 @@ class HeldPasswords(Passwords):
 
 
 async def started(bot: BotUnderTest, passwords: type[Passwords]) -> Any:
-    bot.app.state.passwords = passwords(bot.settings())
-    return bot.app.state.passwords
+    bot.services.passwords = passwords(bot.settings())
+    return bot.services.passwords
 
 
 @pytest.fixture

@@ -101,7 +101,7 @@ async def login(
         password=password,
         source=deps.client_source(request),
         now=runtime.clock.now(),
-        passwords=request.app.state.passwords,
+        passwords=deps.passwords_of(request),
     )
     if result.outcome is LoginOutcome.OK and result.token:
         response = RedirectResponse(_safe_next(next), status_code=303)
@@ -197,7 +197,7 @@ def _lang(request: Request) -> str:
 
 async def _pending_sizes(request: Request, groups: list[ClassGroup]) -> dict[str, int | None]:
     """How many members each waiting group has (every one of them counts against the quota), if LINE says."""
-    account: LineAccount | None = request.app.state.line_account
+    account: LineAccount | None = deps.line_account_of(request)
     pending = [g.group_id for g in groups if not g.approved_at]
     if account is None or not pending:
         return {}

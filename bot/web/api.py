@@ -153,7 +153,7 @@ async def sign_in(body: Credentials, request: Request) -> Any:
         password=body.password,
         source=deps.client_source(request),
         now=runtime.clock.now(),
-        passwords=request.app.state.passwords,
+        passwords=deps.passwords_of(request),
     )
     if result.outcome is LoginOutcome.OK and result.principal and result.token:
         p = result.principal
@@ -487,7 +487,7 @@ async def list_trainers(request: Request, principal: ApiAdmin) -> Any:
 )
 async def create_trainer(body: NewTrainer, request: Request, principal: ApiAdmin) -> Any:
     now = deps.runtime_of(request).clock.now()
-    passwords = request.app.state.passwords
+    passwords = deps.passwords_of(request)
     try:
         auth.check_new_account(body.username, body.password)
     except auth.AccountError as exc:

@@ -46,7 +46,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, cast
 
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
@@ -388,8 +388,8 @@ class _Affixes:
             self._endings.setdefault(word[-1], []).append(word)
         for group in self._leads.values():
             group.sort(key=lambda item: len(item[0]), reverse=True)
-        for group in self._endings.values():
-            group.sort(key=len, reverse=True)
+        for endings_group in self._endings.values():
+            endings_group.sort(key=len, reverse=True)
 
     def strip(self, text: str) -> str:
         """ "ขอตอบ ใส่หน้ากากค่ะ" -> "ใส่หน้ากาก"; never strips a reply down to nothing."""
@@ -718,10 +718,10 @@ def _explicit(text: str, count: int) -> Reading | None:
     tokens = _CHOICE_LEXICON.scan(text)
     if not tokens or any(kind == "stop" for kind, _ in tokens):
         return None
-    picks = [value for kind, value in tokens if kind == "core"]
+    picks = [cast(int, value) for kind, value in tokens if kind == "core"]  # option numbers
     if not picks:
         return _AMBIGUOUS if any(kind == "pointer" for kind, _ in tokens) else None
-    indices = set()
+    indices: set[int] = set()
     for pick in picks:
         if pick == _LAST:
             pick = count - 1

@@ -28,6 +28,7 @@ from bot.storage import health
 from bot.storage.db import upgrade
 from bot.storage.outbox import pause_status
 from bot.trainers.line_account import LineAccount
+from bot.trainers.service import TrainerError
 from bot.web import STATIC_DIR, admin, admin_announcements, api_announcements, assets, deps, security
 from bot.web import api as trainer_api
 from bot.web import simulator as simulator_pages
@@ -98,6 +99,11 @@ def create_app(
     app.include_router(admin.router)
     app.include_router(admin_announcements.router)
     app.include_router(assets.router)
+
+    @app.exception_handler(TrainerError)
+    async def refused(request: Request, exc: TrainerError) -> JSONResponse:
+        """The trainer service's refusals (no such class, class full, ...) as HTTPException would say them."""
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status)
 
     @app.exception_handler(deps.LoginRequired)
     async def to_login(request: Request, exc: deps.LoginRequired) -> RedirectResponse:

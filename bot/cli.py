@@ -359,7 +359,8 @@ def content_stats(
         typer.echo(json.dumps(stats, ensure_ascii=False))
         return
     typer.echo(f"{stats['modules']} modules, {stats['questions']} questions")
-    for track_id, counts in stats["tracks"].items():  # type: ignore[union-attr]
+    tracks: dict[str, dict[str, int]] = stats["tracks"]  # type: ignore[assignment]
+    for track_id, counts in tracks.items():
         typer.echo(f"  {track_id}: {counts['modules']} modules, {counts['questions']} questions")
 
 

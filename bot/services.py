@@ -152,8 +152,11 @@ class Services:
         """Recover what the last process left, then run the scheduled work (recovery, the reminder sweep,
         delivery, pruning, announcements) on one scheduler."""
         every = self.settings.announcement_check_seconds
-        await self.runtime.start(also=[("announcements", self.announcements.run_once, every)])
+        await self.runtime.start(also=[("announcements", self._announce, every)])
         freeze_heap_once()
+
+    async def _announce(self) -> None:
+        await self.announcements.run_once()
 
     async def stop(self) -> None:
         await self.announcements.settle()  # "send now" deliveries under way

@@ -95,8 +95,8 @@ def read_time(text: str, *, day_parts: bool = True) -> list[int]:
         return _at(hour % 12 + (12 if match["ap"].startswith("p") else 0), int(match["m"] or 0))
     for pattern, hour_of in _SPOKEN:
         if match := pattern.fullmatch(s):
-            hour = hour_of(int(match["n"] or 1))
-            return _at(hour, _minutes(match)) if hour is not None else []
+            spoken = hour_of(int(match["n"] or 1))
+            return _at(spoken, _minutes(match)) if spoken is not None else []
     if match := _NOON.fullmatch(s):
         return _at(12, _minutes(match))
     if match := _BARE_HOURS.fullmatch(s):

@@ -79,7 +79,7 @@ def _chunked(engine: Engine, table: type[Outbox] | type[OutboxBatch], *where) ->
     pruned = 0
     while True:
         with session_scope(engine) as session:
-            chosen = select(table.id).where(*where).limit(CHUNK)  # type: ignore[arg-type]
+            chosen = select(table.id).where(*where).limit(CHUNK)  # type: ignore[arg-type, call-overload]
             deleted = session.exec(delete(table).where(col(table.id).in_(chosen))).rowcount  # type: ignore[call-overload]
         pruned += deleted
         if deleted < CHUNK:

@@ -336,9 +336,9 @@ def among(bind: Any, column: Any, ids: list[int]) -> ColumnElement[bool]:
     fan-out sizes costs more than the statement. `bind`: a session, connection or engine."""
     dialect = bind.dialect if hasattr(bind, "dialect") else bind.get_bind().dialect
     if dialect.name == "postgresql":
-        return column == any_(literal(ids, ARRAY(Integer)))
+        return column == any_(literal(ids, ARRAY(Integer)))  # type: ignore[no-any-return]
     each = func.json_each(literal(json.dumps(ids))).table_valued("value")
-    return column.in_(select(each.c.value))
+    return column.in_(select(each.c.value))  # type: ignore[no-any-return]
 
 
 def expire(engine: Engine, now: datetime) -> dict[str, int]:
@@ -346,7 +346,7 @@ def expire(engine: Engine, now: datetime) -> dict[str, int]:
     purpose."""
     with session_scope(engine) as session:
         rows = session.exec(
-            update(OutboxBatch)
+            update(OutboxBatch)  # type: ignore[call-overload]
             .where(
                 col(OutboxBatch.status) == OutboxStatus.PENDING,
                 col(OutboxBatch.expires_at).is_not(None),
@@ -459,7 +459,7 @@ def _lease(
         chosen = col(table.id).in_(ids)
     else:
         chosen = col(table.id).in_(picked)
-    return session.exec(update(table).where(chosen, *due).values(**values).returning(*returning)).all()
+    return session.exec(update(table).where(chosen, *due).values(**values).returning(*returning)).all()  # type: ignore[no-any-return]
 
 
 def renew(engine: Engine, until: datetime, row_ids: list[int], batch_ids: list[int]) -> int:

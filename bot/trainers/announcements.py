@@ -166,7 +166,9 @@ def recipients(session: Session, class_ids: tuple[int, ...] | list[int]) -> Reci
         .order_by(col(ClassGroup.group_id))
     ).all()
     return Recipients(
-        [user for user, _ in learners], list(groups), [learner_id for _, learner_id in learners]
+        [user for user, _ in learners],
+        list(groups),
+        [learner_id for _, learner_id in learners],  # type: ignore[misc]
     )
 
 
@@ -196,7 +198,7 @@ def create(session: Session, principal: Principal, draft: Draft, *, now: datetim
     session.add(announcement)
     session.flush()
     for classroom in targets:
-        session.add(AnnouncementClass(announcement_id=announcement.id, class_id=classroom.id))
+        session.add(AnnouncementClass(announcement_id=announcement.id, class_id=classroom.id))  # type: ignore[arg-type]
     found = recipients(session, draft.class_ids)
     action = "announcement.schedule" if draft.send_at else "announcement.send"
     when = f" for {draft.send_at.isoformat(timespec='minutes')}" if draft.send_at else ""
@@ -300,7 +302,7 @@ def edit(
         )
     )
     for classroom in targets:
-        session.add(AnnouncementClass(announcement_id=announcement_id, class_id=classroom.id))
+        session.add(AnnouncementClass(announcement_id=announcement_id, class_id=classroom.id))  # type: ignore[arg-type]
     audit.record(
         session,
         principal,
@@ -340,7 +342,7 @@ def cancel(session: Session, principal: Principal, announcement_id: int, *, now:
 def due(engine: Engine, now: datetime, limit: int = 50) -> list[int]:
     with session_scope(engine) as session:
         return list(
-            session.exec(
+            session.exec(  # type: ignore[arg-type]
                 select(Announcement.id)
                 .where(Announcement.status == AnnouncementStatus.SCHEDULED, col(Announcement.send_at) <= now)
                 .order_by(col(Announcement.send_at))

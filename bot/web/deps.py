@@ -23,6 +23,7 @@ from bot.trainers import auth
 from bot.trainers.auth import Principal
 from bot.trainers.jobs import AnnouncementJob
 from bot.trainers.line_account import LineAccount
+from bot.trainers.service import TrainerService
 
 COOKIE = "ruthan_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -73,6 +74,13 @@ LineAccountDep = Annotated[LineAccount | None, Depends(line_account_of)]
 AnnouncementsDep = Annotated[AnnouncementJob, Depends(announcements_of)]
 
 
+def trainer_service(services: ServicesDep) -> TrainerService:
+    return TrainerService(services)
+
+
+TrainersDep = Annotated[TrainerService, Depends(trainer_service)]
+
+
 async def in_session(request: Request, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run `work(session, *args)` in one transaction, in a worker thread (SQLAlchemy is synchronous)."""
     runtime = runtime_of(request)
@@ -93,9 +101,9 @@ def _token(request: Request) -> tuple[str | None, bool]:
 
 async def current_principal(request: Request) -> Principal | None:
     """The signed-in trainer, or None (no token, expired, signed out, or account disabled)."""
-    cached = getattr(request.state, "principal", False)
+    cached: Principal | bool | None = getattr(request.state, "principal", False)
     if cached is not False:
-        return cached
+        return cached if isinstance(cached, Principal) else None
     token, via_cookie = _token(request)
     principal = None
     if token:

@@ -145,7 +145,7 @@ def _component(node: dict[str, Any], *, parent: str) -> Markup:
 
 def _box(node: dict[str, Any], *, parent: str) -> Markup:
     layout = (
-        node.get("layout") if node.get("layout") in ("vertical", "horizontal", "baseline") else "vertical"
+        str(node["layout"]) if node.get("layout") in ("vertical", "horizontal", "baseline") else "vertical"
     )
     gap = _spacing(node.get("spacing"))
     style = _style(

@@ -293,6 +293,13 @@ class Runtime:
             also=[(name, self._guarded(name, job), seconds) for name, job, seconds in also],
         )
 
+    @property
+    def scheduled(self) -> dict[str, float]:
+        """The periodic jobs now scheduled, by name, with their interval in seconds (none before `start`)."""
+        if self._scheduler is None:
+            return {}
+        return {job.id: job.trigger.interval.total_seconds() for job in self._scheduler.get_jobs()}
+
     def _guarded(self, name: str, job: Job) -> Job:
         async def run() -> None:
             await self._job(name, job)

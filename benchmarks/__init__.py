@@ -1,4 +1,9 @@
-"""Benchmarks, run by hand (never timed tests): webhook throughput, fan-out, reading typed answers."""
+"""Benchmarks, run by hand (never timed tests): webhook throughput, fan-out, reading typed answers.
+
+`python -m benchmarks.webhook`, `python -m benchmarks.fanout`, `python -m benchmarks.answers`; figures are
+kept in docs/. They build the bot through `bot.services.Services` like the commands do, and talk to
+`devkit.standin` instead of LINE. They may import `bot`, `scheduler` and `devkit`; nothing imports them.
+"""
 
 from __future__ import annotations
 

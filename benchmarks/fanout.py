@@ -41,7 +41,6 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +62,8 @@ def prepare(url: str, learners: int, scenario: str) -> int:
     from bot.clock import SystemClock
     from bot.content import load_content
     from bot.storage.db import make_engine, upgrade
-    from bot.storage.models import Learner, Outbox, pending_outbox
+    from bot.storage.models import Learner, Outbox
+    from bot.storage.outbox import pending_row
     from bot.voice.ui import text
     from scheduler import demo
 
@@ -79,7 +79,7 @@ def prepare(url: str, learners: int, scenario: str) -> int:
                     session.exec(
                         insert(Outbox),
                         params=[
-                            pending_outbox(
+                            pending_row(
                                 user, [text(f"สวัสดีค่ะ ข้อความนี้สำหรับคุณ ({user[-8:]})")], now, purpose="personal"
                             )
                             for user in users[start : start + 5000]
@@ -129,7 +129,8 @@ async def fan_out(
     from bot.clock import SystemClock
     from bot.content import load_content
     from bot.gateway import SdkGateway
-    from bot.runtime import Runtime, freeze_heap_once
+    from bot.runtime import freeze_heap_once
+    from bot.services import Services
     from bot.settings import Settings
     from bot.storage.db import make_engine
     from bot.storage.models import Outbox, OutboxBatch, OutboxStatus
@@ -137,17 +138,11 @@ async def fan_out(
 
     engine = make_engine(url)
     gateway = SdkGateway(access_token=TOKEN, host=line_url, timeout=timeout, max_connections=concurrency)
-    lease = timedelta(seconds=Settings().delivery_lease_seconds)  # the default, as in production
-    runtime = Runtime(
-        engine=engine,
-        content=load_content(ROOT),
-        gateway=gateway,
-        clock=SystemClock(),
-        rates={endpoint: rate * share for endpoint, rate in RATES.items()},
-        sweep_interval=None,
-        line_timeout=timeout,
-        worker_options={"concurrency": concurrency, "lease": lease},
-    )
+    # The lease is the settings' default, as in production.
+    settings = Settings(database_url=url, line_timeout_seconds=timeout, delivery_concurrency=concurrency)
+    runtime = Services.build(
+        settings, line=gateway, content=load_content(ROOT), share=share, rates=RATES, sweep_interval=0
+    ).runtime
     # A worker process looks for work every 2 s (`ruthan worker`'s recovery loop); a lone fan-out, oftener.
     poll = 2.0 if scenario == "kill-worker" else 0.5
 
@@ -273,7 +268,7 @@ async def kill_one(url: str, line: Any, args: argparse.Namespace) -> tuple[dict[
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
-    from bot.standin import LineStandIn, RandomFaults
+    from devkit.standin import LineStandIn, RandomFaults
 
     if args.scenario == "kill-worker" and not args.database:
         raise SystemExit("kill-worker needs --database (PostgreSQL): several workers share one database")

@@ -39,7 +39,7 @@ import aiohttp
 from aiohttp import web
 
 from benchmarks import machine
-from bot.standin import LineStandIn
+from devkit.standin import LineStandIn
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "benchmark-secret"

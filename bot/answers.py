@@ -46,7 +46,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, cast
 
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
@@ -718,7 +718,7 @@ def _explicit(text: str, count: int) -> Reading | None:
     tokens = _CHOICE_LEXICON.scan(text)
     if not tokens or any(kind == "stop" for kind, _ in tokens):
         return None
-    picks = [value for kind, value in tokens if kind == "core"]
+    picks = [cast(int, value) for kind, value in tokens if kind == "core"]  # option numbers
     if not picks:
         return _AMBIGUOUS if any(kind == "pointer" for kind, _ in tokens) else None
     indices: set[int] = set()

@@ -1,4 +1,5 @@
-"""The FastAPI application: webhook, health check, metrics, and the runtime's life cycle."""
+"""The FastAPI application: webhook, health check, metrics, the trainers' web, and the life cycle of the
+`Services` (bot/services.py) it is built on."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -16,23 +16,22 @@ from fastapi.staticfiles import StaticFiles
 from linebot.v3.webhook import SignatureValidator
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from bot import services as services_module
 from bot import webhook
-from bot.clock import Clock, SystemClock
-from bot.content import Content, load_content
-from bot.gateway import LineGateway, NotConnected, SdkGateway
+from bot.clock import Clock
+from bot.content import Content
+from bot.gateway import LineGateway
 from bot.metrics import CONTENT_TYPE, Metrics
-from bot.runtime import Runtime, freeze_heap_once
+from bot.services import Services
 from bot.settings import Settings
-from bot.simulator import Mailbox, SimulatorRouter
 from bot.storage import health
-from bot.storage.db import make_engine, upgrade
-from bot.trainers.auth import Passwords
-from bot.trainers.jobs import AnnouncementJob
+from bot.storage.db import upgrade
+from bot.storage.outbox import pause_status
 from bot.trainers.line_account import LineAccount
+from bot.trainers.service import TrainerError
 from bot.web import STATIC_DIR, admin, admin_announcements, api_announcements, assets, deps, security
 from bot.web import api as trainer_api
 from bot.web import simulator as simulator_pages
-from scheduler.outbox import pause_status
 
 log = logging.getLogger(__name__)
 
@@ -58,56 +57,27 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if migrate:
             upgrade(settings.sqlalchemy_url)
-        engine = make_engine(settings.sqlalchemy_url)
-        line = gateway
-        token = settings.line_channel_access_token
-        if line is None and token is None:
-            line = NotConnected()  # delivery waits for a token; simulated learners are still served
-        if line is None:
-            # The SDK's aiohttp session must be created inside the running loop, hence here.
-            line = SdkGateway(
-                access_token=token.get_secret_value() if token else "",
-                host=settings.line_api_base_url,
-                timeout=settings.line_timeout_seconds,
-                max_connections=settings.line_max_connections,
-            )
-        # Messages for simulated learners (/simulator) stop here; everyone else's go on to LINE.
-        app.state.simulator_mailbox = Mailbox()
-        runtime = Runtime(
-            engine=engine,
-            content=content or load_content(settings.content_dir),
-            gateway=SimulatorRouter(line, app.state.simulator_mailbox),
-            clock=clock or SystemClock(),
-            recovery_interval=recovery_interval,
-            timezone=settings.tz,
+        services = Services.build(
+            settings,
+            line=gateway,
+            content=content,
+            clock=clock,
             metrics=metrics,
-            rates=settings.line_rates,
-            sweep_interval=sweep_interval or settings.reminder_sweep_seconds,
-            line_timeout=settings.line_timeout_seconds,
-            worker_options={
-                "lease": timedelta(seconds=settings.delivery_lease_seconds),
-                "concurrency": settings.delivery_concurrency,
-            },
-            outbox_retention=timedelta(days=settings.outbox_retention_days),
+            # Messages for simulated learners (/simulator) stop here; everyone else's go on to LINE.
+            simulator=True,
+            line_account=line_account or services_module.line_account(settings),
+            recovery_interval=recovery_interval,
+            sweep_interval=sweep_interval,
         )
-        metrics.watch(engine, runtime.clock.now)
-        app.state.runtime = runtime
-        app.state.line_account = line_account or _line_account(settings)
-        await runtime.start()
-        job = AnnouncementJob(runtime, every_seconds=settings.announcement_check_seconds)
-        app.state.announcements = job
-        job.start()
-        freeze_heap_once()
+        metrics.watch(services.engine, services.clock.now)
+        app.state.services = services
+        await services.start()
         app.state.ready = True
         try:
             yield
         finally:
             app.state.ready = False
-            await job.stop()
-            await runtime.stop()
-            if app.state.line_account is not None:
-                await app.state.line_account.close()
-            engine.dispose()
+            await services.stop()
 
     # The API's description and /docs are served below, to signed-in trainers only.
     app = FastAPI(
@@ -129,12 +99,11 @@ def create_app(
     app.include_router(admin.router)
     app.include_router(admin_announcements.router)
     app.include_router(assets.router)
-    app.state.passwords = Passwords(settings)
 
-    async def signed_in(request: Request) -> bool:
-        return await deps.current_principal(request) is not None
-
-    app.state.trainer_check = signed_in
+    @app.exception_handler(TrainerError)
+    async def refused(request: Request, exc: TrainerError) -> JSONResponse:
+        """The trainer service's refusals (no such class, class full, ...) as HTTPException would say them."""
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status)
 
     @app.exception_handler(deps.LoginRequired)
     async def to_login(request: Request, exc: deps.LoginRequired) -> RedirectResponse:
@@ -150,7 +119,7 @@ def create_app(
         webhook_state = "on" if settings.line_enabled else "off"
         if not request.app.state.ready:
             return JSONResponse({"status": "starting", "webhook": webhook_state}, status_code=503)
-        runtime: Runtime = request.app.state.runtime
+        runtime = deps.services_of(request).runtime
         try:
             await asyncio.wait_for(
                 runtime.db(health.check_writable, runtime.engine, runtime.clock.now()), HEALTH_TIMEOUT_SECONDS
@@ -177,10 +146,9 @@ def create_app(
         return Response(metrics.render(), media_type=CONTENT_TYPE)
 
     @app.get("/delivery", summary="Delivery state for the trainers' dashboard (is pushing paused?)")
-    async def delivery(request: Request) -> Response:
+    async def delivery(request: Request, runtime: deps.RuntimeDep) -> Response:
         if not await security.operator_allowed(request, admins_only=False):
             return _operators_only()
-        runtime: Runtime = request.app.state.runtime
         return JSONResponse(await runtime.db(pause_status, runtime.engine))
 
     @app.get("/openapi.json", include_in_schema=False)
@@ -208,19 +176,6 @@ def _operators_only() -> Response:
         {"detail": "Send METRICS_TOKEN as a bearer token, or sign in as a trainer"},
         status_code=401,
         headers={"WWW-Authenticate": "Bearer"},
-    )
-
-
-def _line_account(settings: Settings) -> LineAccount | None:
-    """Quota, group sizes and the rich menu: only when LINE is configured."""
-    token = settings.line_channel_access_token
-    if token is None:
-        return None
-    return LineAccount(
-        access_token=token.get_secret_value(),
-        host=settings.line_api_base_url,
-        data_host=settings.line_data_api_base_url,
-        timeout=settings.line_timeout_seconds,
     )
 
 

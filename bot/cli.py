@@ -7,7 +7,7 @@ import json
 import sys
 import time
 import uuid
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -129,14 +129,11 @@ def _event(user: str, kind: str, **fields: Any) -> dict[str, Any]:
 
 
 async def _chat(settings: Settings, content: Content, user: str) -> None:
-    from bot.clock import SystemClock
     from bot.gateway import TerminalGateway
-    from bot.runtime import Runtime
-    from bot.storage.db import make_engine
+    from bot.services import Services
 
-    engine = make_engine(settings.sqlalchemy_url)
     gateway = TerminalGateway()
-    runtime = Runtime(engine=engine, content=content, gateway=gateway, clock=SystemClock())
+    runtime = Services.build(settings, line=gateway, content=content).runtime
     typer.secho(
         "Ruthan in the terminal. Type as a learner; pick a button by its number; Ctrl-D to leave.",
         fg=typer.colors.CYAN,
@@ -191,59 +188,22 @@ def worker(
     asyncio.run(_worker(settings, content, share))
 
 
-def worker_runtime(settings: Settings, content: Content, *, share: float = 1.0, gateway: Any = None) -> Any:
-    """The runtime of a worker process: the sweep, delivery and recovery of `serve`, without the web."""
-    from bot.clock import SystemClock
-    from bot.gateway import SdkGateway
-    from bot.runtime import Runtime
-    from bot.storage.db import make_engine
-
-    token = settings.line_channel_access_token
-    line = gateway or SdkGateway(
-        access_token=token.get_secret_value() if token else "",
-        host=settings.line_api_base_url,
-        timeout=settings.line_timeout_seconds,
-        max_connections=settings.line_max_connections,
-    )
-    return Runtime(
-        engine=make_engine(settings.sqlalchemy_url),
-        content=content,
-        gateway=line,
-        clock=SystemClock(),
-        recovery_interval=2.0,
-        timezone=settings.tz,
-        rates={name: rate * share for name, rate in settings.line_rates.items()},
-        sweep_interval=settings.reminder_sweep_seconds,
-        line_timeout=settings.line_timeout_seconds,
-        worker_options={
-            "lease": timedelta(seconds=settings.delivery_lease_seconds),
-            "concurrency": settings.delivery_concurrency,
-        },
-        outbox_retention=timedelta(days=settings.outbox_retention_days),
-    )
-
-
 async def _worker(settings: Settings, content: Content, share: float) -> None:
     import signal
 
-    from bot.runtime import freeze_heap_once
-    from bot.trainers.jobs import AnnouncementJob
+    from bot.services import Services
 
-    runtime = worker_runtime(settings, content, share=share)
+    # A worker looks for work oftener than the web service's recovery: it has nothing else to do.
+    services = Services.build(settings, content=content, share=share, recovery_interval=2.0)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    await runtime.start()
-    announcements = AnnouncementJob(runtime, every_seconds=settings.announcement_check_seconds)
-    announcements.start()
-    freeze_heap_once()
+    await services.start()
     try:
         await stop.wait()
     finally:
-        await announcements.stop()
-        await runtime.stop()
-        runtime.engine.dispose()
+        await services.stop()
 
 
 @demo_app.command("seed")
@@ -289,7 +249,7 @@ def demo_clear() -> None:
 def delivery_status() -> None:
     """Say whether pushing is paused (LINE's monthly limit, a refused access token), why and since when."""
     from bot.storage.db import make_engine
-    from scheduler.outbox import pause_status
+    from bot.storage.outbox import pause_status
 
     engine = make_engine(settings_or_exit().sqlalchemy_url)
     try:
@@ -303,7 +263,7 @@ def delivery_resume() -> None:
     """Lift a push pause now (the limit raised, the token fixed) instead of waiting for the next probe."""
     from bot.clock import SystemClock
     from bot.storage.db import make_engine
-    from scheduler.outbox import resume_push
+    from bot.storage.outbox import resume_push
 
     engine = make_engine(settings_or_exit().sqlalchemy_url)
     try:
@@ -424,7 +384,8 @@ def content_stats(
         typer.echo(json.dumps(stats, ensure_ascii=False))
         return
     typer.echo(f"{stats['modules']} modules, {stats['questions']} questions")
-    for track_id, counts in stats["tracks"].items():  # type: ignore[union-attr]
+    tracks: dict[str, dict[str, int]] = stats["tracks"]  # type: ignore[assignment]
+    for track_id, counts in tracks.items():
         typer.echo(f"  {track_id}: {counts['modules']} modules, {counts['questions']} questions")
 
 

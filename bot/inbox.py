@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from linebot.v3.webhooks import Event
-from sqlalchemy import Engine, Text, bindparam, func, insert, update
+from sqlalchemy import Engine, Text, bindparam, func
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, col, select
 
@@ -28,9 +28,17 @@ from bot.handlers.context import HandlerContext
 from bot.learning.erasure import ERASED
 from bot.learning.reminders import BANGKOK
 from bot.limits import fit
-from bot.sender import DELIVERY_LEASE, FAREWELL, Claimed
 from bot.storage.db import insert_skipping_known, know, session_scope
-from bot.storage.models import InboxEvent, InboxStatus, Learner, Outbox, OutboxStatus, pending_outbox
+from bot.storage.models import InboxEvent, InboxStatus, Learner
+from bot.storage.outbox import (
+    DELIVERY_LEASE,
+    FAREWELL,
+    REPLY,
+    Claimed,
+    mark_answers_sent,
+    pending_row,
+    write_answers,
+)
 from bot.voice import texts
 from bot.voice.ui import text
 
@@ -187,8 +195,8 @@ def _decide(
     messages = dispatch(
         parse_event(payload), HandlerContext(session=session, content=content, now=now, zone=zone)
     )
-    # The learner erased their data: the answer is a farewell, not kept once finished (bot/sender.py).
-    purpose = FAREWELL if session.info.pop(ERASED, None) else "reply"
+    # The learner erased their data: the answer is a farewell, not kept once finished (bot/storage/outbox.py).
+    purpose = FAREWELL if session.info.pop(ERASED, None) else REPLY
     return _Decided(event_id, _outbox_values(payload, messages, received, now, purpose=purpose))
 
 
@@ -208,13 +216,13 @@ def _outbox_values(
     received: datetime,
     now: datetime,
     *,
-    purpose: str = "reply",
+    purpose: str = REPLY,
 ) -> dict[str, Any] | None:
     chat_id = chat_id_of(payload)
     if not messages or chat_id is None:
         return None
     token = payload.get("replyToken")
-    return pending_outbox(
+    return pending_row(
         chat_id,
         fit(messages),
         now,
@@ -229,28 +237,9 @@ def _outbox_values(
 
 
 def _answers(session: Session, decided: list[_Decided]) -> list[Handled]:
-    """Write the answers' outbox rows in one statement (rows, not ORM objects: this is the hot path)."""
-    values = [one.outbox for one in decided if one.outbox]
-    ids: dict[str, int] = {}
-    if values:
-        table = Outbox.__table__  # type: ignore[attr-defined]
-        written = session.execute(insert(table).returning(table.c.retry_key, table.c.id), values)
-        ids = {key: row_id for key, row_id in written}
-    return [Handled(one.event_id, _claimed(ids, one.outbox) if one.outbox else None) for one in decided]
-
-
-def _claimed(ids: dict[str, int], values: dict[str, Any]) -> Claimed:
-    return Claimed(
-        id=ids[values["retry_key"]],
-        chat_id=values["chat_id"],
-        reply_token=values["reply_token"],
-        reply_attempts=values["reply_attempts"],
-        messages=values["messages"],
-        retry_key=values["retry_key"],
-        attempts=0,
-        purpose=values["purpose"],
-        reply_deadline=values["reply_deadline"],
-    )
+    """Write the answers' outbox rows in one statement."""
+    claims = iter(write_answers(session, [one.outbox for one in decided if one.outbox]))
+    return [Handled(one.event_id, next(claims) if one.outbox else None) for one in decided]
 
 
 def _record_failure(engine: Engine, event_id: str, now: datetime, exc: Exception) -> Handled | None:
@@ -324,7 +313,7 @@ def run_round(
     unique = _unique(events)
     try:
         with session_scope(engine) as session:
-            _mark_sent(session, sent, now)
+            mark_answers_sent(session, sent, now)
             room = max(0, limit - len(waiting))
             older = waiting[:limit]
             held = _held_elsewhere(session, older, unique[:room])
@@ -378,18 +367,8 @@ def _run_slowly(
 ) -> Round:
     """The round again, one transaction per step; a failing handler is counted against its event alone."""
     with session_scope(engine) as session:
-        _mark_sent(session, sent, now)
+        mark_answers_sent(session, sent, now)
     fresh = accept(engine, events, now)
     queue = waiting + fresh
     handled = [one for event_id in queue[:limit] if (one := handle(engine, content, event_id, now, zone))]
     return Round(fresh, handled, queue[limit:])
-
-
-def _mark_sent(session: Session, outbox_ids: list[int], now: datetime) -> None:
-    """Answers LINE accepted, in one statement (an erased or already finished row is left alone)."""
-    if outbox_ids:
-        session.execute(
-            update(Outbox)
-            .where(col(Outbox.id).in_(outbox_ids), col(Outbox.status) == OutboxStatus.PENDING)
-            .values(status=OutboxStatus.SENT, sent_at=now, error=None, attempts=Outbox.attempts + 1)
-        )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
@@ -18,12 +19,11 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from bot.gateway.base import LineApiError, LineGateway, MessageJSON
-from bot.sender import PAUSES, pause_cause
 from bot.storage.models import InboxEvent, InboxStatus, Outbox, OutboxBatch, OutboxStatus, ServiceFlag
+from bot.storage.outbox import PAUSES, PUSH_PAUSED, pause_cause
 
 log = logging.getLogger(__name__)
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
-PUSH_PAUSED = "push_paused"
 
 
 class Metrics:
@@ -133,7 +133,8 @@ class _DatabaseCollector(Collector):
                     .where(OutboxBatch.status == OutboxStatus.PENDING)
                     .group_by(col(OutboxBatch.purpose))
                 ).all()
-                for purpose, count, first, *_ in [*singles, *shared]:
+                rows: list[tuple[Any, ...]] = [*singles, *shared]
+                for purpose, count, first, *_ in rows:
                     counts[purpose] = counts.get(purpose, 0) + int(count)
                     oldest = first if oldest is None or (first and first < oldest) else oldest
                 pending_batches = sum(requests for *_, requests in shared)

@@ -1,8 +1,7 @@
 """The running bot: inbox, handlers and sender wired together, with the loops that recover after a crash.
 
 The webhook and `ruthan chat` both feed events in through `Runtime.receive`; only the gateway differs.
-Database work runs in worker threads (SQLAlchemy is synchronous); on SQLite one thread at a time, since
-SQLite has a single writer anyway and queueing in Python is cheaper than retrying on a locked database.
+The parts (gateway stack, sender, delivery worker, database threads) are built once by `bot.services`.
 
 The same runtime runs the scheduled work (scheduler/): the reminder sweep and the delivery worker that
 drains the outbox, in the web process (`ruthan serve`) or alone (`ruthan worker`).
@@ -14,40 +13,36 @@ import asyncio
 import gc
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
-import anyio
-from anyio import CapacityLimiter
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from sqlalchemy import Engine
 
 from bot import inbox, sender
 from bot.clock import Clock
 from bot.content import Content
 from bot.gateway import LineGateway
-from bot.gateway.hedge import Hedger
-from bot.gateway.throttle import ThrottledGateway
 from bot.intake import Intake
 from bot.learning import marks
 from bot.learning import reminders as rules
-from bot.metrics import MeteredGateway, Metrics
+from bot.metrics import Metrics
+from bot.sender import Sender
+from bot.storage import outbox
+from bot.storage.db import Database
 from bot.storage.models import OutboxStatus
 from scheduler import retention, start_jobs
+from scheduler.jobs import Job
 from scheduler.sweep import SweepReport, close_batches, gather, read_chunk, write_batches
 from scheduler.worker import DeliveryWorker, DrainReport
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 # An event still pending this long after it arrived was dropped by a crash (or its handler failed): retry it.
 STALE_AFTER = timedelta(seconds=10)
 # At shutdown, how long running jobs may take to finish what they hold (a lease covers anything cut short).
 STOP_GRACE_SECONDS = 10.0
-# The longest a keyed LINE call goes unanswered before its backup copy (sooner when LINE answers fast).
-MAX_BACKUP_WAIT = 2.0
 
 
 _heap_frozen = False
@@ -65,52 +60,37 @@ def freeze_heap_once() -> None:
 
 
 class Runtime:
+    """Connects the parts `Services` built: events in through the intake, answers out through the sender,
+    and the scheduled work (recovery, the reminder sweep, delivery, pruning, and any `also` job)."""
+
     def __init__(
         self,
         *,
-        engine: Engine,
+        database: Database,
         content: Content,
-        gateway: LineGateway,
         clock: Clock,
+        metrics: Metrics,
+        gateway: LineGateway,
+        sender: Sender,
+        worker: DeliveryWorker,
         recovery_interval: float = 5.0,
         timezone: str = "Asia/Bangkok",
-        metrics: Metrics | None = None,
-        rates: dict[str, float] | None = None,
         sweep_interval: float | None = 60.0,
-        worker_options: dict[str, Any] | None = None,
-        line_timeout: float | None = None,
         outbox_retention: timedelta = retention.DEFAULT_RETENTION,
     ):
-        self.engine = engine
-        self.content = content
-        self.clock = clock
-        self.metrics = metrics or Metrics()
-        # Every call is counted, and paced to LINE's per-endpoint limits (a share of them, see the worker).
-        # A keyed call slow to answer gets a backup copy well before the client's timeout would end it.
-        hedger = Hedger(
-            longest=min(MAX_BACKUP_WAIT, line_timeout / 2) if line_timeout else MAX_BACKUP_WAIT,
-            on_backup=lambda endpoint: self.metrics.line_backups.labels(endpoint).inc(),
-        )
-        throttled = ThrottledGateway(gateway, **(rates or {}), hedger=hedger)
-        self.gateway = MeteredGateway(throttled, self.metrics)
-        self.sender = sender.Sender(self.gateway, clock, sender.ReplyBook(engine, self.db))
-        self._limiter = CapacityLimiter(1 if engine.dialect.name == "sqlite" else 8)
+        self.engine = database.engine
+        self.db = database.run
         # The sweep's reads take no write lock (SQLite's WAL lets them run beside its one writer), so they
         # run on a thread of their own rather than queue in front of the worker's claims and writes.
-        self._reads = CapacityLimiter(1)
-        self.worker = DeliveryWorker(
-            engine=engine,
-            sender=self.sender,
-            clock=clock,
-            db=self.db,
-            metrics=self.metrics,
-            zone=ZoneInfo(timezone),
-            # It claims only about what these rates let it send soon; other workers take the rest.
-            rates={endpoint: limit.rate for endpoint, limit in throttled.limits.items()},
-            **(worker_options or {}),
-        )
+        self.read_db = database.read
+        self.content = content
+        self.clock = clock
+        self.metrics = metrics
+        self.gateway = gateway  # closed at `stop`
+        self.sender = sender
+        self.worker = worker
         self.intake = Intake(
-            engine=engine,
+            engine=self.engine,
             content=content,
             clock=clock,
             db=self.db,
@@ -129,13 +109,6 @@ class Runtime:
         self._jobs: set[asyncio.Task[Any]] = set()
         self._wake: asyncio.Task[None] | None = None
         self._stopping = False
-
-    async def db(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        return await anyio.to_thread.run_sync(lambda: function(*args, **kwargs), limiter=self._limiter)
-
-    async def read_db(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run database work that only reads (the sweep's chunks) beside `db`'s."""
-        return await anyio.to_thread.run_sync(lambda: function(*args, **kwargs), limiter=self._reads)
 
     # ----- intake -------------------------------------------------------------------------------------------
 
@@ -156,13 +129,13 @@ class Runtime:
         if handled.outbox is not None:
             self._spawn(self._answer(handled.outbox, arrived))
 
-    async def _answer(self, row: sender.Claimed, arrived: float | None) -> None:
+    async def _answer(self, row: outbox.Claimed, arrived: float | None) -> None:
         """Send an event's answer; one chat's answers go out in the order their events arrived."""
         lock = self._chat_locks.setdefault(row.chat_id, asyncio.Lock())
         try:
             async with lock:
                 outcome = await self.sender.send(row, push=self.worker.push_allowed)
-                if outcome is sender.SENT and row.purpose != sender.FAREWELL:
+                if outcome is sender.SENT and row.purpose != outbox.FAREWELL:
                     self.intake.sent(row.id)  # recorded by the next round, with others
                     if arrived is not None:
                         self.metrics.reply_latency.observe(time.perf_counter() - arrived)
@@ -177,10 +150,10 @@ class Runtime:
 
     async def deliver(self, outbox_id: int) -> OutboxStatus | None:
         """Send one outbox row now; None if it is sent already or another worker holds it."""
-        row = await self.db(sender.claim, self.engine, outbox_id, self.clock.now())
+        row = await self.db(outbox.claim, self.engine, outbox_id, self.clock.now())
         return None if row is None else await self._send(row)
 
-    async def _send(self, row: sender.Claimed) -> OutboxStatus:
+    async def _send(self, row: outbox.Claimed) -> OutboxStatus:
         outcome = await self.sender.send(row, push=self.worker.push_allowed)
         await self.worker.record_row(row, outcome, self.clock.now())
         return outcome.status
@@ -302,7 +275,9 @@ class Runtime:
         finally:
             self._jobs.discard(task)  # type: ignore[arg-type]
 
-    async def start(self) -> None:
+    async def start(self, also: Sequence[tuple[str, Job, float]] = ()) -> None:
+        """Recover, then schedule the periodic work; `also`: more jobs (name, job, seconds between runs) on
+        the same scheduler, e.g. the announcements' release."""
         # At start-up nothing is in flight in this process: whatever is pending was left by the last one.
         await self._recover_safely(stale_after=timedelta(0))
         if self._sweep_interval:
@@ -317,7 +292,21 @@ class Runtime:
             sweep=self._sweep_safely,
             sweep_seconds=self._sweep_interval,
             prune=self._prune_safely,
+            also=[(name, self._guarded(name, job), seconds) for name, job, seconds in also],
         )
+
+    @property
+    def scheduled(self) -> dict[str, float]:
+        """The periodic jobs now scheduled, by name, with their interval in seconds (none before `start`)."""
+        if self._scheduler is None:
+            return {}
+        return {job.id: job.trigger.interval.total_seconds() for job in self._scheduler.get_jobs()}
+
+    def _guarded(self, name: str, job: Job) -> Job:
+        async def run() -> None:
+            await self._job(name, job)
+
+        return run
 
     async def _sweep_safely(self) -> None:
         await self._job("reminder sweep", self.sweep_once)

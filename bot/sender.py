@@ -4,7 +4,7 @@ Nothing is sent twice:
 - a reply token is single use, so repeating a reply after a timeout is safe: if the first one landed, LINE
   answers 400 and the row is marked sent;
 - a push carries the row's X-Line-Retry-Key, so a repeat is answered 409 ("already accepted"); so does a
-  multicast, with its batch's key (scheduler/outbox.py).
+  multicast, with its batch's key (bot/storage/outbox.py, where claims, leases and finishing live).
 Nothing is lost: a row stays pending, leased, until LINE accepts it or refuses it for good; a worker that
 dies mid-delivery lets its lease run out and the row is delivered by the next one. Neither LINE's
 "monthly limit" 429 nor a refused access token (401/403) is a refusal of the message: the row waits, and
@@ -18,67 +18,32 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Engine, update
-from sqlmodel import col, select
+from sqlalchemy import Engine
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from bot.clock import Clock
 from bot.gateway import LineApiError, LineGateway, MessageJSON
 from bot.limits import requests
-from bot.storage.db import session_scope
-from bot.storage.models import Outbox, OutboxStatus
+from bot.storage.models import OutboxStatus
+from bot.storage.outbox import (
+    MONTHLY_LIMIT_PAUSE,
+    PAUSE_PROBE,
+    PAUSED,
+    UNAUTHORIZED_PAUSE,
+    Claimed,
+    Pause,
+    forget_token,
+    record_reply,
+)
 
 log = logging.getLogger(__name__)
 
-# How long a delivery may take before another worker may pick the outbox row up.
-DELIVERY_LEASE = timedelta(seconds=30)
-
-MAX_DELIVERY_ATTEMPTS = 12
 # Quick retries after a 5xx or a timeout: 0.2 s, then 0.4 s; a LINE that stays down is left to the row's
 # back-off (`_backoff`: seconds, then minutes). (50 ms made 100,000 personal pushes 10 % slower.)
 FIRST_RETRY_WAIT = 0.2  # seconds, as tenacity's first exponential wait below
-# While LINE's monthly limit holds, one probe an hour (a plan upgrade can lift it at any time).
-PAUSE_PROBE = timedelta(hours=1)
-# While LINE refuses the access token, one probe every few minutes: an operator fixing the token (and
-# restarting) should not wait long, and a refused request costs nothing from the quota.
-UNAUTHORIZED_PROBE = timedelta(minutes=5)
-PAUSED = "pushing is paused (see /delivery)"  # the error of work set aside while pushing is paused
-MONTHLY_LIMIT = "monthly limit reached"  # the error of work LINE refused for it
-UNAUTHORIZED = "LINE refused the access token"  # the error of work LINE refused for it (401/403)
-# What work set aside by a pause may carry as its error (the first: before the pause had several causes).
-PAUSE_ERRORS = ("pushing is paused (monthly limit)", PAUSED, MONTHLY_LIMIT, UNAUTHORIZED)
-# The purpose of the answer to "delete my data": it goes to someone who has just been erased, so its row is
-# deleted as soon as it is finished (sent, or refused for good) instead of being kept like other rows.
-FAREWELL = "farewell"
-
-
-@dataclass(frozen=True)
-class Pause:
-    """Why LINE refuses the whole channel for now: pushing pauses until one request, every `probe`, is
-    accepted again (scheduler/worker.py). `reason` is what /delivery, /healthz and the log say."""
-
-    cause: str
-    reason: str
-    error: str  # recorded on the work that waits
-    probe: timedelta
-
-
-MONTHLY_LIMIT_PAUSE = Pause("monthly_limit", "LINE monthly message limit reached", MONTHLY_LIMIT, PAUSE_PROBE)
-UNAUTHORIZED_PAUSE = Pause(
-    "unauthorized",
-    "LINE refused the channel access token (401/403): set a valid LINE_CHANNEL_ACCESS_TOKEN",
-    UNAUTHORIZED,
-    UNAUTHORIZED_PROBE,
-)
-PAUSES = (MONTHLY_LIMIT_PAUSE, UNAUTHORIZED_PAUSE)
-
-
-def pause_cause(reason: str | None) -> str:
-    """The cause of a pause from its recorded reason ("other" for one set by hand or by older code)."""
-    return next((pause.cause for pause in PAUSES if pause.reason == reason), "other")
 
 
 def _worth_retrying(exc: BaseException) -> bool:
@@ -95,20 +60,6 @@ def _retrying(attempts: int = 3) -> AsyncRetrying:
         wait=wait_exponential(multiplier=FIRST_RETRY_WAIT, max=2),
         reraise=True,
     )
-
-
-@dataclass(frozen=True)
-class Claimed:
-    id: int
-    chat_id: str
-    reply_token: str | None
-    reply_attempts: int
-    messages: list[MessageJSON]
-    retry_key: str
-    attempts: int
-    purpose: str = "reply"
-    reply_landed: bool = False  # the reply delivered the first request: pushes start at the second
-    reply_deadline: datetime | None = None  # no reply try starts after this (another holder may push)
 
 
 @dataclass(frozen=True)
@@ -131,106 +82,6 @@ class Outcome:
 SENT = Outcome(OutboxStatus.SENT)
 
 
-# The outbox columns a `Claimed` is made of, in the order of its fields (for RETURNING clauses).
-CLAIMED_COLUMNS = tuple(getattr(Outbox, name) for name in Claimed.__dataclass_fields__)
-
-
-def claimed(row: Outbox) -> Claimed:
-    return Claimed(*(getattr(row, name) for name in Claimed.__dataclass_fields__))
-
-
-def claim(engine: Engine, outbox_id: int, now: datetime) -> Claimed | None:
-    """Take the row for delivery under a lease; None when it is sent already or another worker holds it."""
-    with session_scope(engine) as session:
-        row = session.get(Outbox, outbox_id)
-        if row is None or row.status is not OutboxStatus.PENDING:
-            return None
-        use_reply = (
-            row.reply_token is not None and row.reply_deadline is not None and now < row.reply_deadline
-        )
-        result = session.exec(
-            update(Outbox)
-            .where(
-                col(Outbox.id) == outbox_id,
-                col(Outbox.status) == OutboxStatus.PENDING,
-                col(Outbox.not_before) <= now,
-            )
-            .values(not_before=now + DELIVERY_LEASE, reply_attempts=Outbox.reply_attempts + int(use_reply))
-        )
-        if result.rowcount != 1:
-            return None  # another worker holds it
-        session.refresh(row)
-        if not use_reply:
-            row.reply_token = None
-        return claimed(row)
-
-
-def finish(
-    engine: Engine,
-    outbox_id: int,
-    now: datetime,
-    *,
-    status: OutboxStatus,
-    error: str | None = None,
-    retry_after: timedelta | None = None,
-    attempted: bool = True,
-) -> OutboxStatus | None:
-    """Record how a row's delivery went; returns the status it ended in (None: erased meanwhile).
-
-    A row already sent or failed stays so: a holder whose lease ran out may finish after another holder
-    did (what LINE accepted is never turned into a failure). A row out of attempts fails, and says so."""
-    with session_scope(engine) as session:
-        row = session.get(Outbox, outbox_id)
-        if row is None:
-            return None  # erased meanwhile (the learner deleted their data)
-        if row.status is not OutboxStatus.PENDING:
-            return row.status
-        row.attempts += int(attempted)
-        row.error = error
-        if status is OutboxStatus.SENT:
-            row.status, row.sent_at = OutboxStatus.SENT, now
-        elif retry_after is not None and row.attempts < MAX_DELIVERY_ATTEMPTS:
-            row.not_before = now + retry_after  # stays pending; the recovery loop tries again
-        else:
-            row.status = OutboxStatus.FAILED
-            if retry_after is not None:
-                row.error = given_up(row.attempts, error)
-        if row.purpose == FAREWELL and row.status is not OutboxStatus.PENDING:
-            session.delete(row)  # nothing of an erased learner is kept once their farewell is done with
-        else:
-            session.add(row)
-        return row.status
-
-
-def given_up(attempts: int, error: str | None) -> str:
-    """The reason recorded for work given up after its last attempt: LINE may have accepted one of them."""
-    return f"gave up after {attempts} attempts (LINE may have accepted one): {error}"[:1000]
-
-
-def forget_token(engine: Engine, outbox_id: int, reply_attempts: int) -> bool:
-    """LINE said the row's reply token cannot be used: clear it, unless another claim has tried the token
-    since (that try may have used it). True if cleared: the caller was its only user, and pushes."""
-    with session_scope(engine) as session:
-        result = session.exec(
-            update(Outbox)
-            .where(
-                col(Outbox.id) == outbox_id,
-                col(Outbox.status) == OutboxStatus.PENDING,
-                col(Outbox.reply_attempts) == reply_attempts,
-            )
-            .values(reply_token=None)
-        )
-        return result.rowcount == 1
-
-
-def record_reply(engine: Engine, outbox_id: int) -> None:
-    """The reply delivered the row's first request: whoever pushes the rest starts at the second."""
-    with session_scope(engine) as session:
-        session.exec(
-            update(Outbox).where(col(Outbox.id) == outbox_id).values(reply_landed=True, reply_token=None)
-        )
-
-
 class ReplyBook:
     """Where the sender writes down what it learnt about a row's reply before acting on it, so that every
     holder of the row (the next one, or one whose lease ran out) acts on the same facts: a reply has no
@@ -245,18 +96,6 @@ class ReplyBook:
 
     async def reply_landed(self, row: Claimed) -> None:
         await self.db(record_reply, self.engine, row.id)
-
-
-def due(engine: Engine, now: datetime, limit: int = 100) -> list[int]:
-    with session_scope(engine) as session:
-        return list(
-            session.exec(
-                select(Outbox.id)
-                .where(Outbox.status == OutboxStatus.PENDING, col(Outbox.not_before) <= now)
-                .order_by(col(Outbox.id))
-                .limit(limit)
-            )
-        )
 
 
 class Sender:

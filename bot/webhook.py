@@ -56,7 +56,7 @@ async def callback(request: Request) -> Response:
         log.warning("webhook refused: bad or missing signature")
         raise HTTPException(400, "Invalid signature")
     events = _events(body)
-    runtime: Runtime = request.app.state.runtime
+    runtime: Runtime = request.app.state.services.runtime
     try:
         fresh = await runtime.receive(events)
     except SQLAlchemyError:

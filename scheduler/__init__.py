@@ -1,12 +1,14 @@
-"""Time and delivery: the periodic jobs that move work forward when no webhook arrives.
+"""Time and delivery: the periodic work that moves things forward when no webhook arrives.
 
-- now: the recovery job, which handles inbox events left pending by a crash and re-delivers outbox rows
-  whose delivery failed (LINE down, reply token expired);
-- next (the reminders issue): the reminder sweep and spaced review, which write due messages into the same
-  outbox, and a delivery worker that drains it with multicast and push.
+The reminder sweep (`sweep`) writes due reminders into the outbox as batches; the delivery worker
+(`worker`) drains the outbox with reply, push and multicast under leases and retry keys; `retention` prunes
+finished outbox work; `jobs` starts them on APScheduler (with recovery and announcements, see
+`bot.services`). The outbox itself is read and written through `bot.storage.outbox`.
 
 Jobs carry no state and no pickled objects: each run reads what is due from the database, so the schedule
-is rebuilt from the database whenever a process starts.
+is rebuilt from the database whenever a process starts. Modules here may import `bot.storage`, `bot.sender`,
+`bot.gateway`, `bot.metrics`, `bot.clock` and `bot.content`; never `bot.web` nor (once the flow half of
+issue 19 lands) `bot.flow`.
 """
 
 from scheduler.jobs import start_jobs

@@ -76,16 +76,11 @@ def seed(
                 }
             )
         with session_scope(engine) as session:
-            ids = (
-                session.exec(
-                    insert(Learner).returning(Learner.id, sort_by_parameter_order=True), params=learners
-                )
-                .scalars()
-                .all()
-            )
+            returning = insert(Learner).returning(col(Learner.id), sort_by_parameter_order=True)
+            ids = session.execute(returning, learners).scalars().all()
             results, cards = [], []
             for number, learner_id, row in zip(range(start, start + size), ids, learners, strict=True):
-                lessons = content.lessons_of(content.tracks[row["track_id"]])
+                lessons = content.lessons_of(content.tracks[row["track_id"]])  # type: ignore[index]
                 for lesson in lessons[: positions[number % len(positions)][1]]:
                     results.append(
                         {
@@ -131,6 +126,6 @@ def clear(engine: Engine) -> int:
         for start in range(0, len(users), CHUNK):
             part = users[start : start + CHUNK]
             session.exec(delete(Outbox).where(col(Outbox.chat_id).in_(part)))
-        marks.forget(session.connection(), [learner_id for learner_id, _ in cohort])
+        marks.forget(session.connection(), [learner_id for learner_id, _ in cohort])  # type: ignore[misc]
         session.exec(delete(Learner).where(col(Learner.cohort) == rules.DEMO_COHORT))
         return len(users)

@@ -6,7 +6,7 @@ schedule" at start-up is just starting these jobs again; nothing is stored in AP
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -22,9 +22,10 @@ def start_jobs(
     sweep_seconds: float | None = None,
     prune: Job | None = None,
     prune_seconds: float = 3600,
+    also: Sequence[tuple[str, Job, float]] = (),
 ) -> AsyncIOScheduler:
-    """Start the scheduler in the running event loop: recovery and delivery, the reminder sweep, and the
-    pruning of finished outbox work."""
+    """Start the scheduler in the running event loop: recovery and delivery, the reminder sweep, the
+    pruning of finished outbox work, and `also` (name, job, seconds between runs), e.g. announcements."""
     scheduler = AsyncIOScheduler(timezone=timezone)
     # One run at a time; runs missed while the machine was busy collapse into one.
     scheduler.add_job(
@@ -39,5 +40,7 @@ def start_jobs(
         scheduler.add_job(
             prune, "interval", seconds=prune_seconds, id="prune", max_instances=1, coalesce=True
         )
+    for name, job, seconds in also:
+        scheduler.add_job(job, "interval", seconds=seconds, id=name, max_instances=1, coalesce=True)
     scheduler.start()
     return scheduler

@@ -18,7 +18,7 @@ from sqlmodel import col
 
 from bot.storage.db import session_scope
 from bot.storage.models import Outbox, OutboxBatch, OutboxStatus
-from scheduler.outbox import ANNOUNCEMENT
+from bot.storage.outbox import ANNOUNCEMENT
 
 DEFAULT_RETENTION = timedelta(days=7)
 CHUNK = 2000  # rows pruned per transaction, so that deliveries never wait long behind a prune
@@ -57,7 +57,7 @@ def _chunked(engine: Engine, table: type[Outbox] | type[OutboxBatch], *where) ->
     pruned = 0
     while True:
         with session_scope(engine) as session:
-            chosen = select(table.id).where(*where).limit(CHUNK)  # type: ignore[arg-type]
+            chosen = select(table.id).where(*where).limit(CHUNK)  # type: ignore[arg-type, call-overload]
             deleted = session.exec(delete(table).where(col(table.id).in_(chosen))).rowcount  # type: ignore[call-overload]
         pruned += deleted
         if deleted < CHUNK:

@@ -25,7 +25,6 @@ dies has marked only the learners of the batches it wrote; the others are still 
 from __future__ import annotations
 
 import functools
-import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -44,6 +43,7 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    literal,
     or_,
     select,
     true,
@@ -59,13 +59,12 @@ from bot.storage.db import session_scope
 from bot.storage.models import (
     Learner,
     OutboxBatch,
-    OutboxStatus,
     Phase,
     ReminderState,
     ReviewCard,
 )
+from bot.storage.outbox import MULTICAST_MAX, REMINDER, pending_batch, retry_keys
 from bot.voice.reminders import reminder_messages
-from scheduler.outbox import MULTICAST_MAX, REMINDER
 
 # Phases in which a nudge would be out of place: before consent, waiting for a parent, deciding to delete.
 QUIET_PHASES = (Phase.CONSENT, Phase.DECLINED, Phase.AGE, Phase.PARENT, Phase.CONFIRM_DELETE)
@@ -115,7 +114,7 @@ def due_filter(
         or_(col(Learner.snoozed_until).is_(None), col(Learner.snoozed_until) <= today),
         col(Learner.remind_minute) <= minute,
         or_(
-            minute < rules.QUIET_START,
+            literal(minute < rules.QUIET_START),
             col(Learner.remind_minute) >= rules.QUIET_START,
             col(Learner.cohort) == rules.DEMO_COHORT,
         ),
@@ -214,7 +213,9 @@ def read_chunk(
             return None
         last = max(row[-1] for row in rows)
         # Reviews due, for the chunk's ID range at once: one range of the index, not a look-up per learner.
-        reviews = dict(connection.execute(reviewed, {"after": after, "last": last, "now": now}).all())
+        reviews: dict[int, int] = dict(
+            connection.execute(reviewed, {"after": after, "last": last, "now": now}).all()
+        )
     groups: Groups = []
     for track_id, finished, remind_minute, cohort, ids, _ in rows:
         by_reviews: dict[int, list[int]] = {}
@@ -229,12 +230,20 @@ def read_chunk(
 
 
 @functools.lru_cache(maxsize=8)
-def _chunk_statements(today: date, minute: int, chunk: int, marked: bool) -> tuple[Select[Any], Select[Any]]:
+def _chunk_statements(
+    today: date, minute: int, chunk: int, marked: bool
+) -> tuple[Select[*tuple[Any, ...]], Select[int, int]]:
     """The statements that read a chunk (see `read_chunk`), built once per sweep: only the bounds change
     from chunk to chunk, and building the due filter anew for each cost more than running it."""
     after = bindparam("after", type_=Integer)
     due = (
-        select(Learner.id, Learner.track_id, Learner.finished_modules, Learner.remind_minute, Learner.cohort)
+        select(
+            col(Learner.id),
+            col(Learner.track_id),
+            col(Learner.finished_modules),
+            col(Learner.remind_minute),
+            col(Learner.cohort),
+        )
         .where(due_filter(today, minute, after=after, marked=marked))
         .order_by(col(Learner.id))
         .limit(chunk)
@@ -245,7 +254,7 @@ def _chunk_statements(today: date, minute: int, chunk: int, marked: bool) -> tup
         *key
     )
     reviewed = (
-        select(ReviewCard.learner_id, func.count())
+        select(col(ReviewCard.learner_id), func.count())
         .where(
             col(ReviewCard.learner_id) > bindparam("after", type_=Integer),
             col(ReviewCard.learner_id) <= bindparam("last", type_=Integer),
@@ -348,31 +357,8 @@ def _write(
     connection.execute(
         insert(OutboxBatch),
         [
-            {
-                "purpose": REMINDER,
-                "learner_ids": mine,
-                "size": len(mine),
-                "retry_key": key,
-                "messages": messages,
-                "status": OutboxStatus.PENDING,
-                "attempts": 0,
-                "created_at": now,
-                "not_before": now,
-                "expires_at": expires,
-            }
+            pending_batch(REMINDER, mine, messages, now, retry_key=key, expires_at=expires)
             for (mine, messages, expires), key in zip(batches, retry_keys(len(batches)), strict=True)
         ],
     )
     return len(won), len(ids) - len(won)
-
-
-def retry_keys(count: int) -> list[str]:
-    """`count` random version-4 UUIDs, made in bulk (uuid.uuid4() one by one is a tenth of a 100k sweep)."""
-    raw = bytearray(os.urandom(16 * count))
-    keys = []
-    for start in range(0, len(raw), 16):
-        raw[start + 6] = (raw[start + 6] & 0x0F) | 0x40  # version 4
-        raw[start + 8] = (raw[start + 8] & 0x3F) | 0x80  # RFC 4122 variant
-        h = raw[start : start + 16].hex()
-        keys.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
-    return keys

@@ -28,15 +28,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
-from bot import sender as rows
 from bot.clock import Clock
 from bot.learning.reminders import BANGKOK
 from bot.metrics import Metrics
-from bot.sender import FAREWELL, Claimed, Outcome, Sender
+from bot.sender import Outcome, Sender
 from bot.simulator import is_simulated
+from bot.storage import outbox
 from bot.storage.models import OutboxStatus
-from scheduler import outbox
-from scheduler.outbox import REMINDER, BatchClaim
+from bot.storage.outbox import FAREWELL, REMINDER, BatchClaim, Claimed
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -369,7 +368,7 @@ class DeliveryWorker:
         if isinstance(unit, Claimed):
             return await self.sender.send(unit, push=push)
         if not push:
-            return Outcome(OutboxStatus.PENDING, rows.PAUSED, rows.PAUSE_PROBE)
+            return Outcome(OutboxStatus.PENDING, outbox.PAUSED, outbox.PAUSE_PROBE)
         if unit.size == 1:  # nobody to share a request with: a push, under the batch's key
             (to,) = unit.recipients
             alone = Claimed(unit.id, to, None, 0, unit.messages, unit.retry_key, unit.attempts, unit.purpose)
@@ -454,7 +453,7 @@ class DeliveryWorker:
         if outcome.pause:
             await self._pause_push(now, outcome.pause)
         return await self.db(
-            rows.finish,
+            outbox.finish,
             self.engine,
             row.id,
             now,
@@ -464,7 +463,7 @@ class DeliveryWorker:
             attempted=outcome.counts_as_attempt,
         )
 
-    async def _pause_push(self, now: datetime, pause: rows.Pause) -> None:
+    async def _pause_push(self, now: datetime, pause: outbox.Pause) -> None:
         self.push_allowed = False
         await self.db(outbox.pause_push, self.engine, now, retry_at=now + pause.probe, reason=pause.reason)
 

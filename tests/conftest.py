@@ -13,7 +13,7 @@ import pytest
 
 from bot.clock import FrozenClock
 from bot.content import Content, load_content
-from bot.standin import LineStandIn
+from devkit.standin import LineStandIn
 from tests.harness import FIXTURE_CONTENT, TOKEN, BotUnderTest
 
 POSTGRES = os.environ.get("RUTHAN_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")

@@ -22,8 +22,10 @@ from asgi_lifespan import LifespanManager
 from bot.app import create_app
 from bot.clock import FrozenClock
 from bot.content import Content
+from bot.runtime import Runtime
+from bot.services import Services
 from bot.settings import Settings
-from bot.standin import LineStandIn, Recorded
+from devkit.standin import LineStandIn, Recorded
 
 SECRET = "test-channel-secret"
 TOKEN = "test-access-token"
@@ -151,8 +153,14 @@ class BotUnderTest:
         await self.start()
 
     @property
-    def runtime(self) -> Any:
-        return self.app.state.runtime
+    def services(self) -> Services:
+        """The app's services (bot/services.py): the same object the routes are given."""
+        services: Services = self.app.state.services
+        return services
+
+    @property
+    def runtime(self) -> Runtime:
+        return self.services.runtime
 
     async def operator_get(self, path: str) -> httpx.Response:
         """GET /metrics or /delivery as Prometheus does, with the metrics token."""

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from bot.standin import Fault
 from bot.storage.trainers import Role
 from bot.trainers import announcements
+from devkit.standin import Fault
 from tests.harness import TOKEN, BotUnderTest, Reply, text_event, user_id
 from tests.test_admin_pages import browser_sign_in
 from tests.test_learning_loop import onboard
@@ -48,8 +48,8 @@ async def link_group(bot: BotUnderTest, code: str, members: int = 12) -> None:
 
 async def deliver_due(bot: BotUnderTest) -> None:
     """What the background job does: queue what is due, then drain the outbox."""
-    await bot.app.state.announcements.settle()
-    await bot.app.state.announcements.run_once()
+    await bot.services.announcements.settle()
+    await bot.services.announcements.run_once()
     await bot.runtime.drain()
 
 

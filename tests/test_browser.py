@@ -26,8 +26,8 @@ from bot.app import create_app
 from bot.clock import FrozenClock
 from bot.content import Content
 from bot.settings import Settings
-from bot.standin import LineStandIn
 from bot.storage.trainers import Role
+from devkit.standin import LineStandIn
 from tests.harness import SECRET, TOKEN
 from tests.trainer_support import FAST_PASSWORDS, PASSWORD
 
@@ -218,7 +218,7 @@ async def test_trainer_previews_and_sends_an_announcement(page: Any, live: LiveA
     await page.wait_for_selector("#status")
     # Delivery goes on in the background: the page says how far it has got, never just "sent".
     assert await page.inner_text("#status") in ("กำลังส่ง (ถึงแล้ว 0 จาก 1)", "ส่งถึง 1 จาก 1")
-    await live.app.state.announcements.settle()
+    await live.app.state.services.announcements.settle()
     await page.reload()
     assert await page.inner_text("#status") == "ส่งถึง 1 จาก 1"
     async with httpx.AsyncClient(base_url=live.url) as http:

@@ -19,7 +19,6 @@ from sqlmodel import Session, select
 from bot.inbox import accept
 from bot.learning.marks import fold
 from bot.learning.reminders import local_date
-from bot.standin import Fault
 from bot.storage.db import make_engine
 from bot.storage.models import (
     Learner,
@@ -31,6 +30,7 @@ from bot.storage.models import (
     ReminderState,
     ReviewCard,
 )
+from devkit.standin import Fault
 from scheduler import demo
 from scheduler.sweep import SweepReport, close_batches, sweep, sweep_chunk
 from tests.harness import TOKEN, BotUnderTest, event, user_id
@@ -401,7 +401,7 @@ async def test_marks_tell_whether_anyone_after_an_id_was_reminded(bot: BotUnderT
 
 
 async def test_an_operator_lifting_the_pause_sends_what_waited_at_once(bot: BotUnderTest) -> None:
-    from scheduler.outbox import resume_push
+    from bot.storage.outbox import resume_push
 
     users = seed(bot, 30, same_message=True)
     bot.line.monthly_limit = 0
@@ -458,14 +458,14 @@ async def test_work_out_of_attempts_is_reported_as_failed(
 async def test_a_personal_push_out_of_attempts_is_reported_as_failed(bot: BotUnderTest) -> None:
     from sqlalchemy import insert
 
-    from bot.storage.models import pending_outbox
+    from bot.storage.outbox import pending_row
     from bot.voice.ui import text
 
     user = user_id("unlucky")
     engine = make_engine(bot.settings().sqlalchemy_url)
     try:
         with Session(engine) as session:  # a note LINE has failed eleven times already
-            values = pending_outbox(user, [text("สวัสดีค่ะ")], bot.clock.now(), purpose="personal")
+            values = pending_row(user, [text("สวัสดีค่ะ")], bot.clock.now(), purpose="personal")
             session.exec(insert(Outbox).values({**values, "attempts": 11}))  # type: ignore[call-overload]
             session.commit()
     finally:

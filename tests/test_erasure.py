@@ -15,9 +15,10 @@ from bot.clock import FrozenClock
 from bot.content import Content
 from bot.inbox import accept
 from bot.learning.marks import marked_in
-from bot.standin import Fault, LineStandIn
 from bot.storage.db import make_engine
-from bot.storage.models import Outbox, OutboxBatch, OutboxStatus, pending_outbox
+from bot.storage.models import Outbox, OutboxBatch, OutboxStatus
+from bot.storage.outbox import pending_row
+from devkit.standin import Fault, LineStandIn
 from tests.harness import BotUnderTest, postback_event, user_id
 from tests.test_announcements import deliver_due, draft
 from tests.test_classes import teacher_with_class
@@ -208,9 +209,9 @@ async def test_finished_outbox_rows_are_pruned_after_the_retention(tbot: BotUnde
     created = await tbot.http.post("/api/v1/announcements", json=draft(classroom), headers=headers)
     await deliver_due(tbot)  # an announcement batch
     now = tbot.clock.now()
-    waiting = pending_outbox(user, [{"type": "text", "text": "ยังไม่ถึงเวลาส่ง"}], now, purpose="personal",
+    waiting = pending_row(user, [{"type": "text", "text": "ยังไม่ถึงเวลาส่ง"}], now, purpose="personal",
                              not_before=now + timedelta(days=30))  # fmt: skip
-    failed = pending_outbox(user, [{"type": "text", "text": "ส่งไม่ได้"}], now, purpose="personal")
+    failed = pending_row(user, [{"type": "text", "text": "ส่งไม่ได้"}], now, purpose="personal")
 
     def write(engine: Engine) -> None:
         with Session(engine) as session:
@@ -251,7 +252,7 @@ async def test_a_row_finished_late_is_kept_a_full_retention_from_when_it_finishe
 
     def write(engine: Engine) -> Any:
         with Session(engine) as session:
-            values = pending_outbox(user, [{"type": "text", "text": "ส่งช้า"}], now - timedelta(days=20),
+            values = pending_row(user, [{"type": "text", "text": "ส่งช้า"}], now - timedelta(days=20),
                                     purpose="personal")  # fmt: skip
             session.execute(insert(Outbox), [values])
             session.execute(

@@ -16,8 +16,8 @@ from bot.clock import FrozenClock
 from bot.content import Content
 from bot.logs import RepeatedErrors
 from bot.settings import SettingsError, load_settings
-from bot.standin import LineStandIn
 from bot.storage.db import upgrade
+from devkit.standin import LineStandIn
 from tests.conftest import POSTGRES, REPO
 from tests.harness import BotUnderTest, event, user_id
 

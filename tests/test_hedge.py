@@ -13,7 +13,7 @@ import pytest
 
 from bot.gateway import LineApiError
 from bot.gateway.hedge import MIN_SAMPLES, Hedger
-from bot.standin import Fault
+from devkit.standin import Fault
 from tests.harness import BotUnderTest
 from tests.test_delivery import recipients, seed
 

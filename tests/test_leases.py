@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import anyio
 from sqlalchemy import Engine, func, insert
@@ -21,15 +22,17 @@ from bot.content import Content
 from bot.gateway import MessageJSON, RecordingGateway
 from bot.sender import Sender
 from bot.settings import Settings
-from bot.standin import LineStandIn
 from bot.storage.db import make_engine, upgrade
-from bot.storage.models import Outbox, OutboxBatch, OutboxStatus, pending_outbox
+from bot.storage.models import Outbox, OutboxBatch, OutboxStatus
+from bot.storage.outbox import claim_batches, claim_rows, pending_row
 from bot.voice.ui import text
+from devkit.standin import LineStandIn
 from scheduler import demo
-from scheduler.outbox import claim_batches, claim_rows
 from scheduler.sweep import sweep
 from scheduler.worker import DeliveryWorker
 from tests.harness import BotUnderTest
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
 
 
 class HeldUp(RecordingGateway):
@@ -70,7 +73,7 @@ async def test_a_worker_still_sending_keeps_its_work_past_its_lease(database_url
     engine = make_engine(url)
     clock = FrozenClock()
     with Session(engine) as session:
-        values = pending_outbox("U" + "b" * 32, [text("ข้อความถึงคุณค่ะ")], clock.now(), purpose="personal")
+        values = pending_row("U" + "b" * 32, [text("ข้อความถึงคุณค่ะ")], clock.now(), purpose="personal")
         session.exec(insert(Outbox).values(values))  # type: ignore[call-overload]
         session.commit()
     gateway = HeldUp()
@@ -124,7 +127,7 @@ async def test_a_worker_claims_only_what_its_rate_sends_soon_and_leaves_the_rest
         assert 1 <= leased <= 2
         assert due >= 1  # the rest waits in the outbox, where another worker may claim it
         # ... and another worker does.
-        taken, _ = claim_batches(engine, clock.now(), lease=timedelta(seconds=3), limit=1)
+        taken, _ = claim_batches(engine, clock.now(), lease=timedelta(seconds=3), limit=1, zone=BANGKOK)
         assert len(taken) == 1
         await sending
         with Session(engine) as session:
@@ -141,7 +144,7 @@ async def test_work_another_worker_held_is_sent_when_its_lease_ends_without_wait
 ) -> None:
     engine = make_engine(bot.settings().sqlalchemy_url)
     with Session(engine) as session:
-        values = pending_outbox("U" + "c" * 32, [text("ข้อความถึงคุณค่ะ")], bot.clock.now(), purpose="personal")
+        values = pending_row("U" + "c" * 32, [text("ข้อความถึงคุณค่ะ")], bot.clock.now(), purpose="personal")
         session.exec(insert(Outbox).values(values))  # type: ignore[call-overload]
         session.commit()
     # Another worker claims it, then dies: its lease (3 s) is never renewed.

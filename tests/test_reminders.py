@@ -97,7 +97,7 @@ async def test_quiet_hours_unless_the_learner_chose_them(bot: BotUnderTest) -> N
 
 
 async def test_a_reminder_stuck_past_its_window_expires_instead_of_coming_late(bot: BotUnderTest) -> None:
-    from bot.standin import Fault
+    from devkit.standin import Fault
 
     user = user_id("stuck")
     await onboard(bot, user, "บุคคลทั่วไป")
@@ -244,7 +244,7 @@ async def test_the_reminder_counts_due_reviews_and_offers_them(bot: BotUnderTest
 async def test_a_reminder_waiting_for_line_skips_whoever_studied_or_snoozed_meanwhile(
     bot: BotUnderTest,
 ) -> None:
-    from bot.standin import Fault
+    from devkit.standin import Fault
 
     studies, snoozes, waits = user_id("studies"), user_id("snoozes"), user_id("waits")
     for user in (studies, snoozes, waits):
@@ -266,7 +266,7 @@ async def test_a_reminder_waiting_for_line_skips_whoever_studied_or_snoozed_mean
 
 
 async def test_erasing_my_data_drops_a_pending_reminder(bot: BotUnderTest) -> None:
-    from bot.standin import Fault
+    from devkit.standin import Fault
 
     user = user_id("erased")
     await onboard(bot, user, "บุคคลทั่วไป")

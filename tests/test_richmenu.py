@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from bot import richmenu
 from bot.cli import app
-from bot.standin import LineStandIn
 from bot.trainers.line_account import LineAccount
+from devkit.standin import LineStandIn
 from tests.harness import TOKEN, BotUnderTest, user_id
 from tests.test_learning_loop import onboard
 

@@ -14,11 +14,11 @@ from sqlmodel import Session, select
 
 from bot.clock import FrozenClock
 from bot.gateway import LineApiError, RecordingGateway
-from bot.sender import Claimed, ReplyBook, Sender, claimed
+from bot.sender import ReplyBook, Sender
 from bot.storage.db import make_engine, upgrade
-from bot.storage.models import Outbox, OutboxStatus, pending_outbox
+from bot.storage.models import Outbox, OutboxStatus
+from bot.storage.outbox import Claimed, claimed, pause_push, pending_row
 from bot.voice.ui import text
-from scheduler.outbox import pause_push
 from scheduler.worker import DeliveryWorker
 
 T = TypeVar("T")
@@ -103,7 +103,7 @@ class Outboxed:
 
     def add(self, messages: int, *, token: str | None) -> None:
         now = self.clock.now()
-        values = pending_outbox(
+        values = pending_row(
             "U" + "a" * 32,
             [text(f"ข้อความ {n}") for n in range(messages)],
             now,

@@ -20,8 +20,8 @@ from bot.cli import app as cli
 from bot.clock import FrozenClock
 from bot.content import Content
 from bot.settings import Settings, SettingsError, load_settings
-from bot.standin import LineStandIn
 from bot.trainers.auth import Passwords
+from devkit.standin import LineStandIn
 from tests.harness import BotUnderTest, user_id
 from tests.trainer_support import FAST_PASSWORDS, PASSWORD, make_trainer, tbot
 
@@ -63,8 +63,8 @@ class HeldPasswords(Passwords):
 
 
 async def started(bot: BotUnderTest, passwords: type[Passwords]) -> Any:
-    bot.app.state.passwords = passwords(bot.settings())
-    return bot.app.state.passwords
+    bot.services.passwords = passwords(bot.settings())
+    return bot.services.passwords
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from bot.content import Content
 from bot.gateway import LineApiError, RecordingGateway
 from bot.settings import Settings
 from bot.simulator import Mailbox, SimulatorRouter, is_simulated, new_user_id
-from bot.standin import LineStandIn
 from bot.web.lineview import quick_replies, render_message
+from devkit.standin import LineStandIn
 from tests.harness import BotUnderTest
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from bot.clock import FrozenClock
 from bot.content import Content
-from bot.standin import LineStandIn
+from devkit.standin import LineStandIn
 from tests.harness import BotUnderTest, user_id
 from tests.test_learning_loop import learner, onboard
 from tests.test_reminders import sent_to, sweep

@@ -8,7 +8,7 @@ import pytest
 
 from bot.clock import FrozenClock
 from bot.content import Content
-from bot.standin import LineStandIn
+from devkit.standin import LineStandIn
 from tests.harness import BotUnderTest, Reply, user_id
 
 TRACK_LABELS = {"student": "นักเรียน", "elderly": "ผู้สูงอายุ", "general": "บุคคลทั่วไป"}

@@ -19,9 +19,9 @@ from sqlmodel import Session, select
 from bot import inbox
 from bot.clock import FrozenClock
 from bot.content import Content
-from bot.standin import LineStandIn
 from bot.storage.db import make_engine
 from bot.storage.models import Attempt, Learner
+from devkit.standin import LineStandIn
 from tests.conftest import POSTGRES_SKIP, postgres_schema
 from tests.harness import BotUnderTest, Reply, postback_event, user_id
 from tests.test_learning_loop import onboard

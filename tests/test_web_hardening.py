@@ -15,11 +15,11 @@ from starlette.requests import Request
 from bot import webhook
 from bot.clock import FrozenClock
 from bot.content import Content
-from bot.standin import LineStandIn
 from bot.storage.trainers import Role
 from bot.trainers.dashboard import as_text_cell
 from bot.voice import texts
 from bot.web import TEMPLATES_DIR
+from devkit.standin import LineStandIn
 from tests.harness import BotUnderTest, Reply, postback_event, user_id
 from tests.test_admin_pages import browser_sign_in, csrf_of
 from tests.test_classes import teacher_with_class

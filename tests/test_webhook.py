@@ -153,7 +153,7 @@ async def test_an_event_stored_before_a_crash_is_handled_after_restart(bot: BotU
 async def test_messages_decided_but_not_sent_before_a_crash_are_sent_once(bot: BotUnderTest) -> None:
     user = user_id("unsent")
     # LINE is down: the reply fails for longer than the in-process retries.
-    from bot.standin import Fault
+    from devkit.standin import Fault
 
     bot.line.faults.extend(Fault(503) for _ in range(3))
     reply = await bot.follow(user)
@@ -173,7 +173,7 @@ async def test_messages_decided_but_not_sent_before_a_crash_are_sent_once(bot: B
 
 
 async def test_a_failed_reply_is_retried_with_its_token_while_it_is_fresh(lite_bot: BotUnderTest) -> None:
-    from bot.standin import Fault
+    from devkit.standin import Fault
 
     lite_bot.line.faults.extend(Fault(500) for _ in range(3))
     assert (await lite_bot.follow(user_id("retry"))).calls == []
@@ -183,7 +183,7 @@ async def test_a_failed_reply_is_retried_with_its_token_while_it_is_fresh(lite_b
 
 
 async def test_a_reply_that_timed_out_after_landing_is_not_sent_again(lite_bot: BotUnderTest) -> None:
-    from bot.standin import Fault
+    from devkit.standin import Fault
 
     user = user_id("timeout")
     # LINE accepted the reply but the answer never came back in time.

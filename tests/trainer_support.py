@@ -14,10 +14,10 @@ import pytest
 from bot.clock import FrozenClock
 from bot.content import Content
 from bot.settings import Settings
-from bot.standin import LineStandIn
 from bot.storage.db import make_engine, session_scope
 from bot.storage.trainers import Role
 from bot.trainers import auth
+from devkit.standin import LineStandIn
 from tests.harness import BotUnderTest
 
 FAST_PASSWORDS: dict[str, Any] = {"password_memory_kib": 1024, "password_time_cost": 1}

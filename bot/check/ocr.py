@@ -49,6 +49,7 @@ def ocr_problem() -> str | None:
 
 
 def _prepared(data: bytes) -> Image.Image:
+    image: Image.Image
     try:
         image = Image.open(io.BytesIO(data))
         image.load()

@@ -29,7 +29,7 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
-    connectable = create_engine(config.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool)
+    connectable = create_engine(config.get_main_option("sqlalchemy.url") or "", poolclass=pool.NullPool)
     with connectable.connect() as connection:
         # render_as_batch lets later migrations alter columns on SQLite too.
         context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)

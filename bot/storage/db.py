@@ -1,15 +1,17 @@
-"""The engine, sessions and schema upgrades."""
+"""The engine, sessions, the threads database work runs on (`Database`), and schema upgrades."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
+import anyio
 from alembic import command
 from alembic.config import Config
+from anyio import CapacityLimiter
 from sqlalchemy import (
     ARRAY,
     ColumnElement,
@@ -153,3 +155,22 @@ def among(bind: Any, column: Any, ids: list[int]) -> ColumnElement[bool]:
         return column == any_(literal(ids, ARRAY(Integer)))
     each = func.json_each(literal(json.dumps(ids))).table_valued("value")
     return column.in_(select(each.c.value))
+
+
+class Database:
+    """The engine, and where its work runs: in worker threads (SQLAlchemy is synchronous), at most one at
+    a time on SQLite (it has a single writer anyway, and queueing in Python is cheaper than retrying on a
+    locked database), eight on PostgreSQL. Reads that take no write lock (the sweep's chunks) run on a
+    thread of their own, beside the writes rather than queued in front of them."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._writes = CapacityLimiter(1 if engine.dialect.name == "sqlite" else 8)
+        self._reads = CapacityLimiter(1)
+
+    async def run(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return await anyio.to_thread.run_sync(lambda: function(*args, **kwargs), limiter=self._writes)
+
+    async def read(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run database work that only reads beside `run`'s."""
+        return await anyio.to_thread.run_sync(lambda: function(*args, **kwargs), limiter=self._reads)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
-from uuid import uuid4
 
 from sqlalchemy import (
     JSON,
@@ -34,12 +32,15 @@ def _utc_column(*, nullable: bool = True) -> Column:
     return Column(UtcDateTime(), nullable=nullable)
 
 
-def _enum_column(enum: type[StrEnum], *, nullable: bool = False) -> Column:
+def _enum_type(enum: type[StrEnum]) -> Enum:
     """Stored as its plain string value (no database enum type to migrate), read back as the enum member."""
-    return Column(
-        Enum(enum, native_enum=False, length=20, values_callable=lambda members: [m.value for m in members]),
-        nullable=nullable,
+    return Enum(
+        enum, native_enum=False, length=20, values_callable=lambda members: [m.value for m in members]
     )
+
+
+def _enum_column(enum: type[StrEnum], *, nullable: bool = False) -> Column:
+    return Column(_enum_type(enum), nullable=nullable)
 
 
 class Phase(StrEnum):
@@ -219,7 +220,34 @@ class OutboxStatus(StrEnum):
     EXPIRED = "expired"  # not sent before `expires_at` (a reminder must not arrive in quiet hours)
 
 
-class OutboxBatch(SQLModel, table=True):
+def _status_type() -> Enum:
+    return _enum_type(OutboxStatus)
+
+
+class _Delivery(SQLModel):
+    """The columns every kind of outbox work has: what to send, under which retry key, and how it went.
+
+    Not a table: `OutboxBatch` and `Outbox` each get their own copy of these columns (hence `sa_type`
+    rather than a shared `sa_column`)."""
+
+    # "reminder" (the sweep), "announcement", "reply" (answers an event), "personal", "farewell": metrics
+    # and rules.
+    purpose: str = Field(max_length=20)
+    messages: list = Field(sa_type=JSON, nullable=False)
+    # Sent as X-Line-Retry-Key on push and multicast, so a retry after a timeout can never deliver twice.
+    retry_key: str = Field(max_length=36)
+    status: OutboxStatus = Field(default=OutboxStatus.PENDING, sa_type=_status_type(), nullable=False)
+    attempts: int = 0
+    error: str | None = Field(default=None, sa_type=Text, nullable=True)
+    created_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    not_before: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    sent_at: datetime | None = Field(default=None, sa_type=UtcDateTime, nullable=True)
+    # Announcements: "announce:<id>:<n>" (batches) or "announce:<id>:<chat>" (rows), so that a second
+    # release writes nothing.
+    dedupe_key: str | None = Field(default=None, sa_type=String(80), nullable=True)
+
+
+class OutboxBatch(_Delivery, table=True):
     """One request for many learners: the same messages, written once, for up to 500 of them.
 
     The sweep (reminders) and announcements write these directly, one row per request, so fan-out costs a
@@ -227,7 +255,7 @@ class OutboxBatch(SQLModel, table=True):
     repeats exactly the request that may already have been accepted, under the same X-Line-Retry-Key.
     Recipients are kept as learner IDs and looked up when the batch is sent. A learner who erases their data
     is taken out of every batch (scheduler/retention.py), and IDs are never reused, so nothing written for
-    them reaches anyone else.
+    them reaches anyone else. Reads and writes: bot/storage/outbox.py.
     """
 
     __tablename__ = "outbox_batch"
@@ -237,29 +265,18 @@ class OutboxBatch(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    # "reminder" (the sweep) or "announcement": metrics and the trainers' delivery figures.
-    purpose: str = Field(max_length=20)
     learner_ids: list = Field(sa_column=Column(JSON, nullable=False))
     # How many learners it was written for: one goes by push, more by multicast (fixed, so a retry never
     # changes endpoint); the backlog and delivery figures sum it instead of reading the lists.
     size: int
-    retry_key: str = Field(max_length=36)
-    messages: list = Field(sa_column=Column(JSON, nullable=False))
-    status: OutboxStatus = Field(default=OutboxStatus.PENDING, sa_column=_enum_column(OutboxStatus))
-    attempts: int = 0
-    error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    created_at: datetime = Field(sa_column=_utc_column(nullable=False))
-    not_before: datetime = Field(sa_column=_utc_column(nullable=False))
-    sent_at: datetime | None = Field(default=None, sa_column=_utc_column())
     # A reminder must not arrive in quiet hours: not sent by then, the batch expires.
     expires_at: datetime | None = Field(default=None, sa_column=_utc_column())
-    # Announcements: "announce:<id>:<n>", so a second release cannot write a second batch.
-    dedupe_key: str | None = Field(default=None, sa_column=Column(String(80), nullable=True))
 
 
-class Outbox(SQLModel, table=True):
+class Outbox(_Delivery, table=True):
     """Messages for one chat, decided but not yet delivered. Written in the same transaction as the state
-    change: answers to events, personal pushes, announcements to LINE groups."""
+    change: answers to events, personal pushes, announcements to LINE groups. Reads and writes:
+    bot/storage/outbox.py."""
 
     __table_args__ = (
         Index("ix_outbox_pending", "status", "not_before"),
@@ -276,48 +293,7 @@ class Outbox(SQLModel, table=True):
     reply_landed: bool = Field(
         default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
     )
-    messages: list = Field(sa_column=Column(JSON, nullable=False))
-    # Sent as X-Line-Retry-Key on push, so a retry after a timeout can never deliver twice.
-    retry_key: str = Field(max_length=36)
-    status: OutboxStatus = Field(default=OutboxStatus.PENDING, sa_column=_enum_column(OutboxStatus))
-    attempts: int = 0
-    error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    created_at: datetime = Field(sa_column=_utc_column(nullable=False))
-    not_before: datetime = Field(sa_column=_utc_column(nullable=False))
-    sent_at: datetime | None = Field(default=None, sa_column=_utc_column())
-    # What the row is for ("reply" answers an event, "announcement", "personal"): metrics and rules.
     purpose: str = Field(default="reply", max_length=20)
-    # Announcements to LINE groups: "announce:<id>:<chat>", so a second release writes nothing.
-    dedupe_key: str | None = Field(default=None, sa_column=Column(String(80), nullable=True))
-
-
-def pending_outbox(
-    chat_id: str,
-    messages: list,
-    now: datetime,
-    *,
-    purpose: str,
-    not_before: datetime | None = None,
-    reply_token: str | None = None,
-    reply_deadline: datetime | None = None,
-    reply_attempts: int = 0,
-    dedupe_key: str | None = None,
-) -> dict[str, Any]:
-    """The values of a new outbox row waiting to be sent, for Core inserts of many rows at once."""
-    return {
-        "chat_id": chat_id,
-        "reply_token": reply_token,
-        "reply_deadline": reply_deadline,
-        "reply_attempts": reply_attempts,
-        "messages": messages,
-        "retry_key": str(uuid4()),
-        "status": OutboxStatus.PENDING,
-        "attempts": 0,
-        "purpose": purpose,
-        "created_at": now,
-        "not_before": not_before or now,
-        "dedupe_key": dedupe_key,
-    }
 
 
 class ServiceFlag(SQLModel, table=True):

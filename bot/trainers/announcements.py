@@ -14,7 +14,6 @@ Every step a trainer takes is written to the audit log in the same transaction.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,7 +25,8 @@ from bot.gateway import MessageJSON
 from bot.limits import fit
 from bot.simulator import is_simulated
 from bot.storage.db import insert_skipping_known, session_scope
-from bot.storage.models import Learner, Outbox, OutboxBatch, OutboxStatus, pending_outbox
+from bot.storage.models import Learner, Outbox, OutboxBatch
+from bot.storage.outbox import ANNOUNCEMENT, MULTICAST_MAX, pending_batch, pending_row
 from bot.storage.trainers import (
     Announcement,
     AnnouncementClass,
@@ -40,7 +40,6 @@ from bot.trainers import audit, classes
 from bot.trainers.auth import Principal
 from bot.voice import texts as t
 from bot.voice.ui import button, with_buttons
-from scheduler.outbox import ANNOUNCEMENT, MULTICAST_MAX
 
 PURPOSE = ANNOUNCEMENT
 MAX_BODY = 2000
@@ -167,7 +166,9 @@ def recipients(session: Session, class_ids: tuple[int, ...] | list[int]) -> Reci
         .order_by(col(ClassGroup.group_id))
     ).all()
     return Recipients(
-        [user for user, _ in learners], list(groups), [learner_id for _, learner_id in learners]
+        [user for user, _ in learners],
+        list(groups),
+        [learner_id for _, learner_id in learners],  # type: ignore[misc]
     )
 
 
@@ -197,7 +198,7 @@ def create(session: Session, principal: Principal, draft: Draft, *, now: datetim
     session.add(announcement)
     session.flush()
     for classroom in targets:
-        session.add(AnnouncementClass(announcement_id=announcement.id, class_id=classroom.id))
+        session.add(AnnouncementClass(announcement_id=announcement.id, class_id=classroom.id))  # type: ignore[arg-type]
     found = recipients(session, draft.class_ids)
     action = "announcement.schedule" if draft.send_at else "announcement.send"
     when = f" for {draft.send_at.isoformat(timespec='minutes')}" if draft.send_at else ""
@@ -301,7 +302,7 @@ def edit(
         )
     )
     for classroom in targets:
-        session.add(AnnouncementClass(announcement_id=announcement_id, class_id=classroom.id))
+        session.add(AnnouncementClass(announcement_id=announcement_id, class_id=classroom.id))  # type: ignore[arg-type]
     audit.record(
         session,
         principal,
@@ -341,7 +342,7 @@ def cancel(session: Session, principal: Principal, announcement_id: int, *, now:
 def due(engine: Engine, now: datetime, limit: int = 50) -> list[int]:
     with session_scope(engine) as session:
         return list(
-            session.exec(
+            session.exec(  # type: ignore[arg-type]
                 select(Announcement.id)
                 .where(Announcement.status == AnnouncementStatus.SCHEDULED, col(Announcement.send_at) <= now)
                 .order_by(col(Announcement.send_at))
@@ -391,16 +392,16 @@ def release(engine: Engine, announcement_id: int, now: datetime) -> int | None:
         ]
         to_learners = for_learners(sent)
         batches = [
-            _batch(announcement_id, number, learner_ids, to_learners, now)
+            pending_batch(
+                PURPOSE, learner_ids, to_learners, now, dedupe_key=f"announce:{announcement_id}:{number}"
+            )
             for number, learner_ids in enumerate(chunks)
         ]
         if batches:
             once = insert_skipping_known(session.get_bind(), OutboxBatch.__table__, "dedupe_key")  # type: ignore[attr-defined]
             session.exec(once, params=batches)  # type: ignore[call-overload]
         rows = [
-            pending_outbox(
-                group, sent, now, purpose=PURPOSE, dedupe_key=f"announce:{announcement_id}:{group}"
-            )
+            pending_row(group, sent, now, purpose=PURPOSE, dedupe_key=f"announce:{announcement_id}:{group}")
             for group in found.groups
         ]
         if rows:
@@ -424,23 +425,6 @@ def release(engine: Engine, announcement_id: int, now: datetime) -> int | None:
             },
         )
         return len(found.users) + len(found.groups)
-
-
-def _batch(
-    announcement_id: int, number: int, learner_ids: list[int], sent: list[MessageJSON], now: datetime
-) -> dict[str, Any]:
-    return {
-        "purpose": PURPOSE,
-        "learner_ids": learner_ids,
-        "size": len(learner_ids),
-        "retry_key": str(uuid.uuid4()),
-        "messages": sent,
-        "status": OutboxStatus.PENDING,
-        "attempts": 0,
-        "created_at": now,
-        "not_before": now,
-        "dedupe_key": f"announce:{announcement_id}:{number}",
-    }
 
 
 def release_due(engine: Engine, now: datetime) -> int:

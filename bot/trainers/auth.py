@@ -308,7 +308,7 @@ def _open_session(
     token = secrets.token_urlsafe(32)
     row = TrainerSession(
         token_hash=_digest(token),
-        trainer_id=trainer.id,
+        trainer_id=_id(trainer),
         csrf_token=secrets.token_urlsafe(24),
         created_at=now,
         last_seen_at=now,
@@ -318,9 +318,15 @@ def _open_session(
     return token, _principal(trainer, row, via_cookie=True)
 
 
+def _id(trainer: Trainer) -> int:
+    """The ID of a trainer read from (or flushed to) the database."""
+    assert trainer.id is not None, "trainer not flushed yet"
+    return trainer.id
+
+
 def _principal(trainer: Trainer, row: TrainerSession, *, via_cookie: bool) -> Principal:
     return Principal(
-        trainer.id, trainer.username, trainer.display_name, trainer.role, row.csrf_token, via_cookie
+        _id(trainer), trainer.username, trainer.display_name, trainer.role, row.csrf_token, via_cookie
     )
 
 

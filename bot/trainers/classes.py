@@ -133,7 +133,7 @@ def request_group(session: Session, *, classroom: Classroom, group_id: str, now:
         return GroupRequest.FULL
     if pending >= MAX_PENDING_GROUPS_PER_CLASS:
         return GroupRequest.TOO_MANY_PENDING
-    session.add(ClassGroup(class_id=classroom.id, group_id=group_id, registered_at=now))
+    session.add(ClassGroup(class_id=classroom.id or 0, group_id=group_id, registered_at=now))
     return GroupRequest.PENDING
 
 
@@ -163,8 +163,8 @@ def _group_counts(session: Session, class_id: int) -> tuple[int, int]:
     """(linked, pending) groups of the class."""
     linked, pending = session.exec(
         select(
-            func.count(ClassGroup.approved_at),
-            func.count() - func.count(ClassGroup.approved_at),
+            func.count(col(ClassGroup.approved_at)),
+            func.count() - func.count(col(ClassGroup.approved_at)),
         ).where(ClassGroup.class_id == class_id)
     ).one()
     return int(linked or 0), int(pending or 0)

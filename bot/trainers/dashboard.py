@@ -203,14 +203,14 @@ def class_report(
     for learner, nickname, joined_at in members:
         track = content.track(learner.track_id)
         lessons = content.lessons_of(track) if track else []
-        done = sum(lesson.id in finished[learner.id] for lesson in lessons)
+        done = sum(lesson.id in finished[learner.id] for lesson in lessons)  # type: ignore[index]
         for lesson in lessons:
             module_learners[lesson.id] += 1
-            module_done[lesson.id] += lesson.id in finished[learner.id]
-        answered, correct = scores.get(learner.id, (0, 0))
+            module_done[lesson.id] += lesson.id in finished[learner.id]  # type: ignore[index]
+        answered, correct = scores.get(learner.id, (0, 0))  # type: ignore[arg-type]
         row = LearnerRow(
-            learner_id=learner.id,
-            label=_label(learner.id, nickname),
+            learner_id=learner.id,  # type: ignore[arg-type]
+            label=_label(learner.id, nickname),  # type: ignore[arg-type]
             nickname=nickname,
             simulated=is_simulated(learner.line_user_id),
             track=track.title if track else "-",
@@ -228,7 +228,7 @@ def class_report(
         report.learners.append(row)
 
     for module_id, learners in module_learners.items():
-        lesson = content.lessons.get(module_id)
+        lesson = content.lessons.get(module_id)  # type: ignore[assignment]
         if lesson is not None:
             report.modules.append(ModuleRow(module_id, lesson.module.title, module_done[module_id], learners))
     order = {lesson_id: index for index, lesson_id in enumerate(content.lessons)}
@@ -318,14 +318,14 @@ def summaries(
     members: dict[int, int] = defaultdict(int)
     active: dict[int, int] = defaultdict(int)
     for class_id, studied in session.exec(
-        select(ClassMember.class_id, Learner.last_studied_on)
+        select(ClassMember.class_id, Learner.last_studied_on)  # type: ignore[type-var]
         .join(Learner, col(Learner.id) == ClassMember.learner_id)
         .where(col(ClassMember.class_id).in_(ids), classes.seen_by_trainer())
     ):
         members[class_id] += 1
         active[class_id] += bool(studied and studied >= since)
     groups: dict[int, int] = defaultdict(int)
-    for (class_id,) in session.exec(
+    for (class_id,) in session.exec(  # type: ignore[misc]
         select(ClassGroup.class_id).where(
             col(ClassGroup.class_id).in_(ids), col(ClassGroup.approved_at).is_not(None)
         )

@@ -1,27 +1,27 @@
-"""The announcement job: every few seconds, queue the announcements that are due, then deliver.
+"""The announcement job: queue the announcements that are due, then deliver.
 
-It runs in every process that runs the bot (`serve` and `worker`); releasing is a conditional UPDATE, so
-however many processes run it, each announcement is queued once. Nothing is kept in memory: a restart
-picks up whatever is due from the database.
+It is scheduled every few seconds on the runtime's scheduler (`Services.start`), in every process that runs
+the bot (`serve` and `worker`); releasing is a conditional UPDATE, so however many processes run it, each
+announcement is queued once. Nothing is kept in memory: a restart picks up whatever is due from the database.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.trainers import announcements
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
 
 class AnnouncementJob:
-    def __init__(self, runtime: Any, *, every_seconds: float = 15.0):
+    def __init__(self, runtime: Runtime):
         self.runtime = runtime
-        self.every_seconds = every_seconds
-        self._loop: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
 
     async def run_once(self) -> int:
@@ -50,24 +50,3 @@ class AnnouncementJob:
     async def settle(self) -> None:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
-
-    async def _safely(self) -> None:
-        try:
-            await self.run_once()
-        except Exception:
-            log.exception("announcements: release failed; the next run tries again")
-
-    async def _forever(self) -> None:
-        while True:
-            await asyncio.sleep(self.every_seconds)
-            await self._safely()
-
-    def start(self) -> None:
-        self._loop = asyncio.create_task(self._forever())
-
-    async def stop(self) -> None:
-        if self._loop is not None:
-            self._loop.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._loop
-        await self.settle()

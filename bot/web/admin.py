@@ -1,6 +1,7 @@
 """The trainers' pages under /admin: sign-in, classes and their dashboards, accounts, the audit log.
 
-Pages call the same service functions as the JSON API (bot/web/api.py), so both enforce the same rules.
+Pages call the trainer service (bot/trainers/service.py), as the JSON API (bot/web/api.py) does, so both
+enforce the same rules.
 Every form that changes something carries the session's CSRF token.
 """
 
@@ -13,16 +14,16 @@ from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlmodel import Session, col, select
 
-from bot.storage.trainers import ClassGroup, Role, Trainer
+from bot.storage.trainers import ClassGroup, Role
 from bot.trainers import audit, auth, classes, dashboard
 from bot.trainers.auth import LoginOutcome, Principal
 from bot.trainers.line_account import LineAccount
+from bot.trainers.service import Invalid, NotFound, TrainerError
 from bot.web import api, charts, deps, render
-from bot.web.deps import COOKIE, PageAdmin, PageTrainer, in_session
+from bot.web.deps import COOKIE, PageAdmin, PageTrainer, TrainersDep
 from bot.web.i18n import Translator, language_of
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -101,7 +102,7 @@ async def login(
         password=password,
         source=deps.client_source(request),
         now=runtime.clock.now(),
-        passwords=request.app.state.passwords,
+        passwords=deps.passwords_of(request),
     )
     if result.outcome is LoginOutcome.OK and result.token:
         response = RedirectResponse(_safe_next(next), status_code=303)
@@ -151,27 +152,32 @@ async def home(principal: PageTrainer) -> Response:
 
 
 @router.get("/classes")
-async def class_list(request: Request, principal: PageTrainer) -> Response:
-    summaries = await in_session(request, api.list_summaries(request, principal))
+async def class_list(request: Request, principal: PageTrainer, trainers: TrainersDep) -> Response:
+    summaries = await trainers.summaries(principal)
     return page(request, "classes.html", principal, classes=summaries)
 
 
 @router.post("/classes")
 async def class_create(
-    request: Request, principal: PageTrainer, name: Annotated[str, Form(max_length=80)]
+    request: Request,
+    principal: PageTrainer,
+    trainers: TrainersDep,
+    name: Annotated[str, Form(max_length=80)],
 ) -> Response:
-    created = await api.create_class(api.NewClass(name=name.strip() or "-"), request, principal)
+    created = await trainers.create_class(principal, name.strip() or "-")
     message = Translator(language_of(request))("class_created", name=created.name, code=created.code)
-    return back(f"/admin/classes/{created.id}", message)
+    return back(f"/admin/classes/{created.class_id}", message)
 
 
 @router.get("/classes/{class_id}")
-async def class_page(request: Request, principal: PageTrainer, class_id: int) -> Response:
+async def class_page(
+    request: Request, principal: PageTrainer, trainers: TrainersDep, class_id: int
+) -> Response:
     try:
-        report = await api.class_report(request, principal, class_id)
-    except HTTPException:
+        report = await trainers.report(principal, class_id)
+    except NotFound:
         return page(request, "not_found.html", principal, status_code=404)
-    groups = await in_session(request, classes.groups_of, class_id)
+    groups = await trainers.groups(class_id)
     sizes = await _pending_sizes(request, groups)
     basic_id = deps.settings_of(request).line_bot_basic_id
     links = classes.links(basic_id, report.code)
@@ -197,7 +203,7 @@ def _lang(request: Request) -> str:
 
 async def _pending_sizes(request: Request, groups: list[ClassGroup]) -> dict[str, int | None]:
     """How many members each waiting group has (every one of them counts against the quota), if LINE says."""
-    account: LineAccount | None = request.app.state.line_account
+    account: LineAccount | None = deps.line_account_of(request)
     pending = [g.group_id for g in groups if not g.approved_at]
     if account is None or not pending:
         return {}
@@ -233,33 +239,37 @@ def _class_charts(report: dashboard.ClassReport, lang: str) -> dict[str, Any]:
 
 
 @router.get("/classes/{class_id}/qr.png")
-async def class_qr(request: Request, principal: PageTrainer, class_id: int) -> Response:
-    classroom = await api.visible(request, principal, class_id)
-    return api.qr_response(request, classroom)
+async def class_qr(principal: PageTrainer, trainers: TrainersDep, class_id: int) -> Response:
+    classroom = await trainers.visible(principal, class_id)
+    return Response(trainers.qr_png(classroom), media_type="image/png")
 
 
 @router.get("/classes/{class_id}/export.csv")
-async def class_csv(request: Request, principal: PageTrainer, class_id: int) -> Response:
-    report = await api.class_report(request, principal, class_id)
+async def class_csv(
+    request: Request, principal: PageTrainer, trainers: TrainersDep, class_id: int
+) -> Response:
+    report = await trainers.report(principal, class_id)
     return api.csv_response(report, _lang(request))
 
 
 @router.post("/classes/{class_id}/groups/{group_row}/approve")
-async def group_approve(request: Request, principal: PageTrainer, class_id: int, group_row: int) -> Response:
-    classroom = await api.visible(request, principal, class_id)
-    now = deps.runtime_of(request).clock.now()
+async def group_approve(
+    principal: PageTrainer, trainers: TrainersDep, class_id: int, group_row: int
+) -> Response:
+    classroom = await trainers.visible(principal, class_id)
     try:
-        await in_session(request, api.approve_link, principal, classroom, group_row, now)
-    except HTTPException as exc:
-        return back(f"/admin/classes/{class_id}", "group_full" if exc.status_code == 409 else "group_gone")
+        await trainers.approve_group(principal, classroom, group_row)
+    except TrainerError as exc:
+        return back(f"/admin/classes/{class_id}", "group_full" if exc.status == 409 else "group_gone")
     return back(f"/admin/classes/{class_id}", "group_approved")
 
 
 @router.post("/classes/{class_id}/groups/{group_row}/remove")
-async def group_remove(request: Request, principal: PageTrainer, class_id: int, group_row: int) -> Response:
-    classroom = await api.visible(request, principal, class_id)
-    now = deps.runtime_of(request).clock.now()
-    was_linked = await in_session(request, api.unlink_group, principal, classroom, group_row, now)
+async def group_remove(
+    principal: PageTrainer, trainers: TrainersDep, class_id: int, group_row: int
+) -> Response:
+    classroom = await trainers.visible(principal, class_id)
+    was_linked = await trainers.unlink_group(principal, classroom, group_row)
     return back(f"/admin/classes/{class_id}", "group_removed" if was_linked else "group_rejected")
 
 
@@ -267,43 +277,32 @@ async def group_remove(request: Request, principal: PageTrainer, class_id: int, 
 
 
 @router.get("/trainers")
-async def trainer_list(request: Request, principal: PageAdmin) -> Response:
-    def work(session: Session) -> list[Trainer]:
-        return list(session.exec(select(Trainer).order_by(col(Trainer.id))))
-
-    trainers = await in_session(request, work)
-    return page(request, "trainers.html", principal, trainers=trainers, local=lambda m: local(request, m))
+async def trainer_list(request: Request, principal: PageAdmin, trainers: TrainersDep) -> Response:
+    rows = await trainers.trainers()
+    return page(request, "trainers.html", principal, trainers=rows, local=lambda m: local(request, m))
 
 
 @router.post("/trainers")
 async def trainer_create(
     request: Request,
     principal: PageAdmin,
+    trainers: TrainersDep,
     username: Annotated[str, Form(max_length=64)],
     display_name: Annotated[str, Form(max_length=80)],
     password: Annotated[str, Form(max_length=200)],
     role: Annotated[Role, Form()] = Role.TRAINER,
 ) -> Response:
     try:
-        created = await api.create_trainer(
-            api.NewTrainer.model_construct(
-                username=username, display_name=display_name, password=password, role=role
-            ),
-            request,
-            principal,
+        created = await trainers.create_trainer(
+            principal, username=username, display_name=display_name, password=password, role=role
         )
-    except HTTPException as exc:
-
-        def work(session: Session) -> list[Trainer]:
-            return list(session.exec(select(Trainer).order_by(col(Trainer.id))))
-
-        trainers = await in_session(request, work)
+    except Invalid as exc:
         return page(
             request,
             "trainers.html",
             principal,
             status_code=422,
-            trainers=trainers,
+            trainers=await trainers.trainers(),
             error=exc.detail,
             local=lambda m: local(request, m),
         )
@@ -314,20 +313,18 @@ async def trainer_create(
 async def trainer_change(
     request: Request,
     principal: PageAdmin,
+    trainers: TrainersDep,
     trainer_id: int,
     change: Annotated[str, Form(pattern="^(disable|enable|unlock)$")],
 ) -> Response:
-    wanted = api.TrainerChange(
-        active={"disable": False, "enable": True}.get(change), unlock=change == "unlock"
-    )
-    now = deps.runtime_of(request).clock.now()
-    await in_session(request, api.update_trainer, principal, trainer_id, wanted, now)
+    active = {"disable": False, "enable": True}.get(change)
+    await trainers.change_trainer(principal, trainer_id, active=active, unlock=change == "unlock")
     return back("/admin/trainers", "trainer_changed")
 
 
 @router.get("/audit")
-async def audit_page(request: Request, principal: PageTrainer) -> Response:
-    entries = await api.audit_entries(request, principal)
+async def audit_page(request: Request, principal: PageTrainer, trainers: TrainersDep) -> Response:
+    entries = await trainers.audit_entries(principal)
     return page(
         request,
         "audit.html",

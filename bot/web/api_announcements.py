@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from bot.gateway import LineApiError
 from bot.learning import reminders as rules
+from bot.storage.outbox import pause_of, pause_status
 from bot.storage.trainers import Announcement, AnnouncementStatus
 from bot.trainers import announcements
 from bot.trainers.announcements import AnnouncementError, Draft, NotAllowed
@@ -25,7 +26,6 @@ from bot.trainers.line_account import LineAccount, Quota
 from bot.web import deps
 from bot.web.deps import ApiTrainer, in_session
 from bot.web.lineview import render_messages
-from scheduler.outbox import pause_of, pause_status
 
 router = APIRouter(prefix="/api/v1", tags=["announcements"])
 
@@ -91,7 +91,7 @@ class Estimate:
 
 
 async def quota_of(request: Request) -> QuotaOut:
-    account: LineAccount | None = request.app.state.line_account
+    account: LineAccount | None = deps.line_account_of(request)
     runtime = deps.runtime_of(request)
     pause = await runtime.db(pause_status, runtime.engine)
     paused = {"push_paused": pause["push_paused"], "pause_cause": pause.get("cause")}
@@ -135,7 +135,7 @@ async def estimate(request: Request, principal: Principal, draft: Draft) -> Esti
         image_url=draft.image_url,
         style=draft.style,
     )
-    account: LineAccount | None = request.app.state.line_account
+    account: LineAccount | None = deps.line_account_of(request)
     sizes: list[int | None] = []
     if account is not None and found.groups:
         sizes = list(await asyncio.gather(*(account.group_size(group) for group in found.groups)))
@@ -202,10 +202,10 @@ async def submit(request: Request, principal: Principal, draft: Draft) -> Announ
 
     created = await in_session(request, work)
     if checked.draft.send_at is None:
-        account: LineAccount | None = request.app.state.line_account
+        account: LineAccount | None = deps.line_account_of(request)
         if account is not None:
             account.forget_quota()
-        await request.app.state.announcements.send_now(created.id)
+        await deps.announcements_of(request).send_now(created.id)
         return await one(request, principal, created.id)
     return created
 
@@ -260,7 +260,7 @@ async def change(
     except AnnouncementError as exc:
         raise HTTPException(409, str(exc)) from None
     if checked.draft.send_at is None:
-        await request.app.state.announcements.send_now(announcement_id)
+        await deps.announcements_of(request).send_now(announcement_id)
         return await one(request, principal, announcement_id)
     return changed
 

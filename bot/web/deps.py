@@ -1,4 +1,6 @@
-"""What the trainers' pages and API are given: the database, settings and clock, and the signed-in trainer.
+"""What the web routes are given, as FastAPI dependencies: the `Services` (runtime, settings, passwords, the
+LINE account, announcements) and the signed-in trainer. Routes declare them as parameters (`ServicesDep`,
+`RuntimeDep`, `SettingsDep`, `ApiTrainer`, ...); only this module reads `app.state`.
 
 A trainer is recognised by a session token, from the `ruthan_session` cookie (browsers) or an
 `Authorization: Bearer` header (API clients). Writes made with the cookie must also carry the session's
@@ -12,13 +14,16 @@ from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, HTTPException, Request
-from sqlmodel import Session
 
 from bot.runtime import Runtime
+from bot.services import Services
 from bot.settings import Settings
 from bot.storage.db import session_scope
 from bot.trainers import auth
 from bot.trainers.auth import Principal
+from bot.trainers.jobs import AnnouncementJob
+from bot.trainers.line_account import LineAccount
+from bot.trainers.service import TrainerService
 
 COOKIE = "ruthan_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -33,12 +38,47 @@ class LoginRequired(Exception):
         self.next_url = next_url
 
 
+def services_of(request: Request) -> Services:
+    """The process's services, built when the app started (bot/app.py)."""
+    services: Services = request.app.state.services
+    return services
+
+
 def runtime_of(request: Request) -> Runtime:
-    return request.app.state.runtime
+    return services_of(request).runtime
 
 
 def settings_of(request: Request) -> Settings:
-    return request.app.state.settings
+    """The app's settings (known before start-up is done, unlike the other services)."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def passwords_of(request: Request) -> auth.Passwords:
+    return services_of(request).passwords
+
+
+def line_account_of(request: Request) -> LineAccount | None:
+    return services_of(request).line_account
+
+
+def announcements_of(request: Request) -> AnnouncementJob:
+    return services_of(request).announcements
+
+
+ServicesDep = Annotated[Services, Depends(services_of)]
+RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
+SettingsDep = Annotated[Settings, Depends(settings_of)]
+PasswordsDep = Annotated[auth.Passwords, Depends(passwords_of)]
+LineAccountDep = Annotated[LineAccount | None, Depends(line_account_of)]
+AnnouncementsDep = Annotated[AnnouncementJob, Depends(announcements_of)]
+
+
+def trainer_service(services: ServicesDep) -> TrainerService:
+    return TrainerService(services)
+
+
+TrainersDep = Annotated[TrainerService, Depends(trainer_service)]
 
 
 async def in_session(request: Request, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -61,9 +101,9 @@ def _token(request: Request) -> tuple[str | None, bool]:
 
 async def current_principal(request: Request) -> Principal | None:
     """The signed-in trainer, or None (no token, expired, signed out, or account disabled)."""
-    cached = getattr(request.state, "principal", False)
+    cached: Principal | bool | None = getattr(request.state, "principal", False)
     if cached is not False:
-        return cached
+        return cached if isinstance(cached, Principal) else None
     token, via_cookie = _token(request)
     principal = None
     if token:
@@ -126,7 +166,6 @@ ApiTrainer = Annotated[Principal, Depends(api_principal)]
 ApiAdmin = Annotated[Principal, Depends(api_admin)]
 PageTrainer = Annotated[Principal, Depends(page_principal)]
 PageAdmin = Annotated[Principal, Depends(page_admin)]
-SessionWork = Callable[[Session], Any]
 
 
 def client_source(request: Request) -> str:

@@ -120,7 +120,8 @@ def _bubble(node: dict[str, Any]) -> Markup:
         part = node.get(name)
         if isinstance(part, dict):
             inner = _component(part, parent="vertical")
-            block = styles.get(name) if isinstance(styles.get(name), dict) else {}
+            found = styles.get(name) if isinstance(styles, dict) else None
+            block: dict[str, Any] = found if isinstance(found, dict) else {}
             style = _style(
                 background_color=_color(block.get("backgroundColor")),
                 border_top=(
@@ -155,7 +156,7 @@ def _component(node: dict[str, Any], *, parent: str) -> Markup:
 
 def _box(node: dict[str, Any], *, parent: str) -> Markup:
     layout = (
-        node.get("layout") if node.get("layout") in ("vertical", "horizontal", "baseline") else "vertical"
+        str(node["layout"]) if node.get("layout") in ("vertical", "horizontal", "baseline") else "vertical"
     )
     gap = _spacing(node.get("spacing"))
     style = _style(

@@ -13,7 +13,7 @@ from bot import simulator
 from bot.runtime import Runtime
 from bot.simulator import Delivered, Mailbox
 from bot.voice.ui import rich_menu_buttons
-from bot.web import render
+from bot.web import deps, render
 from bot.web.lineview import quick_replies, render_message
 
 router = APIRouter(prefix="/simulator", tags=["simulator"])
@@ -32,29 +32,27 @@ class SimStart(BaseModel):
     user: str | None = Field(default=None, pattern=r"^Usim[0-9a-f]{28}$")
 
 
-def _runtime(request: Request) -> Runtime:
-    return request.app.state.runtime
-
-
 def _mailbox(request: Request) -> Mailbox:
-    return request.app.state.simulator_mailbox
+    mailbox = deps.services_of(request).mailbox
+    if mailbox is None:
+        raise HTTPException(404, "The simulator is off")
+    return mailbox
 
 
 async def allowed(request: Request) -> None:
     """Who may use the simulator (setting SIMULATOR): everyone, signed-in trainers, or nobody."""
-    access = request.app.state.settings.simulator_access
+    access = deps.settings_of(request).simulator_access
     if access == "open":
         return
     if access == "trainers":
-        checker = getattr(request.app.state, "trainer_check", None)
-        if checker is not None and await checker(request):
+        if await deps.current_principal(request) is not None:
             return
         raise HTTPException(401, "Sign in at /admin/login to use the simulator")
     raise HTTPException(404, "The simulator is off")
 
 
 Allowed = Annotated[None, Depends(allowed)]
-RuntimeDep = Annotated[Runtime, Depends(_runtime)]
+RuntimeDep = deps.RuntimeDep
 MailboxDep = Annotated[Mailbox, Depends(_mailbox)]
 
 

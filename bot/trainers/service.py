@@ -1,0 +1,254 @@
+"""What a signed-in trainer may do: the one service behind the JSON API (bot/web/api.py) and the pages
+(bot/web/admin.py), so that both enforce the same rules. A trainer sees and changes only their own classes,
+an admin all of them; another trainer's class is "not found".
+
+It returns rows (storage rows and the dashboard's dataclasses); the web layer derives its schemas from them.
+Errors are `TrainerError`s carrying the HTTP status the web layer answers with; nothing here knows FastAPI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlmodel import Session, col, delete, select
+
+from bot.storage.db import session_scope
+from bot.storage.trainers import AuditEntry, ClassGroup, Classroom, Role, Trainer, TrainerSession
+from bot.trainers import audit, auth, classes, dashboard
+from bot.trainers.auth import Principal
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+T = TypeVar("T")
+
+
+class TrainerError(Exception):
+    """A request the rules refuse: `status` is the HTTP status that says why (404, 409, 422)."""
+
+    def __init__(self, status: int, detail: str):
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+
+
+class NotFound(TrainerError):
+    def __init__(self, detail: str):
+        super().__init__(404, detail)
+
+
+class Conflict(TrainerError):
+    def __init__(self, detail: str):
+        super().__init__(409, detail)
+
+
+class Invalid(TrainerError):
+    def __init__(self, detail: str):
+        super().__init__(422, detail)
+
+
+class TrainerService:
+    """The trainers' use cases, run in one transaction each on the services' database threads."""
+
+    def __init__(self, services: Services):
+        self.services = services
+        self.settings = services.settings
+
+    def _now(self) -> Any:
+        return self.services.clock.now()
+
+    async def _tx(self, work: Callable[..., T], *args: Any) -> T:
+        engine = self.services.engine
+
+        def transaction() -> T:
+            with session_scope(engine) as session:
+                return work(session, *args)
+
+        return await self.services.database.run(transaction)
+
+    # ----- classes --------------------------------------------------------------------------------------
+
+    async def summaries(self, principal: Principal) -> list[dashboard.ClassSummary]:
+        now, zone = self._now(), self.settings.zone
+
+        def work(session: Session) -> list[dashboard.ClassSummary]:
+            visible = classes.visible_classes(session, principal)
+            owners = {id: name for id, name in session.exec(select(Trainer.id, Trainer.display_name)) if id}
+            return dashboard.summaries(session, visible, owners, now, zone)
+
+        return await self._tx(work)
+
+    async def create_class(self, principal: Principal, name: str) -> dashboard.ClassSummary:
+        now = self._now()
+
+        def work(session: Session) -> dashboard.ClassSummary:
+            classroom = classes.create(session, principal, name=name, now=now)
+            audit.record(
+                session,
+                principal,
+                "class.create",
+                f"Created class {classroom.name} ({classroom.code})",
+                now=now,
+                detail={"class_ids": [classroom.id]},
+            )
+            return dashboard.ClassSummary(
+                classroom.id or 0, classroom.name, classroom.code, principal.display_name, 0, 0, 0
+            )
+
+        return await self._tx(work)
+
+    async def visible(self, principal: Principal, class_id: int) -> Classroom:
+        try:
+            return await self._tx(classes.get_visible, principal, class_id)
+        except classes.NotVisible:
+            raise NotFound("No such class") from None
+
+    async def report(self, principal: Principal, class_id: int) -> dashboard.ClassReport:
+        classroom = await self.visible(principal, class_id)
+        content, now, zone = self.services.content, self._now(), self.settings.zone
+        return await self._tx(dashboard.class_report, content, classroom, now, zone)
+
+    def qr_png(self, classroom: Classroom) -> bytes:
+        links = classes.links(self.settings.line_bot_basic_id, classroom.code)
+        if links.chat_url is None:
+            raise Conflict("Set LINE_BOT_BASIC_ID (the bot's LINE ID, e.g. @ruthan) to make QR codes")
+        return classes.qr_png(links.chat_url)
+
+    # ----- LINE groups ----------------------------------------------------------------------------------
+
+    async def groups(self, class_id: int) -> list[ClassGroup]:
+        """The groups of a class the caller has checked is visible."""
+        return await self._tx(classes.groups_of, class_id)
+
+    async def approve_group(self, principal: Principal, classroom: Classroom, group_row: int) -> ClassGroup:
+        return await self._tx(_approve_link, principal, classroom, group_row, self._now())
+
+    async def unlink_group(self, principal: Principal, classroom: Classroom, group_row: int) -> bool:
+        """Unlink a group, or reject its request; True if it was linked."""
+        return await self._tx(_unlink_group, principal, classroom, group_row, self._now())
+
+    # ----- trainers and audit ---------------------------------------------------------------------------
+
+    async def trainers(self) -> list[Trainer]:
+        def work(session: Session) -> list[Trainer]:
+            return list(session.exec(select(Trainer).order_by(col(Trainer.id))))
+
+        return await self._tx(work)
+
+    async def create_trainer(
+        self, principal: Principal, *, username: str, display_name: str, password: str, role: Role
+    ) -> Trainer:
+        now, passwords = self._now(), self.services.passwords
+        try:
+            auth.check_new_account(username, password)
+        except auth.AccountError as exc:
+            raise Invalid(str(exc)) from None
+        password_hash = await passwords.run(passwords.hash, password)
+
+        def work(session: Session) -> Trainer:
+            trainer = auth.create_trainer(
+                session,
+                username=username,
+                password=password,
+                display_name=display_name,
+                role=role,
+                now=now,
+                passwords=passwords,
+                password_hash=password_hash,
+            )
+            audit.record(
+                session,
+                principal,
+                "trainer.create",
+                f"Created {trainer.role.value} {trainer.username}",
+                now=now,
+            )
+            return trainer
+
+        try:
+            return await self._tx(work)
+        except auth.AccountError as exc:
+            raise Invalid(str(exc)) from None
+
+    async def change_trainer(
+        self, principal: Principal, trainer_id: int, *, active: bool | None, unlock: bool
+    ) -> Trainer:
+        return await self._tx(_update_trainer, principal, trainer_id, active, unlock, self._now())
+
+    async def audit_entries(self, principal: Principal) -> list[AuditEntry]:
+        def work(session: Session) -> list[AuditEntry]:
+            mine = {c.id for c in classes.visible_classes(session, principal)}
+            return list(audit.entries(session, principal, class_ids={i for i in mine if i is not None}))
+
+        return await self._tx(work)
+
+
+def _approve_link(
+    session: Session, principal: Principal, classroom: Classroom, group_row: int, now: Any
+) -> ClassGroup:
+    try:
+        row = classes.approve_group(session, classroom=classroom, group_row=group_row, now=now)
+    except LookupError:
+        raise NotFound("No such group waiting in this class") from None
+    except classes.ClassFull:
+        raise Conflict(
+            f"The class already has {classes.MAX_GROUPS_PER_CLASS} groups; unlink one first"
+        ) from None
+    audit.record(
+        session,
+        principal,
+        "group.approve",
+        f"Approved a LINE group for class {classroom.name}",
+        now=now,
+        detail={"class_ids": [classroom.id], "group_id": row.group_id},
+    )
+    return row
+
+
+def _unlink_group(
+    session: Session, principal: Principal, classroom: Classroom, group_row: int, now: Any
+) -> bool:
+    row = session.exec(
+        select(ClassGroup).where(col(ClassGroup.id) == group_row, col(ClassGroup.class_id) == classroom.id)
+    ).first()
+    if row is None:
+        raise NotFound("No such group in this class")
+    session.delete(row)
+    action, summary = (
+        ("group.remove", f"Unlinked a LINE group from class {classroom.name}")
+        if row.approved_at
+        else ("group.reject", f"Rejected a LINE group's request for class {classroom.name}")
+    )
+    audit.record(
+        session,
+        principal,
+        action,
+        summary,
+        now=now,
+        detail={"class_ids": [classroom.id], "group_id": row.group_id},
+    )
+    return row.approved_at is not None
+
+
+def _update_trainer(
+    session: Session, principal: Principal, trainer_id: int, active: bool | None, unlock: bool, now: Any
+) -> Trainer:
+    trainer = session.get(Trainer, trainer_id)
+    if trainer is None:
+        raise NotFound("No such trainer")
+    if active is False and trainer.id == principal.trainer_id:
+        raise Conflict("You cannot disable your own account")
+    done = []
+    if active is not None and active != trainer.active:
+        trainer.active = active
+        done.append("enabled" if active else "disabled")
+        if not active:
+            session.exec(delete(TrainerSession).where(col(TrainerSession.trainer_id) == trainer.id))
+    if unlock and (trainer.locked_until or trainer.failed_logins):
+        trainer.locked_until, trainer.failed_logins = None, 0
+        done.append("unlocked")
+    session.add(trainer)
+    if done:
+        audit.record(session, principal, "trainer.change", f"{trainer.username}: {', '.join(done)}", now=now)
+    return trainer

@@ -6,7 +6,7 @@ import secrets
 
 from bot import answers
 from bot.content import Lesson, Track
-from bot.flow import reviewing, views
+from bot.flow import family, reviewing, views
 from bot.flow.turn import Params, Step, Turn, resuming, say
 from bot.learning import progress as records
 from bot.learning import review
@@ -184,10 +184,11 @@ def finish_lesson(turn: Turn, lesson: Lesson) -> Step:
     lines.append(t.MODULE_DONE_PRAISE if learner.module_correct == total else t.MODULE_DONE_REVIEW)
     if turn.large:
         lines.append(t.HABIT)
+    buttons = [*views.menu_buttons(), *family.after_module_buttons(turn, lesson)]  # share it, and more
     if following is None:
-        return say(text("\n".join(lines)), text(t.TRACK_DONE, views.menu_buttons()), to=Phase.TRACK_DONE)
+        return say(text("\n".join(lines)), text(t.TRACK_DONE, buttons), to=Phase.TRACK_DONE)
     lines.append(t.NEXT_MODULE.format(title=following.module.title))
-    return say(text("\n".join(lines), views.menu_buttons()), to=Phase.MODULE_DONE)
+    return say(text("\n".join(lines), buttons), to=Phase.MODULE_DONE)
 
 
 # ----- practice -----------------------------------------------------------------------------------------

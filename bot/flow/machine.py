@@ -30,11 +30,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot import answers
-from bot.flow import classroom, lessons, menu, onboarding, reminding, reviewing, views
+from bot.flow import classroom, family, lessons, menu, onboarding, reminding, reviewing, views
 from bot.flow.turn import KEEP, Messages, Params, Step, Turn, resuming, say
 from bot.learning import membership
 from bot.learning import progress as records
 from bot.storage.models import Learner, Phase
+from bot.voice import family as family_texts
 from bot.voice import texts as t
 from bot.voice.ui import text
 
@@ -164,6 +165,17 @@ ACTIONS: dict[str, Action] = {
     "snooze": plain(reminding.snooze),
     "stop_reminders": plain(reminding.stop_reminders),
     "restart_reminders": plain(reminding.restart_reminders),
+    # The family link (issue 16 section 3): the learner's side.
+    "family_invite": plain(family.invite),
+    "family_accept": family.decide,
+    "code_word": plain(family.code_word),
+}
+
+# Buttons anyone may press, learner or not (a relative linked by the family feature): no learner is made
+# for them. The family link (issue 16 section 3): the relative's side.
+OPEN_ACTIONS: dict[str, Action] = {
+    "family_cheer": family.cheer,
+    "family_end": family.end_link,
 }
 
 # Typed commands and the words learners use for them; matching tolerates typos (see bot.answers). Each
@@ -192,6 +204,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
         "หยุดการเตือน",
     ),
     "restart_reminders": (t.RESTART_REMINDERS, "เตือนด้วย", "เตือนอีก", "เตือนอีกครั้ง", "เปิดการเตือน"),
+    # The family link (issue 16 section 3); its other words, which anyone may type, are family.OPEN_WORDS.
+    "family_invite": (family_texts.INVITE_LABEL, "ชวนครอบครัว", "ชวนลูกหลานมาดู", "เชิญลูกหลาน"),
 }
 
 # A typed reply that is no command, by the phase the learner is in (other phases: "not understood").
@@ -224,6 +238,7 @@ def followed(turn: Turn) -> Messages:
 
 def unfollowed(turn: Turn) -> Messages:
     """The learner blocked the bot: mark them inactive and send nothing."""
+    family.unfollowed(turn)  # a relative who blocks the bot ends their links
     if turn.found is not None:
         turn.found.following = False
     return []
@@ -231,6 +246,9 @@ def unfollowed(turn: Turn) -> Messages:
 
 def pressed(turn: Turn, action: str, params: Params) -> Messages:
     """A quick-reply or rich-menu button was pressed (a postback)."""
+    opened = OPEN_ACTIONS.get(action)
+    if opened is not None:
+        return run(turn, opened(turn, params))
     if turn.found is None:
         turn.create()
         return run(turn, onboarding.welcome())
@@ -243,6 +261,9 @@ def typed(turn: Turn, message: str) -> Messages:
     request = membership.read_join(message)
     if request is not None and request.kind in ("join", "leave"):
         return run(turn, classroom.class_request(turn, request))
+    opened = family.typed_by_anyone(turn, message)  # a family code or word, from a learner or a relative
+    if opened is not None:
+        return run(turn, opened)
     if turn.found is None:
         turn.create()
         return run(turn, onboarding.welcome())

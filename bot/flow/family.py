@@ -90,7 +90,7 @@ def share_lesson(lesson: Lesson) -> LinkButton:
     return share_link(f.SHARE_LABEL, f.SHARE_LESSON.format(title=module.title, summary=summary))
 
 
-def after_module_buttons(turn: Turn, lesson: Lesson) -> list[Button | LinkButton]:
+def after_module_buttons(lesson: Lesson) -> list[Button | LinkButton]:
     """What the end of a module offers besides the menu: share it, and the code-word card after a deepfake
     lesson. (Drills can offer `share_link(f.SHARE_LABEL, ...)` the same way.)"""
     extra: list[Button | LinkButton] = []

@@ -184,7 +184,7 @@ def finish_lesson(turn: Turn, lesson: Lesson) -> Step:
     lines.append(t.MODULE_DONE_PRAISE if learner.module_correct == total else t.MODULE_DONE_REVIEW)
     if turn.large:
         lines.append(t.HABIT)
-    buttons = [*views.menu_buttons(), *family.after_module_buttons(turn, lesson)]  # share it, and more
+    buttons = [*views.menu_buttons(), *family.after_module_buttons(lesson)]  # share it, and more
     if following is None:
         return say(text("\n".join(lines)), text(t.TRACK_DONE, buttons), to=Phase.TRACK_DONE)
     lines.append(t.NEXT_MODULE.format(title=following.module.title))

@@ -115,7 +115,9 @@ async def test_declining_tells_the_relative_and_forgets_them(bot: BotUnderTest) 
     await onboard(bot, grandma, "ผู้สูงอายุ")
     code = code_of(await bot.say(grandma, "ชวนลูกหลาน"))
     await bot.say(grandson, code)
-    await drain(bot)
+    [question] = pushed_to(await drain(bot), grandma)
+    assert question["type"] == "flex" and "ไม่ส่งคำตอบ" in question["altText"]  # large type for the elderly
+    assert [item["action"]["label"] for item in question["quickReply"]["items"]] == ["ยอมรับ", "ไม่ยอมรับ"]
     declined = await bot.say(grandma, "ไม่ยอมรับ")
     assert "ไม่เชื่อมต่อ" in declined.text
     told = await drain(bot)

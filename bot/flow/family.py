@@ -26,7 +26,7 @@ from bot.limits import fit
 from bot.storage.models import FamilyLink, Learner, LinkStatus, Outbox, Phase
 from bot.storage.outbox import pending_row
 from bot.voice import family as f
-from bot.voice.ui import Button, LinkButton, button, share_link, text
+from bot.voice.ui import Button, LinkButton, button, card, share_link, text, with_buttons
 
 PURPOSE = "family"  # the outbox purpose of pushes to the other side of a link
 # Modules whose end offers the family code-word card (deepfake and fake-relative calls).
@@ -103,15 +103,14 @@ def after_module_buttons(lesson: Lesson) -> list[Button | LinkButton]:
 def code_word(turn: Turn) -> Step:
     """The family code-word card, with a button to share it to the family chat."""
     audience = _audience(turn)
-    card = code_word_card(audience)
+    shown = code_word_card(audience)
     # What the card says (its alt text: title and lines), to send on to the family chat.
     title, _, lines = code_word_card(Audience.GENERAL)["altText"].partition("\n")
     share = share_link(f.SHARE_LABEL, f.SHARE_CODE_WORD.format(title=title, lines=lines))
     buttons: list[Button | LinkButton] = [share]
     if turn.found is not None and turn.found.consented_at is not None:
         buttons += views.menu_buttons()[:2]
-    card["quickReply"] = text("", buttons)["quickReply"]
-    return say(card)
+    return say(with_buttons(shown, buttons))
 
 
 # ----- the learner invites -------------------------------------------------------------------------------
@@ -152,7 +151,8 @@ def enter_code(turn: Turn, code: str) -> Step:
         button(f.ACCEPT, "family_accept", l=link.id, v="yes"),
         button(f.DECLINE, "family_accept", l=link.id, v="no"),
     ]
-    push(turn, learner.line_user_id, text(f.ASK_LEARNER.format(code=code), decide))
+    large = _large(turn, learner)  # the elderly track: large type
+    push(turn, learner.line_user_id, card(f.ASK_LEARNER.format(code=code), large=large, buttons=decide))
     return say(text(f.RELATIVE_WAITING))
 
 

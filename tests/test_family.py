@@ -189,7 +189,7 @@ async def test_the_relative_ends_the_link_and_the_learner_is_told(bot: BotUnderT
     assert f"เลิกเชื่อมต่อแล้วค่ะ (รหัส {code})" in ended.text
     told = await drain(bot)
     assert "เลิกรับบันทึกแล้ว" in pushed_to(told, grandma)[0]["text"]
-    assert [link.status for link in link_rows(bot)] == [LinkStatus.ENDED]
+    assert [(link.status, link.relative_user_id) for link in link_rows(bot)] == [(LinkStatus.ENDED, None)]
     bot.clock.advance(days=8)
     assert await bot.services.family_notes_once() == 0
     cheer = await bot.say(grandson, "ส่งกำลังใจ")  # no link left: read like anyone's first message
@@ -202,7 +202,7 @@ async def test_the_learner_ends_the_link_and_the_relative_is_told(bot: BotUnderT
     assert f"(รหัส {code})" in ended.text and "ต่อไป" in ended.labels  # and the card they were reading
     told = await drain(bot)
     assert f"คนที่ให้รหัส {code} เลิกเชื่อมต่อแล้ว" in pushed_to(told, grandson)[0]["text"]
-    assert [link.status for link in link_rows(bot)] == [LinkStatus.ENDED]
+    assert [(link.status, link.relative_user_id) for link in link_rows(bot)] == [(LinkStatus.ENDED, None)]
 
 
 async def test_erasing_the_learner_ends_their_links_and_tells_the_relative_once(bot: BotUnderTest) -> None:

@@ -175,8 +175,7 @@ def decide(turn: Turn, params: Params) -> Step:
         rules.accept(link, turn.now)
         push(turn, relative, text(f.ACCEPTED_RELATIVE.format(code=link.code), cheer_buttons(link)))
         return _back(turn, text(f.ACCEPTED_LEARNER))
-    rules.end(link, turn.now)
-    link.relative_user_id = None  # declined: the relative's ID is not kept
+    rules.end(link, turn.now)  # and the relative's ID is not kept
     push(turn, relative, text(f.DECLINED_RELATIVE.format(code=link.code)))
     return _back(turn, text(f.DECLINED_LEARNER))
 
@@ -229,10 +228,11 @@ def end_link(turn: Turn, params: Params) -> Step:
         which = [button(f.END_BUTTON.format(code=link.code), "family_end", l=link.id) for link in links[:3]]
         return say(text(f.END_WHICH, which))
     link = links[0]
-    by_learner = link.relative_user_id != turn.user_id
+    relative = link.relative_user_id
+    by_learner = relative != turn.user_id
     rules.end(link, turn.now)
-    if by_learner and link.relative_user_id:
-        push(turn, link.relative_user_id, text(f.ENDED_BY_LEARNER.format(code=link.code)))
+    if by_learner and relative:
+        push(turn, relative, text(f.ENDED_BY_LEARNER.format(code=link.code)))
     elif not by_learner and (learner := _learner_of(turn, link)) is not None:
         push(turn, learner.line_user_id, text(f.ENDED_BY_RELATIVE.format(code=link.code)))
     return _back(turn, text(f.ENDED_SELF.format(code=link.code)))

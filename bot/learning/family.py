@@ -124,7 +124,8 @@ def accept(link: FamilyLink, now: datetime) -> None:
 
 
 def end(link: FamilyLink, now: datetime) -> None:
-    link.status, link.ended_at = LinkStatus.ENDED, now
+    """The link ends; the relative's LINE user ID is not kept past it."""
+    link.status, link.ended_at, link.relative_user_id = LinkStatus.ENDED, now, None
 
 
 # ----- the relative's side -----------------------------------------------------------------------------

@@ -4,7 +4,7 @@ A learner asks for a code ("ชวนลูกหลาน"), a relative types i
 one short note a week (modules finished, questions practised: no answers, no message texts) and can send a
 few fixed kind words. Either side can end it; erasing the learner deletes their links.
 
-Revision ID: 0022_family_links
+Revision ID: 0020_family_links
 Revises: 0019_practice_shuffle
 Create Date: 2026-12-04
 
@@ -17,7 +17,7 @@ from alembic import op
 
 import bot.storage.columns
 
-revision: str = "0022_family_links"
+revision: str = "0020_family_links"
 down_revision: str | Sequence[str] | None = "0019_practice_shuffle"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

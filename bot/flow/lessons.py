@@ -196,7 +196,7 @@ def audience(turn: Turn) -> Audience:
 
 
 def summary(title: str, correct: int, total: int, audience: Audience) -> list[str]:
-    """The module's result, with praise that matches the score: 🎉 only for all right, "เก่งมาก" only to children."""
+    """The module's result, praise matching the score: 🎉 only for all right, "เก่งมาก" only to children."""
     if correct >= total:
         praise = t.MODULE_DONE_PRAISE if audience is Audience.STUDENT else t.MODULE_DONE_PRAISE_ADULT
         return [t.MODULE_DONE.format(title=title, correct=correct, total=total), praise]

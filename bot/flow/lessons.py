@@ -6,7 +6,8 @@ import secrets
 
 from bot import answers
 from bot.content import Lesson, Track
-from bot.flow import reviewing, views
+from bot.drills.content import CheckKind
+from bot.flow import drills, reviewing, views
 from bot.flow.turn import Params, Step, Turn, resuming, say
 from bot.learning import progress as records
 from bot.learning import review
@@ -26,13 +27,13 @@ def begin_track(turn: Turn, track: Track | None) -> Step:
         return say(*views.ask_track(turn), to=Phase.TRACK)
     lesson = records.next_lesson(turn.session, turn.content, turn.learner, track)
     if lesson is None:
-        return track_done()
+        return drills.track_done(turn)
+    # Drills (issue 14): a track with a placement check offers it first, once; skipping it is fine.
+    offer = drills.offer_check(turn, CheckKind.PLACEMENT)
+    if offer is not None:
+        return offer
     intro = text(t.TRACK_CHOSEN.format(count=len(turn.content.lessons_of(track))))
     return say(intro) + start_lesson(turn, lesson)
-
-
-def track_done() -> Step:
-    return say(text(t.TRACK_DONE, views.menu_buttons()), to=Phase.TRACK_DONE)
 
 
 def next_card(turn: Turn) -> Step:
@@ -173,21 +174,13 @@ def score(turn: Turn, choice: int | None) -> Step:
 
 
 def finish_lesson(turn: Turn, lesson: Lesson) -> Step:
+    """The quiz is done: record the module's result, then its drills (if any) and its summary."""
     learner = turn.learner
     total = len(lesson.questions)
     turn.session.flush()  # the answer just given counts in the result below
     records.record_result(turn.session, learner, lesson.id, learner.module_correct, total, turn.now)
     turn.session.flush()
-    track = turn.track()
-    following = records.next_lesson(turn.session, turn.content, learner, track) if track else None
-    lines = [t.MODULE_DONE.format(title=lesson.module.title, correct=learner.module_correct, total=total)]
-    lines.append(t.MODULE_DONE_PRAISE if learner.module_correct == total else t.MODULE_DONE_REVIEW)
-    if turn.large:
-        lines.append(t.HABIT)
-    if following is None:
-        return say(text("\n".join(lines)), text(t.TRACK_DONE, views.menu_buttons()), to=Phase.TRACK_DONE)
-    lines.append(t.NEXT_MODULE.format(title=following.module.title))
-    return say(text("\n".join(lines), views.menu_buttons()), to=Phase.MODULE_DONE)
+    return drills.after_quiz(turn, lesson)
 
 
 # ----- practice -----------------------------------------------------------------------------------------

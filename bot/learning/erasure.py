@@ -1,8 +1,9 @@
 """Erasing a learner (PDPA right to erasure): everything stored about them goes, in the caller's transaction.
 
 Their answers (to questions and drills), results, review cards and reminder state; their marks in the
-reminder bitmaps; their ID in every outbox batch written since they came (a batch waiting to go never reaches them); their one-to-one
-outbox rows; and the link from the events they sent (handled events keep only their ID, to drop replays).
+reminder bitmaps; their ID in every outbox batch written since they came (a batch waiting to go never
+reaches them); their one-to-one outbox rows; and the link from the events they sent (handled events keep
+only their ID, to drop replays).
 May import storage and bot/learning/marks.py only.
 """
 

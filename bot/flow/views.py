@@ -33,6 +33,7 @@ def menu_buttons() -> list[Button]:
         button(t.CONTINUE, "continue"),
         button(t.PROGRESS, "progress"),
         button(t.REVIEW, "review"),
+        button(t.DAILY, "daily"),  # drills (issue 14)
         button(t.SET_REMINDER, "set_reminder"),
         button(t.HELP_LABEL, "help"),
         button(t.DELETE_LABEL, "delete"),

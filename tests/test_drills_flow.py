@@ -375,7 +375,7 @@ async def test_a_missed_drill_comes_back_in_review(bot: BotUnderTest) -> None:
     screen = await through_module(
         bot, user, await bot.tap(user, await onboard(bot, user, "นักเรียน"), "ข้ามไปก่อน")
     )
-    screen = await bot.say(user, "จริง")  # the fake bank link, missed
+    await bot.say(user, "จริง")  # the fake bank link, missed
     await bot.say(user, "จริง")  # the genuine OTP, right
     early = await bot.say(user, "ทบทวน")
     assert "x-fake-bank-link" not in str(early.buttons)  # not minutes later: by the day
@@ -406,7 +406,7 @@ async def test_a_sticker_or_stray_words_mid_drill_get_a_kind_word_and_menu_still
     assert "เลือกได้เลยค่ะ" in menu.text and "ทบทวน" in menu.labels
     back = await bot.say(user, "เรียนต่อ")
     assert drill_on_screen(back) == first
-    stale = await bot.press(user, screen.button("จริง") | {"data": f"a=drill&id=xs-p3&v=real"})
+    stale = await bot.press(user, screen.button("จริง") | {"data": "a=drill&id=xs-p3&v=real"})
     assert "ข้อนั้นตอบไปแล้ว" in stale.texts[0] and drill_on_screen(stale) == first
 
 

@@ -261,10 +261,10 @@ def module_done(turn: Turn, lesson: Lesson) -> Step:
 
 def track_done(turn: Turn) -> Step:
     """Every module done: congratulations, and the final check while it has not been taken."""
-    offer = offer_check(turn, CheckKind.FINAL)
+    offer = offer_check(turn, CheckKind.FINAL, lead=t.TRACK_DONE)
     if offer is None:
         return say(text(t.TRACK_DONE, views.menu_buttons()), to=Phase.TRACK_DONE)
-    return say(text(t.TRACK_DONE)) + offer
+    return offer
 
 
 # ----- the daily set and review -------------------------------------------------------------------------
@@ -325,7 +325,7 @@ def taken(turn: Turn, check: CheckKind) -> bool:
     return any(d.id in verdicts for d in bank(turn).check(track.id, check))
 
 
-def show_offer(turn: Turn) -> Messages | None:
+def show_offer(turn: Turn, lead: str | None = None) -> Messages | None:
     track = turn.track()
     value = turn.learner.drill_context
     if track is None or value not in (CheckKind.PLACEMENT.value, CheckKind.FINAL.value):
@@ -339,17 +339,19 @@ def show_offer(turn: Turn) -> Messages | None:
         button(t.CHECK_YES, "check", k=check.value, v="yes"),
         button(t.CHECK_LATER, "check", k=check.value, v="later"),
     ]
-    return [text(words.format(count=count), buttons)]
+    body = words.format(count=count)
+    return [text(f"{lead}\n\n{body}" if lead else body, buttons)]
 
 
-def offer_check(turn: Turn, check: CheckKind) -> Step | None:
-    """Offer the track's placement or final check, if it has one the learner has not taken."""
+def offer_check(turn: Turn, check: CheckKind, *, lead: str | None = None) -> Step | None:
+    """Offer the track's placement or final check, if it has one the learner has not taken (`lead`: words
+    said first, in the same message)."""
     track = turn.track()
     if track is None or not bank(turn).check(track.id, check) or taken(turn, check):
         return None
     turn.learner.drill_ids, turn.learner.drill_step = None, 0
     turn.learner.drill_context = check.value
-    offer = show_offer(turn)
+    offer = show_offer(turn, lead)
     assert offer is not None
     return say(*offer, to=Phase.CHECK_OFFER, resume=None)
 

@@ -24,7 +24,9 @@ from bot.flow import drills as drill_flow
 from bot.storage.models import DrillAnswer, DrillContext, DrillVerdict, Phase, ReviewCard
 from devkit.standin import LineStandIn
 from tests.harness import FIXTURE_CONTENT, BotUnderTest, Reply, user_id
+from tests.test_admin_pages import browser_sign_in
 from tests.test_learning_loop import learner, rows
+from tests.trainer_support import FAST_PASSWORDS, make_trainer, new_class, sign_in
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -372,9 +374,7 @@ async def test_the_daily_set_is_three_mixed_drills_and_returns_to_the_lesson(bot
 
 async def test_a_missed_drill_comes_back_in_review(bot: BotUnderTest) -> None:
     user = user_id("drill-review")
-    screen = await through_module(
-        bot, user, await bot.tap(user, await onboard(bot, user, "นักเรียน"), "ข้ามไปก่อน")
-    )
+    await through_module(bot, user, await bot.tap(user, await onboard(bot, user, "นักเรียน"), "ข้ามไปก่อน"))
     await bot.say(user, "จริง")  # the fake bank link, missed
     await bot.say(user, "จริง")  # the genuine OTP, right
     early = await bot.say(user, "ทบทวน")
@@ -424,3 +424,81 @@ async def test_erasure_deletes_drill_answers(bot: BotUnderTest) -> None:
 
 def test_verdicts_and_contexts_agree_with_the_engine() -> None:
     assert {v.value for v in Verdict} == {v.value for v in DrillVerdict}
+
+
+# ----- trainers: a class's before/after figures -----------------------------------------------------------
+
+
+@pytest.fixture
+async def tbot(
+    database_url: str, drill_content: Content, line: LineStandIn, clock: FrozenClock
+) -> AsyncIterator[BotUnderTest]:
+    running = BotUnderTest(database_url, drill_content, line, clock, simulator="open", **FAST_PASSWORDS)
+    await running.start()
+    try:
+        yield running
+    finally:
+        await running.stop()
+
+
+async def elder_in_class(bot: BotUnderTest, user: str, code: str, name: str) -> Reply:
+    await onboard(bot, user, "ผู้สูงอายุ")
+    await bot.say(user, f"เข้าห้อง {code} {name}")
+    return await bot.say(user, "ลองดูเลย")
+
+
+async def judge(bot: BotUnderTest, user: str, screen: Reply, *, rightly: bool, count: int = 8) -> Reply:
+    """Tap a verdict on `count` drills: the right one, or "หลอก" to everything."""
+    for _ in range(count):
+        genuine = is_genuine(bot.content, drill_on_screen(screen))
+        screen = await bot.tap(user, screen, "จริง" if rightly and genuine else "หลอก")
+    return screen
+
+
+async def test_the_class_sees_before_and_after_figures_on_the_dashboard_csv_and_api(
+    tbot: BotUnderTest,
+) -> None:
+    make_trainer(tbot, "somsri", name="ครูสมศรี")
+    headers = await sign_in(tbot, "somsri")
+    classroom = await new_class(tbot, headers, "ชมรมผู้สูงอายุ")
+    # ลุงดำ: "หลอก" to every placement item, then the module and the final check, all judged right.
+    dum = user_id("dum-checks")
+    screen = await judge(tbot, dum, await elder_in_class(tbot, dum, classroom["code"], "ลุงดำ"), rightly=False)
+    screen = await through_module(tbot, dum, screen)
+    while "จริง" in screen.labels:
+        screen = await judge(tbot, dum, screen, rightly=True, count=1)
+    screen = await judge(tbot, dum, await tbot.tap(dum, screen, "ลองดูเลย"), rightly=True)
+    assert "หลังเรียน: จับของปลอมได้ 4 ใน 4 และไม่ตกใจกับของจริง 4 ใน 4" in screen.text
+    # ป้าแดง: the placement check, all right; no final yet.
+    daeng = user_id("daeng-checks")
+    await judge(tbot, daeng, await elder_in_class(tbot, daeng, classroom["code"], "ป้าแดง"), rightly=True)
+
+    report = (await tbot.http.get(f"/api/v1/classes/{classroom['id']}", headers=headers)).json()
+    before, after = report["drill_checks"]["before"], report["drill_checks"]["after"]
+    assert (before["learners"], after["learners"]) == (2, 1)
+    assert before["pooled"]["hit_rate"] == 1.0 and before["pooled"]["false_alarm_rate"] == 0.5
+    assert before["balanced_accuracy_mean"] == 0.75 and before["balanced_accuracy_median"] == 0.75
+    # d′ with the log-linear correction: 0 for "หลอก" to everything, z(4.5/5) - z(0.5/5) = 2.563 for all right.
+    assert before["d_prime_mean"] == pytest.approx(1.282, abs=0.001)
+    assert (
+        after["d_prime_median"] == pytest.approx(2.563, abs=0.001) and after["balanced_accuracy_mean"] == 1.0
+    )
+    assert before["cues"]["link_in_sms"]["hits"] == 8 and before["cues"]["no_link"]["false_alarms"] == 4
+    learners = (await tbot.http.get(f"/api/v1/classes/{classroom['id']}/learners", headers=headers)).json()
+    by_name = {row["name"]: row for row in learners}
+    assert by_name["ลุงดำ"]["before"]["balanced_accuracy"] == 0.5
+    assert by_name["ลุงดำ"]["after"]["balanced_accuracy"] == 1.0 and by_name["ป้าแดง"]["after"] is None
+
+    csv = await tbot.http.get(f"/api/v1/classes/{classroom['id']}/export.csv", headers=headers)
+    lines = csv.content.decode("utf-8").splitlines()
+    assert lines[0].endswith("ก่อนเรียน H,ก่อนเรียน F,ก่อนเรียน d′,ก่อนเรียน ความแม่นยำสมดุล,"
+                             "หลังเรียน H,หลังเรียน F,หลังเรียน d′,หลังเรียน ความแม่นยำสมดุล")  # fmt: skip
+    dum_line = next(line for line in lines if line.startswith("ลุงดำ"))
+    assert dum_line.endswith("1.0,1.0,0.0,0.5,1.0,0.0,2.563,1.0")
+    daeng_line = next(line for line in lines if line.startswith("ป้าแดง"))
+    assert daeng_line.endswith("1.0,0.0,2.563,1.0,,,,")
+
+    await browser_sign_in(tbot, "somsri")
+    page = (await tbot.http.get(f"/admin/classes/{classroom['id']}")).text
+    assert "จับโกง: ก่อนเรียนและหลังเรียน" in page and "มีลิงก์ใน SMS จากธนาคารหรือหน่วยงาน" in page
+    assert "0.75 / 0.75" in page and "ลุงดำ" in page

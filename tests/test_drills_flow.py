@@ -26,6 +26,7 @@ from devkit.standin import LineStandIn
 from tests.harness import FIXTURE_CONTENT, BotUnderTest, Reply, user_id
 from tests.test_admin_pages import browser_sign_in
 from tests.test_learning_loop import learner, rows
+from tests.test_reminders import at, sweep
 from tests.trainer_support import FAST_PASSWORDS, make_trainer, new_class, sign_in
 
 REPO = Path(__file__).resolve().parent.parent
@@ -478,7 +479,7 @@ async def test_the_class_sees_before_and_after_figures_on_the_dashboard_csv_and_
     assert (before["learners"], after["learners"]) == (2, 1)
     assert before["pooled"]["hit_rate"] == 1.0 and before["pooled"]["false_alarm_rate"] == 0.5
     assert before["balanced_accuracy_mean"] == 0.75 and before["balanced_accuracy_median"] == 0.75
-    # d′ with the log-linear correction: 0 for "หลอก" to everything, z(4.5/5) - z(0.5/5) = 2.563 for all right.
+    # d′ (log-linear correction): 0 for "หลอก" to everything, z(4.5/5) - z(0.5/5) = 2.563 for all right.
     assert before["d_prime_mean"] == pytest.approx(1.282, abs=0.001)
     assert (
         after["d_prime_median"] == pytest.approx(2.563, abs=0.001) and after["balanced_accuracy_mean"] == 1.0
@@ -502,3 +503,16 @@ async def test_the_class_sees_before_and_after_figures_on_the_dashboard_csv_and_
     page = (await tbot.http.get(f"/admin/classes/{classroom['id']}")).text
     assert "จับโกง: ก่อนเรียนและหลังเรียน" in page and "มีลิงก์ใน SMS จากธนาคารหรือหน่วยงาน" in page
     assert "0.75 / 0.75" in page and "ลุงดำ" in page
+
+
+async def test_the_daily_reminder_offers_the_drill_set_in_words_and_keeps_its_buttons(
+    bot: BotUnderTest,
+) -> None:
+    user = user_id("reminded-drills")
+    await bot.tap(user, await onboard(bot, user, "ผู้สูงอายุ"), "ข้ามไปก่อน")  # 10:00, chose 19:00
+    at(bot, 20, 19, 0)
+    reminder = await sweep(bot)
+    assert 'พิมพ์ "ซ้อมจับโกง" ได้เลยค่ะ' in reminder.text
+    assert reminder.labels == ["เรียนต่อ", "พรุ่งนี้ค่อยเตือน", "หยุดเตือน"]  # still three for the elderly
+    typed = await bot.say(user, "ซ้อมจับโกง")
+    assert "มาซ้อมจับโกงวันละ" in typed.text and typed.labels[:3] == ["จริง", "หลอก", "ไม่แน่ใจ"]

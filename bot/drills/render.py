@@ -81,7 +81,7 @@ def drill_message(
     progress: str | None = None,
 ) -> MessageJSON:
     """The drill as one Flex message with the answer buttons (and any the flow adds, e.g. อ่านอีกครั้ง);
-    `progress` ("🔍 ข้อ 2/8") is shown small above the question, under the screen."""
+    `progress` ("ข้อ 2/8") is shown small above the question, under the screen."""
     sizes = _Type.of(audience)
     footer = [_text(QUESTION, size=sizes.title, bold=True, color="#1B5E20", align="center")]
     if progress:

@@ -516,3 +516,16 @@ async def test_the_daily_reminder_offers_the_drill_set_in_words_and_keeps_its_bu
     assert reminder.labels == ["เรียนต่อ", "พรุ่งนี้ค่อยเตือน", "หยุดเตือน"]  # still three for the elderly
     typed = await bot.say(user, "ซ้อมจับโกง")
     assert "มาซ้อมจับโกงวันละ" in typed.text and typed.labels[:3] == ["จริง", "หลอก", "ไม่แน่ใจ"]
+
+
+async def test_review_asked_mid_drill_keeps_the_round(bot: BotUnderTest) -> None:
+    user = user_id("review-mid-drill")
+    await bot.tap(user, await onboard(bot, user, "นักเรียน"), "ข้ามไปก่อน")
+    screen = await bot.say(user, "ซ้อม")
+    await bot.say(user, "จริง" if not is_genuine(bot.content, drill_on_screen(screen)) else "หลอก")  # missed
+    on_screen = await bot.say(user, "เรียนต่อ")
+    bot.clock.advance(days=2)  # the missed drill is due now, but a round is on screen
+    asked = await bot.say(user, "ทบทวน")
+    assert "ตอบข้อนี้ให้จบก่อนนะคะ" in asked.texts[0]
+    assert drill_on_screen(asked) == drill_on_screen(on_screen)
+    assert learner(bot, user).phase is Phase.DRILL

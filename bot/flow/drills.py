@@ -304,7 +304,8 @@ def due_drills(turn: Turn) -> list[Drill]:
 
 def start_review(turn: Turn, *, back: Phase | Keep | None) -> Step | None:
     """The drills due for review, as a detour left for `back`; None when none are due (or a round is on)."""
-    if turn.learner.phase in PHASES or turn.learner.phase is Phase.CHECK_OFFER:
+    # A round under way (on screen, or to go back to after this detour) is never overwritten.
+    if any(p in PHASES or p is Phase.CHECK_OFFER for p in (turn.learner.phase, back)):
         return None
     drills = due_drills(turn)
     if not drills:

@@ -23,7 +23,7 @@ def start_review(turn: Turn) -> Step:
     if not due:
         # No question due: the drills missed earlier, if any are due (issue 14).
         back = learner.phase if learner.phase is not Phase.REVIEW else KEEP
-        drill_round = drills.start_review(turn, back=back)
+        drill_round = drills.start_review(turn, back=back) or drills.busy(turn)
         if drill_round is not None:
             return drill_round
         upcoming = review.next_due(turn.session, learner.id or 0)

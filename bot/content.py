@@ -13,19 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
+from typing import Annotated, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
-if TYPE_CHECKING:
-    from bot.drills.content import DrillBank
-
-# Stable IDs: lowercase ASCII, digits and dashes. Progress refers to them: never reuse one for new content.
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,47}$")]
-ThaiText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+from bot.content_types import Audience, Id, ThaiText
+from bot.drills.content import DrillBank, load_drills
 
 # A card must fit on one phone screen: about 8 short lines of Thai at LINE's default size.
 MAX_CARD_CHARS = 400
@@ -34,12 +29,6 @@ MAX_OPTIONS = 4
 MAX_ELDERLY_OPTIONS = 3
 # Facts go stale: a module whose sources were last checked longer ago than this gets a warning.
 MAX_CHECK_AGE = timedelta(days=365)
-
-
-class Audience(StrEnum):
-    STUDENT = "student"
-    ELDERLY = "elderly"
-    GENERAL = "general"
 
 
 class _Strict(BaseModel):
@@ -151,7 +140,7 @@ class Content:
     tracks: dict[str, Track]
     lessons: dict[str, Lesson]
     questions: dict[str, tuple[Lesson, Question]] = field(default_factory=dict)
-    drills: DrillBank = field(default_factory=lambda: _empty_drills())
+    drills: DrillBank = field(default_factory=DrillBank)
 
     def track(self, track_id: str | None) -> Track | None:
         return self.tracks.get(track_id) if track_id else None
@@ -190,12 +179,6 @@ def stale_modules(content: Content, today: date, max_age: timedelta = MAX_CHECK_
                 f"{where}: {checked.isoformat()} is more than {max_age.days} days ago; recheck the facts"
             )
     return warnings
-
-
-def _empty_drills() -> DrillBank:
-    from bot.drills.content import DrillBank
-
-    return DrillBank()
 
 
 def _describe(path: Path, root: Path, error: ValidationError) -> Iterable[str]:
@@ -286,9 +269,10 @@ def load_content(root: Path) -> Content:
                 problems.append(f"quizzes/{module_id}.yaml: {question.id}: question id used twice")
             questions[question.id] = (lesson, question)
 
-    from bot.drills.content import load_drills  # drills refer to modules and tracks: loaded last
+    # Drills refer to modules and tracks: loaded last.
 
-    drills = load_drills(root, modules=modules, tracks=tracks, problems=problems)
+    track_modules = {track_id: list(track.modules) for track_id, track in tracks.items()}
+    drills = load_drills(root, modules=modules, tracks=track_modules, problems=problems)
     if problems:
         raise ContentError(problems)
     return Content(tracks=tracks, lessons=lessons, questions=questions, drills=drills)

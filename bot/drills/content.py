@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
-from bot.content import Audience, Id, ThaiText, Track
+from bot.content_types import Audience, Id, ThaiText
 
 # What a learner sees fits one phone screen: a few bubbles of a few lines each.
 MAX_BUBBLES = 6
@@ -227,7 +227,7 @@ def _describe(path: Path, root: Path, error: ValidationError) -> Iterable[str]:
 
 
 def load_drills(
-    root: Path, *, modules: Iterable[str], tracks: dict[str, Track], problems: list[str]
+    root: Path, *, modules: Iterable[str], tracks: dict[str, list[str]], problems: list[str]
 ) -> DrillBank:
     """Read curriculum/drills/ under `root`, appending 'file: field: message' to `problems`."""
     import yaml
@@ -273,7 +273,7 @@ def load_drills(
             for module_id in drill.modules:
                 if module_id not in known_modules:
                     problems.append(f"{where}: modules: no module with id '{module_id}'")
-                elif not any(module_id in tracks[t].modules for t in drill.tracks if t in tracks):
+                elif not any(module_id in tracks[t] for t in drill.tracks if t in tracks):
                     problems.append(f"{where}: modules: '{module_id}' is in none of the drill's tracks")
             for track_id in drill.tracks:
                 if track_id not in tracks:

@@ -134,6 +134,14 @@ def resume(turn: Turn) -> Step:
     if phase is Phase.CONFIRM_DELETE:
         now_in = learner.resume_phase or Phase.MODULE_DONE
         repaired = Step(to=now_in)
+    if phase is Phase.REVIEW:  # the question on screen left the content: the next one due, or back
+        remaining = reviewing.due_reviews(turn)
+        if remaining:
+            learner.review_question_id = remaining[0][1].id
+            return say(views.show_question(turn))
+        now_in = learner.resume_phase or Phase.MODULE_DONE
+        learner.review_question_id = None
+        repaired = Step(to=now_in, resume=None)
     if phase is Phase.DRILL:  # the round's drills are gone from the content: the detour ends
         now_in = learner.resume_phase or Phase.MODULE_DONE
         repaired = Step(to=now_in, resume=None)

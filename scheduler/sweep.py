@@ -71,7 +71,7 @@ QUIET_PHASES = (Phase.CONSENT, Phase.DECLINED, Phase.AGE, Phase.PARENT, Phase.CO
 STATE = ReminderState.__table__  # type: ignore[attr-defined]
 
 # (next module's title or None, reviews due, elderly, end of the window): one reminder text and expiry.
-Variant = tuple[str | None, int, bool, datetime]
+Variant = tuple[str | None, int, bool, datetime, bool]  # (..., whether the track has drills to practise)
 
 
 @dataclass
@@ -329,7 +329,8 @@ def _plan(
         return "nothing_due"  # completed learners get spaced review only
     expires = rules.at_local(today, rules.window_end(remind_minute, demo=cohort == rules.DEMO_COHORT), zone)
     title = following.module.title if following else None
-    return (title, reviews, track.audience is Audience.ELDERLY, expires)
+    drills = bool(content.drills.in_track(track.id, practice=True))
+    return (title, reviews, track.audience is Audience.ELDERLY, expires, drills)
 
 
 def _write(
@@ -347,10 +348,10 @@ def _write(
     connection = session.connection()
     won = set(marks.mark(connection, today, ids))
     batches = []
-    for (title, reviews, elderly, expires), group in groups:
+    for (title, reviews, elderly, expires, drills), group in groups:
         mine = [learner_id for learner_id in group if learner_id in won]
         if mine:
-            messages = fit(reminder_messages(title, reviews, elderly=elderly))
+            messages = fit(reminder_messages(title, reviews, elderly=elderly, drills=drills))
             batches.append((mine, messages, expires))
     if not batches:
         return 0, len(ids)

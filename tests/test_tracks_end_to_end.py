@@ -26,8 +26,21 @@ def answer_button(reply: Reply, content: Content, *, right: bool) -> dict:
     raise AssertionError(f"no answer button on screen: {reply.labels}")
 
 
+def drill_button(reply: Reply, content: Content, *, right: bool) -> dict | None:
+    """The verdict button that judges the drill on screen rightly (or wrongly), if a drill is on screen."""
+    for action in reply.buttons:
+        params = dict(parse_qsl(action.get("data", "")))
+        if params.get("a") == "drill" and params.get("v") != "unsure":
+            drill = content.drills.get(params["id"])
+            assert drill is not None
+            if (params["v"] == drill.verdict) == right:
+                return action
+    return None
+
+
 async def finish_track(bot: BotUnderTest, content: Content, track_id: str, *, right: bool) -> list[str]:
-    """Play the whole track; return the module-end summaries the learner saw."""
+    """Play the whole track (taking the placement check and every module's drills); return the module-end
+    summaries the learner saw."""
     user = user_id(f"{track_id}-{right}")
     screen = await bot.tap(user, await bot.follow(user), "ยินยอม")
     screen = await bot.tap(user, screen, TRACK_LABELS[track_id])
@@ -43,6 +56,11 @@ async def finish_track(bot: BotUnderTest, content: Content, track_id: str, *, ri
             screen = await bot.tap(user, screen, "เรียนต่อ")
         elif "ต่อไป" in screen.labels:
             screen = await bot.tap(user, screen, "ต่อไป")
+        elif "ลองดูเลย" in screen.labels:  # the placement check
+            screen = await bot.tap(user, screen, "ลองดูเลย")
+        elif (judged := drill_button(screen, content, right=right)) is not None:
+            screen = await bot.press(user, judged)
+            assert len(screen.messages) <= 4
         else:
             screen = await bot.press(user, answer_button(screen, content, right=right))
             verdict = screen.texts[0]
@@ -64,6 +82,7 @@ async def test_track_can_be_finished(
         await bot.stop()
     track = real_content.tracks[track_id]
     assert len(summaries) == len(track.modules)
+    assert "จับโกงเก่งขึ้นแค่ไหน" in summaries[-1]  # the final check is offered at the track's end
     for summary, module_id in zip(summaries, track.modules, strict=True):
         lesson = real_content.lessons[module_id]
         total = len(lesson.questions)

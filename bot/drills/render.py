@@ -74,10 +74,18 @@ def alt_text(drill: Drill) -> str:
 
 
 def drill_message(
-    drill: Drill, audience: Audience | str | None, *, extra_buttons: list[Button] | None = None
+    drill: Drill,
+    audience: Audience | str | None,
+    *,
+    extra_buttons: list[Button] | None = None,
+    progress: str | None = None,
 ) -> MessageJSON:
-    """The drill as one Flex message with the answer buttons (and any the flow adds, e.g. อ่านอีกครั้ง)."""
+    """The drill as one Flex message with the answer buttons (and any the flow adds, e.g. อ่านอีกครั้ง);
+    `progress` ("ข้อ 2/8") is shown small above the question, under the screen."""
     sizes = _Type.of(audience)
+    footer = [_text(QUESTION, size=sizes.title, bold=True, color="#1B5E20", align="center")]
+    if progress:
+        footer.insert(0, _text(progress, size=sizes.small, color="#757575", align="center"))
     header, body_bg, header_bg = _screen_header(drill, sizes)
     body = _screen_body(drill, sizes)
     if drill.context:
@@ -90,7 +98,7 @@ def drill_message(
         "footer": {
             "type": "box",
             "layout": "vertical",
-            "contents": [_text(QUESTION, size=sizes.title, bold=True, color="#1B5E20", align="center")],
+            "contents": footer,
         },
         "styles": {
             "header": {"backgroundColor": header_bg},

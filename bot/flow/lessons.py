@@ -6,7 +6,8 @@ import secrets
 
 from bot import answers
 from bot.content import Audience, Lesson, Track
-from bot.flow import family, reviewing, views
+from bot.drills.content import CheckKind
+from bot.flow import drills, reviewing, views
 from bot.flow.turn import Params, Step, Turn, resuming, say
 from bot.learning import progress as records
 from bot.learning import review
@@ -26,13 +27,13 @@ def begin_track(turn: Turn, track: Track | None) -> Step:
         return say(*views.ask_track(turn), to=Phase.TRACK)
     lesson = records.next_lesson(turn.session, turn.content, turn.learner, track)
     if lesson is None:
-        return track_done()
+        return drills.track_done(turn)
+    # Drills (issue 14): a track with a placement check offers it first, once; skipping it is fine.
+    offer = drills.offer_check(turn, CheckKind.PLACEMENT)
+    if offer is not None:
+        return offer
     intro = text(t.TRACK_CHOSEN.format(count=len(turn.content.lessons_of(track))))
     return say(intro) + start_lesson(turn, lesson)
-
-
-def track_done() -> Step:
-    return say(text(t.TRACK_DONE, views.menu_buttons()), to=Phase.TRACK_DONE)
 
 
 def next_card(turn: Turn) -> Step:
@@ -149,7 +150,7 @@ def score(turn: Turn, choice: int | None) -> Step:
         )
     right_answer = question.options[question.answer].text
     if correct:
-        verdict = t.RIGHT_STUDENT if audience(turn) is Audience.STUDENT else t.RIGHT
+        verdict = t.RIGHT_STUDENT if views.audience(turn) is Audience.STUDENT else t.RIGHT
     elif choice is None:
         verdict = t.UNSURE.format(answer=right_answer)
     else:
@@ -173,39 +174,13 @@ def score(turn: Turn, choice: int | None) -> Step:
 
 
 def finish_lesson(turn: Turn, lesson: Lesson) -> Step:
+    """The quiz is done: record the module's result, then its drills (if any) and its summary."""
     learner = turn.learner
     total = len(lesson.questions)
     turn.session.flush()  # the answer just given counts in the result below
     records.record_result(turn.session, learner, lesson.id, learner.module_correct, total, turn.now)
     turn.session.flush()
-    track = turn.track()
-    following = records.next_lesson(turn.session, turn.content, learner, track) if track else None
-    lines = summary(lesson.module.title, learner.module_correct, total, audience(turn))
-    if turn.large:
-        lines.append(t.HABIT)
-    buttons = [*views.menu_buttons(), *family.after_module_buttons(lesson)]  # share it, and more
-    if following is None:
-        return say(text("\n".join(lines)), text(t.TRACK_DONE, buttons), to=Phase.TRACK_DONE)
-    lines.append(t.NEXT_MODULE.format(title=following.module.title))
-    return say(text("\n".join(lines), buttons), to=Phase.MODULE_DONE)
-
-
-def audience(turn: Turn) -> Audience:
-    """Who the learner's track is written for (general when the track is gone)."""
-    track = turn.track()
-    return track.audience if track is not None else Audience.GENERAL
-
-
-def summary(title: str, correct: int, total: int, audience: Audience) -> list[str]:
-    """The module's result, praise matching the score: 🎉 only for all right, "เก่งมาก" only to children."""
-    if correct >= total:
-        praise = t.MODULE_DONE_PRAISE if audience is Audience.STUDENT else t.MODULE_DONE_PRAISE_ADULT
-        return [t.MODULE_DONE.format(title=title, correct=correct, total=total), praise]
-    if correct * 5 >= total * 3:  # at least 60%: 3 of 5, 2 of 3
-        heading, praise = t.MODULE_DONE_MOST, t.MODULE_DONE_MOST_PRAISE
-    else:
-        heading, praise = t.MODULE_DONE_SOME, t.MODULE_DONE_SOME_PRAISE
-    return [heading.format(title=title, correct=correct, total=total), praise, t.MODULE_DONE_REVIEW]
+    return drills.after_quiz(turn, lesson)
 
 
 # ----- practice -----------------------------------------------------------------------------------------

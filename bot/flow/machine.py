@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot import answers
-from bot.flow import classroom, family, lessons, menu, onboarding, reminding, reviewing, views
+from bot.flow import classroom, drills, family, lessons, menu, onboarding, reminding, reviewing, views
 from bot.flow.turn import KEEP, Messages, Params, Step, Turn, resuming, say
 from bot.learning import membership
 from bot.learning import progress as records
@@ -50,7 +50,7 @@ InPhase = Callable[[Turn, str], Step]
 ANY = frozenset(Phase)
 # Detours: entered from (almost) anywhere, and left for the phase they were entered from (`resume_phase`),
 # so a detour may move to any phase.
-DETOURS = frozenset({Phase.REVIEW, Phase.PRACTICE, Phase.REMINDER_TIME, Phase.CONFIRM_DELETE})
+DETOURS = frozenset({Phase.REVIEW, Phase.PRACTICE, Phase.REMINDER_TIME, Phase.CONFIRM_DELETE, Phase.DRILL})
 # Where each phase may be entered from (besides leaving a detour, and staying).
 ENTERED_FROM: dict[Phase, frozenset[Phase]] = {
     Phase.CONSENT: ANY,  # a new friend, one starting again, or one whose consent is missing
@@ -60,12 +60,17 @@ ENTERED_FROM: dict[Phase, frozenset[Phase]] = {
     Phase.PARENT: frozenset({Phase.AGE}),
     Phase.CARD: ANY,  # a lesson starts (or is picked up again) wherever the learner was
     Phase.QUESTION: frozenset({Phase.CARD}),
-    Phase.MODULE_DONE: frozenset({Phase.QUESTION}),
+    Phase.MODULE_DONE: frozenset({Phase.QUESTION, Phase.MODULE_DRILL}),
     Phase.TRACK_DONE: ANY,
     Phase.REVIEW: ANY,
     Phase.PRACTICE: frozenset({Phase.MODULE_DONE, Phase.TRACK_DONE}),
     Phase.REMINDER_TIME: ANY,
     Phase.CONFIRM_DELETE: ANY,
+    # Drills in the conversation (issue 14): bot/flow/drills.py
+    Phase.MODULE_DRILL: frozenset({Phase.QUESTION}),  # after the module's quiz
+    Phase.DRILL: ANY,  # a detour: the daily set, or drills due for review
+    Phase.CHECK_OFFER: ANY,  # a track begins (after its onboarding questions) or ends
+    Phase.CHECK: frozenset({Phase.CHECK_OFFER}),
 }
 
 
@@ -107,6 +112,12 @@ def resume(turn: Turn) -> Step:
     if track is None:
         return say(*views.ask_track(turn), to=Phase.TRACK)
     phase = learner.phase
+    if phase in drills.PHASES and drills.current_drill(turn) is not None:
+        return say(drills.show(turn))
+    if phase is Phase.CHECK_OFFER:
+        offer = drills.show_offer(turn)
+        if offer:
+            return say(*offer)
     if phase is Phase.AGE:
         return say(*views.ask_age())
     if phase is Phase.PARENT:
@@ -132,6 +143,11 @@ def resume(turn: Turn) -> Step:
         now_in = learner.resume_phase or Phase.MODULE_DONE
         learner.review_question_id = None
         repaired = Step(to=now_in, resume=None)
+    if phase is Phase.DRILL:  # the round's drills are gone from the content: the detour ends
+        now_in = learner.resume_phase or Phase.MODULE_DONE
+        repaired = Step(to=now_in, resume=None)
+    if phase in drills.PHASES or phase is Phase.CHECK_OFFER:
+        drills.end_round(turn)
     lesson = turn.lesson()
     if now_in in (Phase.CARD, Phase.QUESTION) and lesson is not None:
         if now_in is Phase.CARD and learner.step < len(lesson.module.cards):
@@ -139,7 +155,7 @@ def resume(turn: Turn) -> Step:
         if now_in is Phase.QUESTION and learner.step < len(lesson.questions):
             return repaired + say(views.show_question(turn, phase=now_in))
     following = records.next_lesson(turn.session, turn.content, learner, track)
-    return repaired + (lessons.start_lesson(turn, following) if following else lessons.track_done())
+    return repaired + (lessons.start_lesson(turn, following) if following else drills.track_done(turn))
 
 
 # ----- the routing tables --------------------------------------------------------------------------------
@@ -157,7 +173,9 @@ ACTIONS: dict[str, Action] = {
     "age": onboarding.age,
     "parent": onboarding.parent,
     "next": plain(lessons.next_card),
-    "again": plain(lessons.again),
+    "again": plain(
+        lambda turn: drills.again(turn) if turn.learner.phase in drills.PHASES else lessons.again(turn)
+    ),
     "ans": lessons.answer_button,
     "continue": plain(lambda _turn: resuming()),
     "progress": plain(menu.progress),
@@ -173,6 +191,10 @@ ACTIONS: dict[str, Action] = {
     "snooze": plain(reminding.snooze),
     "stop_reminders": plain(reminding.stop_reminders),
     "restart_reminders": plain(reminding.restart_reminders),
+    # Drills in the conversation (issue 14)
+    "drill": drills.answer_button,
+    "daily": plain(drills.start_daily),
+    "check": drills.check_choice,
     # The family link (issue 16 section 3): the learner's side.
     "family_invite": plain(family.invite),
     "family_accept": family.decide,
@@ -214,6 +236,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "restart_reminders": (t.RESTART_REMINDERS, "เตือนด้วย", "เตือนอีก", "เตือนอีกครั้ง", "เปิดการเตือน"),
     # The family link (issue 16 section 3); its other words, which anyone may type, are family.OPEN_WORDS.
     "family_invite": (family_texts.INVITE_LABEL, "ชวนครอบครัว", "ชวนลูกหลานมาดู", "เชิญลูกหลาน"),
+    "daily": (t.DAILY, "ซ้อม", "จับโกง", "ซ้อมจับผิด", "ฝึกจับโกง"),  # drills (issue 14)
 }
 
 # A typed reply that is no command, by the phase the learner is in (other phases: "not understood").
@@ -226,6 +249,11 @@ IN_PHASE: dict[Phase, InPhase] = {
     Phase.REVIEW: lessons.typed_answer,
     Phase.PRACTICE: lessons.typed_answer,
     Phase.REMINDER_TIME: reminding.typed_reminder_time,
+    # Drills in the conversation (issue 14)
+    Phase.MODULE_DRILL: drills.typed,
+    Phase.DRILL: drills.typed,
+    Phase.CHECK: drills.typed,
+    Phase.CHECK_OFFER: drills.typed_offer,
 }
 
 
@@ -305,6 +333,8 @@ def sent_media(turn: Turn) -> Messages:
         turn.create()
         return run(turn, onboarding.welcome())
     phase = turn.found.phase
+    if phase in drills.PHASES and drills.current_drill(turn) is not None:
+        return drills.media(turn)
     if phase in views.ANSWERING:
         return [text(t.NOT_AN_ANSWER), views.show_question(turn, header=False)]
     if phase is Phase.CARD and turn.lesson() is not None:

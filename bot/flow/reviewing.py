@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.content import Lesson, Question
-from bot.flow import views
+from bot.flow import drills, views
 from bot.flow.turn import KEEP, Step, Turn, resuming, say
 from bot.learning import reminders, review
 from bot.storage.models import Phase
@@ -21,6 +21,11 @@ def start_review(turn: Turn) -> Step:
         return resuming()
     due = due_reviews(turn)
     if not due:
+        # No question due: the drills missed earlier, if any are due (issue 14).
+        back = learner.phase if learner.phase is not Phase.REVIEW else KEEP
+        drill_round = drills.start_review(turn, back=back) or drills.busy(turn)
+        if drill_round is not None:
+            return drill_round
         upcoming = review.next_due(turn.session, learner.id or 0)
         if upcoming is None:
             said = t.REVIEW_EMPTY
@@ -56,4 +61,6 @@ def next_review(turn: Turn) -> Step:
         return say(views.show_question(turn))
     back = learner.resume_phase or Phase.MODULE_DONE
     learner.review_question_id = None
-    return say(text(t.REVIEW_DONE, views.menu_buttons()), to=back, resume=None)
+    done = say(text(t.REVIEW_DONE, views.menu_buttons()), to=back, resume=None)
+    drill_round = drills.start_review(turn, back=back)  # then the drills due, if any (issue 14)
+    return done + drill_round if drill_round is not None else done

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 
-from bot.content import Lesson, Question
+from bot.content import Audience, Lesson, Question
 from bot.flow.turn import Messages, Step, Turn, say
 from bot.gateway import MessageJSON
 from bot.learning import membership, reminders
@@ -33,6 +33,7 @@ def menu_buttons() -> list[Button]:
         button(t.CONTINUE, "continue"),
         button(t.PROGRESS, "progress"),
         button(t.REVIEW, "review"),
+        button(t.DAILY, "daily"),  # drills (issue 14)
         button(t.SET_REMINDER, "set_reminder"),
         button(t.HELP_LABEL, "help"),
         button(t.DELETE_LABEL, "delete"),
@@ -223,3 +224,21 @@ def record_study(turn: Turn) -> str | None:
     if first_today:
         reminders.answered_reminders(turn.session, learner)
     return t.STREAK_CHEERS.get(milestone) if milestone else None
+
+
+def audience(turn: Turn) -> Audience:
+    """Who the learner's track is written for (general when the track is gone)."""
+    track = turn.track()
+    return track.audience if track is not None else Audience.GENERAL
+
+
+def summary(title: str, correct: int, total: int, audience: Audience) -> list[str]:
+    """The module's result, praise matching the score: 🎉 only for all right, "เก่งมาก" only to children."""
+    if correct >= total:
+        praise = t.MODULE_DONE_PRAISE if audience is Audience.STUDENT else t.MODULE_DONE_PRAISE_ADULT
+        return [t.MODULE_DONE.format(title=title, correct=correct, total=total), praise]
+    if correct * 5 >= total * 3:  # at least 60%: 3 of 5, 2 of 3
+        heading, praise = t.MODULE_DONE_MOST, t.MODULE_DONE_MOST_PRAISE
+    else:
+        heading, praise = t.MODULE_DONE_SOME, t.MODULE_DONE_SOME_PRAISE
+    return [heading.format(title=title, correct=correct, total=total), praise, t.MODULE_DONE_REVIEW]

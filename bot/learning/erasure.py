@@ -1,9 +1,9 @@
 """Erasing a learner (PDPA right to erasure): everything stored about them goes, in the caller's transaction.
 
-Their answers, results, review cards, reminder state and family links; their marks in the reminder
-bitmaps; their ID in every outbox batch written since they came (a batch waiting to go never reaches
-them); their one-to-one outbox rows; and the link from the events they sent (handled events keep only
-their ID, to drop replays).
+Their answers (to questions and drills), results, review cards, reminder state and family links; their
+marks in the reminder bitmaps; their ID in every outbox batch written since they came (a batch waiting to
+go never reaches them); their one-to-one outbox rows; and the link from the events they sent (handled
+events keep only their ID, to drop replays).
 May import storage and bot/learning/marks.py only.
 """
 
@@ -18,6 +18,7 @@ from bot.learning import marks
 from bot.storage.columns import UtcDateTime
 from bot.storage.models import (
     Attempt,
+    DrillAnswer,
     FamilyLink,
     InboxEvent,
     InboxStatus,
@@ -52,6 +53,7 @@ def erase(session: Session, learner: Learner) -> None:
     (`ERASED`, read by bot/inbox.py): its outbox row is deleted as soon as it is finished.
     """
     session.exec(delete(Attempt).where(col(Attempt.learner_id) == learner.id))
+    session.exec(delete(DrillAnswer).where(col(DrillAnswer.learner_id) == learner.id))
     session.exec(delete(ModuleResult).where(col(ModuleResult.learner_id) == learner.id))
     session.exec(delete(ReviewCard).where(col(ReviewCard.learner_id) == learner.id))
     session.exec(delete(ReminderState).where(col(ReminderState.learner_id) == learner.id))

@@ -59,6 +59,11 @@ class Phase(StrEnum):
     PRACTICE = "practice"  # answering a just-finished module's questions again, options shuffled
     REMINDER_TIME = "reminder_time"  # asked what time of day to be reminded
     CONFIRM_DELETE = "confirm_delete"  # asked to confirm erasing everything
+    # Drills in the conversation (issue 14): bot/flow/drills.py
+    MODULE_DRILL = "module_drill"  # judging a module's drills after its quiz
+    DRILL = "drill"  # a detour: the daily "ซ้อมจับโกง" set, or drills due for review
+    CHECK_OFFER = "check_offer"  # offered the placement (track start) or final (track end) check
+    CHECK = "check"  # judging the items of a placement or final check
 
 
 class Learner(SQLModel, table=True):
@@ -94,6 +99,11 @@ class Learner(SQLModel, table=True):
     # When they were last reminded and how many reminders they have ignored: see ReminderState.
     last_studied_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
     streak: int = 0  # days in a row with some study, ending on last_studied_on
+    # Drills (issue 14): the round on screen (drill IDs, comma-separated), the index of the one shown, and
+    # what the round is for (a DrillContext value). Kept apart from `step`, which a detour must not move.
+    drill_ids: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    drill_step: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    drill_context: str | None = Field(default=None, max_length=12)
     # A group of learners (a school, a trial); "demo" learners are seeded for trials and ignore quiet hours.
     cohort: str | None = Field(default=None, max_length=48, index=True)
 
@@ -151,6 +161,43 @@ class Attempt(SQLModel, table=True):
     choice: int
     correct: bool
     review: bool = False
+    answered_at: datetime = Field(sa_column=_utc_column(nullable=False))
+
+
+class DrillContext(StrEnum):
+    """Where a drill was judged: practice (module, review, daily, game) or measurement (placement, final)."""
+
+    MODULE = "module"
+    REVIEW = "review"
+    DAILY = "daily"
+    PLACEMENT = "placement"
+    FINAL = "final"
+    GAME = "game"
+
+
+class DrillVerdict(StrEnum):
+    """The learner's verdict on a drill (the values of bot.drills.answers.Verdict)."""
+
+    REAL = "real"
+    SCAM = "scam"
+    UNSURE = "unsure"
+
+
+class DrillAnswer(SQLModel, table=True):
+    """One verdict on one drill ("จริงหรือหลอก?"): the source of the daily set's history, the placement and
+    final scores and the trainers' before/after figures. Deleted with the learner (PDPA)."""
+
+    __tablename__ = "drill_answer"
+    __table_args__ = (Index("ix_drill_answer_learner", "learner_id", "context", "answered_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("learner.id", ondelete="CASCADE"), nullable=False)
+    )
+    drill_id: str = Field(max_length=48)
+    verdict: DrillVerdict = Field(sa_column=_enum_column(DrillVerdict))
+    correct: bool
+    context: DrillContext = Field(sa_column=_enum_column(DrillContext))
     answered_at: datetime = Field(sa_column=_utc_column(nullable=False))
 
 

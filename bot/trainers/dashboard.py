@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -17,8 +18,11 @@ from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from bot.content import Content
+from bot.drills import scoring
+from bot.drills.answers import Verdict
+from bot.drills.content import CheckKind, Drill
 from bot.simulator import is_simulated
-from bot.storage.models import Attempt, Learner, ModuleResult
+from bot.storage.models import Attempt, DrillAnswer, DrillContext, Learner, ModuleResult
 from bot.storage.trainers import ClassMember, Classroom
 from bot.trainers import classes
 
@@ -69,6 +73,9 @@ class LearnerRow:
     last_studied: date | None
     joined_at: datetime
     status: str
+    # The placement (before) and final (after) check figures, when the learner took them (issue 14).
+    before: dict[str, object] | None = None
+    after: dict[str, object] | None = None
 
     @property
     def percent_done(self) -> int:
@@ -113,6 +120,34 @@ class ModuleRow:
 
 
 @dataclass
+class CheckFigures:
+    """A class's figures on one check (placement = before, final = after): every answer pooled, the mean and
+    median of the learners' own d′ and balanced accuracy, and a score per cue (bot/drills/scoring.py)."""
+
+    learners: int = 0
+    pooled: scoring.Score = field(default_factory=lambda: scoring.Score(0, 0, 0, 0, 0))
+    d_primes: list[float] = field(default_factory=list)
+    accuracies: list[float] = field(default_factory=list)
+    cues: dict[str, scoring.Score] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, object]:
+        def r(values: list[float], how: str) -> float | None:
+            if not values:
+                return None
+            return round(statistics.mean(values) if how == "mean" else statistics.median(values), 3)
+
+        return {
+            "learners": self.learners,
+            "pooled": self.pooled.as_dict(),
+            "d_prime_mean": r(self.d_primes, "mean"),
+            "d_prime_median": r(self.d_primes, "median"),
+            "balanced_accuracy_mean": r(self.accuracies, "mean"),
+            "balanced_accuracy_median": r(self.accuracies, "median"),
+            "cues": {cue: score.as_dict() for cue, score in self.cues.items()},
+        }
+
+
+@dataclass
 class ClassReport:
     class_id: int
     name: str
@@ -122,6 +157,14 @@ class ClassReport:
     skills: list[SkillRow] = field(default_factory=list)
     questions: list[QuestionRow] = field(default_factory=list)
     activity: list[tuple[date, int]] = field(default_factory=list)
+    before: CheckFigures = field(default_factory=CheckFigures)
+    after: CheckFigures = field(default_factory=CheckFigures)
+    cue_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def drill_checks(self) -> dict[str, object]:
+        """Before/after figures of the class's placement and final checks, for the API."""
+        return {"before": self.before.as_dict(), "after": self.after.as_dict()}
 
     @property
     def members(self) -> int:
@@ -236,7 +279,52 @@ def class_report(
 
     _questions_and_skills(session, content, member_ids, report)
     report.activity = _activity(session, member_ids, now, zone)
+    _drill_checks(session, content, {learner.id: learner for learner, _, _ in members}, member_ids, report)
     return report
+
+
+def _drill_checks(session: Session, content: Content, learners, member_ids, report: ClassReport) -> None:  # type: ignore[no-untyped-def]
+    """Each member's placement and final check scores, and the class's before/after figures (issue 14).
+
+    A learner's check is scored against their track's check items, on their latest verdict on each."""
+    verdicts: dict[tuple[int, DrillContext], dict[str, Verdict]] = defaultdict(dict)
+    for learner_id, drill_id, verdict, context in session.exec(
+        select(DrillAnswer.learner_id, DrillAnswer.drill_id, DrillAnswer.verdict, DrillAnswer.context)
+        .where(
+            col(DrillAnswer.learner_id).in_(member_ids),
+            col(DrillAnswer.context).in_([DrillContext.PLACEMENT, DrillContext.FINAL]),
+        )
+        .order_by(col(DrillAnswer.answered_at), col(DrillAnswer.id))
+    ):
+        verdicts[(learner_id, DrillContext(context))][drill_id] = Verdict(str(verdict))
+    bank = content.drills
+    report.cue_names = {cue.id: cue.name for cue in bank.cues.values()}
+    judged: dict[str, list[tuple[Drill, Verdict]]] = {"before": [], "after": []}
+    for row in report.learners:
+        learner = learners.get(row.learner_id)
+        track = content.track(learner.track_id) if learner is not None else None
+        if track is None:
+            continue
+        for name, kind, context in (
+            ("before", CheckKind.PLACEMENT, DrillContext.PLACEMENT),
+            ("after", CheckKind.FINAL, DrillContext.FINAL),
+        ):
+            given = verdicts.get((row.learner_id, context), {})
+            score = scoring.check_score(bank, track.id, kind, given)
+            if not score.answered:
+                continue
+            setattr(row, name, score.as_dict())
+            figures: CheckFigures = getattr(report, name)
+            figures.learners += 1
+            if score.d_prime is not None:
+                figures.d_primes.append(score.d_prime)
+            if score.balanced_accuracy is not None:
+                figures.accuracies.append(score.balanced_accuracy)
+            judged[name] += [(d, given[d.id]) for d in bank.check(track.id, kind) if d.id in given]
+    for name in ("before", "after"):
+        figures = getattr(report, name)
+        figures.pooled = scoring.score(scoring.Answer(d.genuine, v) for d, v in judged[name])
+        figures.cues = scoring.per_cue(judged[name])
 
 
 def _status(row: LearnerRow, *, following: bool, today: date, joined: date) -> str:
@@ -367,6 +455,22 @@ def as_text_cell(value: object) -> object:
     return value
 
 
+# Drill checks (issue 14): hit rate, false-alarm rate, d′ and balanced accuracy, before and after.
+_CHECK_FIGURES = ("hit_rate", "false_alarm_rate", "d_prime", "balanced_accuracy")
+CHECK_COLUMNS_TH = tuple(
+    f"{when} {name}" for when in ("ก่อนเรียน", "หลังเรียน") for name in ("H", "F", "d′", "ความแม่นยำสมดุล")
+)
+CHECK_COLUMNS_EN = tuple(
+    f"{when} {name}" for when in ("Before", "After") for name in ("H", "F", "d′", "Balanced accuracy")
+)
+
+
+def _check_cells(figures: dict[str, object] | None) -> list[object]:
+    if figures is None:
+        return [""] * len(_CHECK_FIGURES)
+    return ["" if figures[name] is None else figures[name] for name in _CHECK_FIGURES]
+
+
 def csv_export(report: ClassReport, lang: str = "th") -> bytes:
     """The class's progress as CSV with a BOM (Excel then reads Thai correctly); no cell is a formula."""
     buffer = io.StringIO()
@@ -383,6 +487,7 @@ def csv_export(report: ClassReport, lang: str = "th") -> bytes:
             "เรียนล่าสุด",
             "สถานะ",
             "เข้าห้องเมื่อ",
+            *CHECK_COLUMNS_TH,
         ]
         if lang != "en"
         else [
@@ -396,6 +501,7 @@ def csv_export(report: ClassReport, lang: str = "th") -> bytes:
             "Last studied",
             "Status",
             "Joined",
+            *CHECK_COLUMNS_EN,
         ]
     )
     writer.writerow(header)
@@ -411,6 +517,8 @@ def csv_export(report: ClassReport, lang: str = "th") -> bytes:
             row.last_studied.isoformat() if row.last_studied else "",
             status_name(row.status, lang),
             row.joined_at.date().isoformat(),
+            *_check_cells(row.before),
+            *_check_cells(row.after),
         ]
         writer.writerow([as_text_cell(cell) for cell in cells])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -11,8 +11,12 @@ from bot.voice import texts as t
 from bot.voice.ui import Button, button, text
 
 
-def reminder_messages(next_title: str | None, reviews: int, *, elderly: bool) -> list[MessageJSON]:
-    """The daily reminder: what is next and how many reviews wait, with buttons to act on it at once.
+def reminder_messages(
+    next_title: str | None, reviews: int, *, elderly: bool, drills: bool = False
+) -> list[MessageJSON]:
+    """The daily reminder: what is next and how many reviews wait, with buttons to act on it at once; with
+    `drills` (the track has drills), a line offering the daily "ซ้อมจับโกง" set, typed (the elderly keep
+    their three buttons, and the others' buttons stay the same).
 
     Identical for every learner at the same point (same track kind, next module and number of reviews), so
     the worker can send it to hundreds at a time with one multicast.
@@ -27,6 +31,8 @@ def reminder_messages(next_title: str | None, reviews: int, *, elderly: bool) ->
     else:
         body = t.REMINDER_REVIEW_ONLY.format(count=reviews)
         primary = [button(t.REVIEW, "review")]
+    if drills:
+        body += "\n" + t.REMINDER_DAILY
     # The elderly see at most three choices: what to do now, not today, never.
     buttons: list[Button] = [*primary, button(t.SNOOZE, "snooze"), button(t.STOP_REMINDERS, "stop_reminders")]
     return [text(body, buttons)]

@@ -65,7 +65,7 @@ READING_CARD = 'ตอนนี้เรากำลังอ่านบทเ�
 NOT_AN_ANSWER = "ตอนนี้เรากำลังตอบคำถามกันอยู่ค่ะ 😊 กดเลือกคำตอบได้เลย หรือพิมพ์เลขข้อก็ได้ค่ะ"
 STALE_ANSWER = "ข้อนั้นตอบไปแล้วค่ะ 😊 มาต่อที่ข้อนี้กันนะคะ"
 
-# The module's end: the heading and the praise depend on the share of right answers (see lessons.summary).
+# The module's end: the heading and the praise depend on the share of right answers (see views.summary).
 MODULE_DONE = '🎉 จบบท "{title}" แล้วค่ะ\nตอบถูก {correct} จาก {total} ข้อ'  # every answer right
 MODULE_DONE_MOST = '✅ จบบท "{title}" แล้วค่ะ\nตอบถูก {correct} จาก {total} ข้อ'  # at least 60% right
 MODULE_DONE_SOME = '📖 จบบท "{title}" แล้วค่ะ\nตอบถูก {correct} จาก {total} ข้อ'  # fewer
@@ -215,3 +215,41 @@ GROUP_JOIN_IN_PRIVATE = (
     'อยากเรียนกับห้อง {code}: แตะรูป "รู้ทัน" กดเพิ่มเพื่อน แล้วพิมพ์ "เข้าห้อง {code}" ในแชตส่วนตัวนะคะ\n'
     'ครูที่อยากให้ประกาศของห้องส่งมาที่กลุ่มนี้ พิมพ์ "เชื่อมห้อง {code}" ค่ะ'
 )
+
+# ----- drills in the conversation: "จริงหรือหลอก?" (issue 14; bot/flow/drills.py) -----------------------
+DAILY = "ซ้อมจับโกง"
+DRILL_MODULE_START = "ต่อไป ลองดูข้อความแบบที่เจอจริงกันค่ะ ({count} ข้อ)\nอ่านแล้วตอบว่า จริง หรือ หลอก 🔍"
+DAILY_START = "มาซ้อมจับโกงวันละ {count} ข้อกันค่ะ 🔍\nบางข้อเป็นของจริง บางข้อเป็นของหลอกนะคะ"
+DRILL_REVIEW_START = "มาดูข้อความที่เคยพลาดอีกครั้งค่ะ ({count} ข้อ) 🔁"
+DRILL_HEADER = "ข้อ {index}/{total}"
+DRILL_NOT_AN_ANSWER = 'ตอนนี้เรากำลังดูข้อความกันอยู่ค่ะ 😊\nกด "จริง" "หลอก" หรือ "ไม่แน่ใจ" ได้เลย หรือพิมพ์ก็ได้ค่ะ'
+DRILL_STALE = "ข้อนั้นตอบไปแล้วค่ะ 😊 มาดูข้อนี้กันนะคะ"
+DRILL_BUSY = "ตอบข้อนี้ให้จบก่อนนะคะ 😊 แล้วค่อยไปต่อกันค่ะ"
+DAILY_DONE = "ซ้อมครบ {count} ข้อแล้วค่ะ 👏\nวันนี้ตอบตรง {right} ใน {count} ข้อ"
+DAILY_EMPTY = "ตอนนี้ยังไม่มีข้อความให้ซ้อมในบทเรียนของคุณค่ะ 😊"
+DRILL_REVIEW_DONE = "ทบทวนข้อความครบแล้วค่ะ 👏"
+CHECK_PLACEMENT_OFFER = (
+    "ก่อนเริ่มบทแรก ลองดูข้อความ {count} ข้อก่อนไหมคะ 😊\n"
+    "ลองดูก่อนไหมคะ ไม่มีผิด ไม่มีถูก\n"
+    "ตอบว่าจริงหรือหลอก ตามที่คิดเลยค่ะ จบแล้วจะบอกว่าจับได้กี่ข้อ"
+)
+CHECK_FINAL_OFFER = "อยากรู้ไหมคะว่าจับโกงเก่งขึ้นแค่ไหน 😊\nลองดูข้อความใหม่ {count} ข้อ ไม่มีผิด ไม่มีถูก\nจบแล้วจะบอกผลให้ดูค่ะ"
+CHECK_YES = "ลองดูเลย"
+CHECK_LATER = "ข้ามไปก่อน"
+CHECK_FINAL_LABEL = "วัดผลจับโกง"
+CHECK_ASK_AGAIN = 'กด "ลองดูเลย" หรือ "ข้ามไปก่อน" ได้เลยค่ะ 😊'
+CHECK_SKIPPED = "ได้เลยค่ะ ไว้ลองทีหลังก็ได้นะคะ 😊"
+CHECK_NOTED = "รับทราบค่ะ 👍"
+CHECK_TITLE_PLACEMENT = "📋 ผลก่อนเรียน"
+CHECK_TITLE_FINAL = "📋 ผลหลังเรียน"
+CHECK_BEFORE = "ก่อนเรียน: {summary}"
+CHECK_AFTER = "หลังเรียน: {summary}"
+CHECK_UNSURE = "ตอบว่าไม่แน่ใจ {count} ข้อ ไม่แน่ใจแล้วหยุดเช็กก่อน ก็เป็นนิสัยที่ดีค่ะ"
+# Praise that follows the result: no party popper for a weak score.
+CHECK_PLACEMENT_PRAISE = "ขอบคุณที่ลองดูนะคะ นี่คือจุดเริ่มต้นของเรา ไม่มีผิดไม่มีถูกค่ะ 😊"
+CHECK_PRAISE_STRONG = "เก่งมากค่ะ 🎉 แยกของจริงกับของหลอกได้แม่นมาก"
+CHECK_PRAISE_GOOD = "ดีมากค่ะ 👍 จับได้เกือบทุกข้อแล้ว"
+CHECK_PRAISE_WEAK = "ไม่เป็นไรนะคะ ของหลอกสมัยนี้แนบเนียนมาก ค่อย ๆ ซ้อมไปด้วยกันค่ะ"
+CHECK_BETTER = "เก่งขึ้นกว่าตอนเริ่มเรียนด้วยค่ะ"
+CHECK_PRACTISE = 'ซ้อมต่อได้ทุกวัน พิมพ์ "ซ้อมจับโกง" ได้เลยค่ะ'
+REMINDER_DAILY = 'อยากซ้อมจับโกงสั้น ๆ 3 ข้อ พิมพ์ "ซ้อมจับโกง" ได้เลยค่ะ'

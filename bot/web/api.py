@@ -90,6 +90,11 @@ class LearnerOut(Out):
     last_studied: date | None
     status: str
     joined_at: datetime
+    before: dict[str, Any] | None = Field(
+        default=None,
+        description="Placement check: hits, false alarms, hit_rate, false_alarm_rate, d_prime...",
+    )
+    after: dict[str, Any] | None = Field(default=None, description="Final check, the same figures")
 
 
 class SkillOut(Out):
@@ -134,6 +139,10 @@ class ReportOut(Out):
     stopped: list[LearnerOut]
     modules: list[ModuleOut]
     activity: list[tuple[date, int]]
+    drill_checks: dict[str, Any] = Field(
+        description="Placement (before) and final (after) checks: pooled figures, the mean and median of the"
+        " learners' d′ and balanced accuracy, and per cue"
+    )
 
 
 class GroupOut(Out):

@@ -119,6 +119,25 @@ STRINGS: dict[str, tuple[str, str]] = {
     "stopped_title": ("ผู้เรียนที่หยุดเรียน (ลองทักไปชวนกลับมา)", "Learners who stopped (nudge them)"),
     "stopped_none": ("ไม่มีใครหยุดเรียน 👍", "Nobody has stopped 👍"),
     "learners_title": ("ผู้เรียนทั้งหมด", "All learners"),
+    # Drill checks (issue 14): before/after
+    "checks_title": ("จับโกง: ก่อนเรียนและหลังเรียน", "Scam spotting: before and after"),
+    "checks_explain": (
+        "H = จับของหลอกได้ (ยิ่งสูงยิ่งดี) · F = ตกใจกับของจริง (ยิ่งต่ำยิ่งดี) · d′ และความแม่นยำสมดุล ="
+        " แยกของจริงกับของหลอกได้ดีแค่ไหน (0.5 = เดาสุ่ม)",
+        "H = scams caught (higher is better) · F = genuine messages called scams (lower is better) · d′ and"
+        " balanced accuracy = how well real and fake are told apart (0.5 = chance)",
+    ),
+    "checks_before": ("ก่อนเรียน", "Before"),
+    "checks_after": ("หลังเรียน", "After"),
+    "checks_learners": ("ผู้เรียนที่ทำ", "Learners who took it"),
+    "checks_hits": ("จับของหลอกได้", "scams caught"),
+    "checks_false_alarms": ("ตกใจกับของจริง", "false alarms"),
+    "checks_mean_median": ("เฉลี่ย / มัธยฐาน", "mean / median"),
+    "checks_accuracy": ("ความแม่นยำสมดุล", "Balanced accuracy"),
+    "checks_cues": ("แยกตามจุดสังเกต", "By cue"),
+    "checks_cue": ("จุดสังเกต", "Cue"),
+    "checks_per_learner": ("รายคน", "Per learner"),
+    "checks_none": ("ยังไม่มีใครทำแบบวัดจับโกง", "Nobody has taken a scam-spotting check yet"),
     "learners_none": (
         'ยังไม่มีผู้เรียนในห้องนี้ ให้ผู้เรียนพิมพ์ "เข้าห้อง {code}" ถึงบอต',
         'No learners yet: learners send "เข้าห้อง {code}" to the bot',

@@ -40,10 +40,13 @@ def button(label: str, action: str, **params: object) -> Button:
 
 
 def rich_menu_buttons() -> list[Button]:
-    """The six buttons of the learners' rich menu (and of the simulator's menu), in reading order."""
+    """The learners' rich menu (and the simulator's menu), in reading order: "โดนหลอก?" first, drawn as a
+    red strip above the six (issue 16: the urgent steps in one tap), then the six buttons of the course."""
+    from bot.help.messages import EMERGENCY_TILE  # bot.help builds its messages with this module
     from bot.voice import texts as t
 
     return [
+        EMERGENCY_TILE,
         button(t.CONTINUE, "continue"),
         button(t.PROGRESS, "progress"),
         button(t.REVIEW, "review"),

@@ -89,7 +89,9 @@ async def test_a_stranger_who_was_scammed_gets_the_steps_and_no_row_is_created(h
     assert learner(hbot, user) is None  # PDPA: nothing kept about someone who only asked for help
 
 
-async def test_before_consent_the_steps_come_first_and_consent_is_still_asked_after(hbot: BotUnderTest) -> None:
+async def test_before_consent_the_steps_come_first_and_consent_is_still_asked_after(
+    hbot: BotUnderTest,
+) -> None:
     user = user_id("scammed-before-consent")
     await hbot.follow(user)
     reply = await hbot.say(user, "โดนหลอกแล้วค่ะ ทำไงดี")
@@ -112,7 +114,9 @@ async def test_mid_quiz_the_steps_come_first_and_the_quiz_waits(hbot: BotUnderTe
     assert answered.texts[0].startswith(("✅", "❌"))
 
 
-async def test_after_erasing_their_data_the_steps_still_come_and_nothing_is_stored(hbot: BotUnderTest) -> None:
+async def test_after_erasing_their_data_the_steps_still_come_and_nothing_is_stored(
+    hbot: BotUnderTest,
+) -> None:
     user = user_id("scammed-after-erasure")
     await onboard(hbot, user, "บุคคลทั่วไป")
     await erase(hbot, user)
@@ -146,7 +150,9 @@ async def test_the_menu_tile_then_another_bank_by_name_gives_its_call_button(hbo
     assert stored.phase is Phase.CARD and stored.resume_phase is None  # back in the lesson
 
 
-async def test_the_lesson_button_opens_a_lesson_on_the_track_and_says_kindly_when_not(hbot: BotUnderTest) -> None:
+async def test_the_lesson_button_opens_a_lesson_on_the_track_and_says_kindly_when_not(
+    hbot: BotUnderTest,
+) -> None:
     user = user_id("help-lesson")
     await onboard(hbot, user, "บุคคลทั่วไป")
     opened = await hbot.send(postback_event(user, "a=help_lesson&m=phishing-links"))
@@ -223,7 +229,9 @@ async def test_forwards_a_moment_apart_are_answered_together(hbot: BotUnderTest)
     await onboard(hbot, user, "บุคคลทั่วไป")
     hbot.line.take()
     for message in (SCAM_SMS, "https://bit.ly/3xYzAb", "โอนค่าธรรมเนียม 500 บาทก่อนนะคะ ถึงจะได้รับเงิน"):
-        response = await hbot.post(json.dumps({"destination": "U", "events": [text_event(user, message)]}).encode())
+        response = await hbot.post(
+            json.dumps({"destination": "U", "events": [text_event(user, message)]}).encode()
+        )
         assert response.status_code == 200
     await hbot.runtime.settle()
     reply = Reply(hbot.line.take())
@@ -317,7 +325,9 @@ async def test_a_screenshot_gone_from_line_gets_a_kind_answer(hbot: BotUnderTest
     assert learner(hbot, user).phase is Phase.CARD
 
 
-async def test_a_check_left_by_a_crash_is_answered_once_after_restart(hbot: BotUnderTest, clock: FrozenClock) -> None:
+async def test_a_check_left_by_a_crash_is_answered_once_after_restart(
+    hbot: BotUnderTest, clock: FrozenClock
+) -> None:
     user = user_id("check-crash")
     await onboard(hbot, user, "บุคคลทั่วไป")
     # The process dies right after the round that gathered the message: its timer dies with it.

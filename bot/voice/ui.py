@@ -39,10 +39,14 @@ def button(label: str, action: str, **params: object) -> Button:
     return Button(label, action, tuple((key, str(value)) for key, value in params.items()))
 
 
+# Help in the moment (issue 16): the urgent steps in one tap (bot/help answers the action).
+ACTION_EMERGENCY = "emergency"
+EMERGENCY_TILE = button("โดนหลอก?", ACTION_EMERGENCY)
+
+
 def rich_menu_buttons() -> list[Button]:
     """The learners' rich menu (and the simulator's menu), in reading order: "โดนหลอก?" first, drawn as a
     red strip above the six (issue 16: the urgent steps in one tap), then the six buttons of the course."""
-    from bot.help.messages import EMERGENCY_TILE  # bot.help builds its messages with this module
     from bot.voice import texts as t
 
     return [

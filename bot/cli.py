@@ -10,6 +10,7 @@ import uuid
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import unquote
 
 import typer
 
@@ -162,6 +163,9 @@ async def _chat(settings: Settings, content: Content, user: str) -> None:
                 event = _event(user, "postback", postback={"data": action["data"]})
             elif action.get("type") == "message":
                 event["message"]["text"] = action["text"]
+            elif action.get("type") == "uri":  # e.g. LINE's share screen: shown, nothing is sent
+                typer.echo(f"      (เปิด: {unquote(action['uri'])})")
+                continue
         await runtime.receive([event])
         await runtime.settle()
 

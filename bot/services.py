@@ -35,10 +35,13 @@ from bot.storage.db import Database, make_engine
 from bot.trainers.auth import Passwords
 from bot.trainers.jobs import AnnouncementJob
 from bot.trainers.line_account import LineAccount
+from scheduler import family_notes
 from scheduler.worker import DeliveryWorker
 
 # The longest a keyed LINE call goes unanswered before its backup copy (sooner when LINE answers fast).
 MAX_BACKUP_WAIT = 2.0
+# How often the family link's weekly notes are looked for (each link gets one a week; bot/learning/family.py).
+FAMILY_NOTES_SECONDS = 15 * 60
 
 
 @dataclass
@@ -153,11 +156,29 @@ class Services:
         """Recover what the last process left, then run the scheduled work (recovery, the reminder sweep,
         delivery, pruning, announcements) on one scheduler."""
         every = self.settings.announcement_check_seconds
-        await self.runtime.start(also=[("announcements", self._announce, every)])
+        await self.runtime.start(
+            also=[
+                ("announcements", self._announce, every),
+                ("family_notes", self._family_notes, FAMILY_NOTES_SECONDS),
+            ]
+        )
         freeze_heap_once()
 
     async def _announce(self) -> None:
         await self.announcements.run_once()
+
+    async def _family_notes(self) -> None:
+        await self.family_notes_once()
+
+    async def family_notes_once(self) -> int:
+        """Write the family link's weekly notes due now and send them; how many were written."""
+        runtime = self.runtime
+        written = await runtime.db(
+            family_notes.write_notes, self.engine, self.content, self.clock.now(), self.settings.zone
+        )
+        if written:
+            await runtime.drain()
+        return written
 
     async def stop(self) -> None:
         await self.announcements.settle()  # "send now" deliveries under way

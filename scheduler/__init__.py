@@ -7,8 +7,9 @@ finished outbox work; `jobs` starts them on APScheduler (with recovery and annou
 
 Jobs carry no state and no pickled objects: each run reads what is due from the database, so the schedule
 is rebuilt from the database whenever a process starts. Modules here may import `bot.storage`, `bot.sender`,
-`bot.gateway`, `bot.metrics`, `bot.clock` and `bot.content`; never `bot.web` nor (once the flow half of
-issue 19 lands) `bot.flow`.
+`bot.gateway`, `bot.metrics`, `bot.clock`, `bot.content`, the learning rules (`bot.learning`) and what the
+bot says (`bot.voice`); never `bot.flow`, `bot.handlers` or `bot.web` (import-linter contracts in
+pyproject.toml, run by tests/test_layers.py).
 """
 
 from scheduler.jobs import start_jobs

@@ -45,3 +45,30 @@ async def test_reminder_pushes_and_multicasts_match_the_spec(lite_bot: BotUnderT
     assert {call.path for call in sent} == {"/v2/bot/message/push", "/v2/bot/message/multicast"}
     for call in sent:
         assert contract.problems(call.method, call.path, call.body) == [], call.body
+
+
+async def test_family_link_requests_match_the_spec(lite_bot: BotUnderTest) -> None:
+    """The family link's new shapes: a share (URI) quick reply, pushes to the other side, the weekly note,
+    encouragement relayed, the code-word card with its share button."""
+    from tests.test_family import drain, linked
+
+    grandma, grandson, _ = await linked(lite_bot)  # invite (URI quick reply), ask and accept pushes
+    seen = list((await lite_bot.say(grandma, "ชวนลูกหลาน")).calls)
+    seen += (await lite_bot.say(grandma, "คำลับ")).calls
+    pick = await lite_bot.say(grandson, "ส่งกำลังใจ")
+    seen += pick.calls + (await lite_bot.tap(grandson, pick, "ภูมิใจในตัวคุณ")).calls
+    seen += (await drain(lite_bot)).calls
+    lite_bot.clock.advance(days=7)
+    await lite_bot.services.family_notes_once()
+    seen += lite_bot.line.take()
+    paths = {call.path for call in seen}
+    assert paths == {"/v2/bot/message/reply", "/v2/bot/message/push"}
+    actions = {
+        item["action"]["type"]
+        for call in seen
+        for m in call.messages
+        for item in m.get("quickReply", {}).get("items", [])
+    }
+    assert actions == {"postback", "uri"}
+    for call in seen:
+        assert contract.problems(call.method, call.path, call.body) == [], call.body

@@ -5,8 +5,8 @@ from __future__ import annotations
 import secrets
 
 from bot import answers
-from bot.content import Lesson, Track
-from bot.flow import reviewing, views
+from bot.content import Audience, Lesson, Track
+from bot.flow import family, reviewing, views
 from bot.flow.turn import Params, Step, Turn, resuming, say
 from bot.learning import progress as records
 from bot.learning import review
@@ -163,7 +163,7 @@ def score(turn: Turn, choice: int | None) -> Step:
         )
     right_answer = question.options[question.answer].text
     if correct:
-        verdict = t.RIGHT
+        verdict = t.RIGHT_STUDENT if audience(turn) is Audience.STUDENT else t.RIGHT
     elif choice is None:
         verdict = t.UNSURE.format(answer=right_answer)
     else:
@@ -194,14 +194,32 @@ def finish_lesson(turn: Turn, lesson: Lesson) -> Step:
     turn.session.flush()
     track = turn.track()
     following = records.next_lesson(turn.session, turn.content, learner, track) if track else None
-    lines = [t.MODULE_DONE.format(title=lesson.module.title, correct=learner.module_correct, total=total)]
-    lines.append(t.MODULE_DONE_PRAISE if learner.module_correct == total else t.MODULE_DONE_REVIEW)
+    lines = summary(lesson.module.title, learner.module_correct, total, audience(turn))
     if turn.large:
         lines.append(t.HABIT)
+    buttons = [*views.menu_buttons(), *family.after_module_buttons(lesson)]  # share it, and more
     if following is None:
-        return say(text("\n".join(lines)), text(t.TRACK_DONE, views.menu_buttons()), to=Phase.TRACK_DONE)
+        return say(text("\n".join(lines)), text(t.TRACK_DONE, buttons), to=Phase.TRACK_DONE)
     lines.append(t.NEXT_MODULE.format(title=following.module.title))
-    return say(text("\n".join(lines), views.menu_buttons()), to=Phase.MODULE_DONE)
+    return say(text("\n".join(lines), buttons), to=Phase.MODULE_DONE)
+
+
+def audience(turn: Turn) -> Audience:
+    """Who the learner's track is written for (general when the track is gone)."""
+    track = turn.track()
+    return track.audience if track is not None else Audience.GENERAL
+
+
+def summary(title: str, correct: int, total: int, audience: Audience) -> list[str]:
+    """The module's result, praise matching the score: 🎉 only for all right, "เก่งมาก" only to children."""
+    if correct >= total:
+        praise = t.MODULE_DONE_PRAISE if audience is Audience.STUDENT else t.MODULE_DONE_PRAISE_ADULT
+        return [t.MODULE_DONE.format(title=title, correct=correct, total=total), praise]
+    if correct * 5 >= total * 3:  # at least 60%: 3 of 5, 2 of 3
+        heading, praise = t.MODULE_DONE_MOST, t.MODULE_DONE_MOST_PRAISE
+    else:
+        heading, praise = t.MODULE_DONE_SOME, t.MODULE_DONE_SOME_PRAISE
+    return [heading.format(title=title, correct=correct, total=total), praise, t.MODULE_DONE_REVIEW]
 
 
 # ----- practice -----------------------------------------------------------------------------------------

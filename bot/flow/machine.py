@@ -31,12 +31,24 @@ from collections.abc import Callable
 
 from bot import answers
 from bot.check import CheckResult
-from bot.flow import checking, classroom, helping, lessons, menu, onboarding, reminding, reviewing, views
+from bot.flow import (
+    checking,
+    classroom,
+    family,
+    helping,
+    lessons,
+    menu,
+    onboarding,
+    reminding,
+    reviewing,
+    views,
+)
 from bot.flow.turn import KEEP, Messages, Params, Step, Turn, resuming, say
 from bot.help import ACTION_BANK, ACTION_EMERGENCY, ACTION_LESSON, is_emergency
 from bot.learning import membership
 from bot.learning import progress as records
 from bot.storage.models import Learner, Phase
+from bot.voice import family as family_texts
 from bot.voice import texts as t
 from bot.voice.ui import text
 
@@ -129,6 +141,14 @@ def resume(turn: Turn) -> Step:
     if phase in (Phase.CONFIRM_DELETE, Phase.BANK_NAME):
         now_in = learner.resume_phase or Phase.MODULE_DONE
         repaired = Step(to=now_in, resume=None if phase is Phase.BANK_NAME else KEEP)
+    if phase is Phase.REVIEW:  # the question on screen left the content: the next one due, or back
+        remaining = reviewing.due_reviews(turn)
+        if remaining:
+            learner.review_question_id = remaining[0][1].id
+            return say(views.show_question(turn))
+        now_in = learner.resume_phase or Phase.MODULE_DONE
+        learner.review_question_id = None
+        repaired = Step(to=now_in, resume=None)
     lesson = turn.lesson()
     if now_in in (Phase.CARD, Phase.QUESTION) and lesson is not None:
         if now_in is Phase.CARD and learner.step < len(lesson.module.cards):
@@ -175,6 +195,17 @@ ACTIONS: dict[str, Action] = {
     ACTION_BANK: helping.pressed_bank,
     ACTION_LESSON: helping.pressed_lesson,
     "check_help": plain(checking.how_to),
+    # The family link (issue 16 section 3): the learner's side.
+    "family_invite": plain(family.invite),
+    "family_accept": family.decide,
+    "code_word": plain(family.code_word),
+}
+
+# Buttons anyone may press, learner or not (a relative linked by the family feature): no learner is made
+# for them. The family link (issue 16 section 3): the relative's side.
+OPEN_ACTIONS: dict[str, Action] = {
+    "family_cheer": family.cheer,
+    "family_end": family.end_link,
 }
 
 # Buttons that work for someone with no learner row yet (or any more), without creating one (PDPA).
@@ -209,6 +240,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     # Help in the moment and checks (issue 16).
     ACTION_EMERGENCY: ("โดนหลอก?", "ขอความช่วยเหลือ"),
     "check_help": (t.CHECK_LABEL, "ตรวจข้อความ", "เช็กข้อความ", "ตรวจลิงก์", "เช็กลิงก์"),
+    # The family link (issue 16 section 3); its other words, which anyone may type, are family.OPEN_WORDS.
+    "family_invite": (family_texts.INVITE_LABEL, "ชวนครอบครัว", "ชวนลูกหลานมาดู", "เชิญลูกหลาน"),
 }
 
 # A typed reply that is no command, by the phase the learner is in (other phases: "not understood").
@@ -242,6 +275,7 @@ def followed(turn: Turn) -> Messages:
 
 def unfollowed(turn: Turn) -> Messages:
     """The learner blocked the bot: mark them inactive and send nothing."""
+    family.unfollowed(turn)  # a relative who blocks the bot ends their links
     if turn.found is not None:
         turn.found.following = False
     return []
@@ -249,6 +283,9 @@ def unfollowed(turn: Turn) -> Messages:
 
 def pressed(turn: Turn, action: str, params: Params) -> Messages:
     """A quick-reply or rich-menu button was pressed (a postback)."""
+    opened = OPEN_ACTIONS.get(action)
+    if opened is not None:
+        return run(turn, opened(turn, params))
     if turn.found is None and action in WITHOUT_A_ROW:
         return run(turn, ACTIONS[action](turn, params))
     if turn.found is None:
@@ -267,6 +304,9 @@ def typed(turn: Turn, message: str) -> Messages:
     request = membership.read_join(message)
     if request is not None and request.kind in ("join", "leave"):
         return run(turn, classroom.class_request(turn, request))
+    opened = family.typed_by_anyone(turn, message)  # a family code or word, from a learner or a relative
+    if opened is not None:
+        return run(turn, opened)
     if turn.found is None:
         helped = _without_a_row(turn, message)
         if helped is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.flow import views
+from bot.flow import family, views
 from bot.flow.turn import KEEP, Params, Step, Turn, resuming, say
 from bot.learning import erasure, reminders
 from bot.learning import progress as records
@@ -53,6 +53,7 @@ def confirm_delete(turn: Turn, params: Params) -> Step:
     if learner.phase is not Phase.CONFIRM_DELETE:
         return resuming()
     if params.get("v") == "yes":
+        family.learner_erased(turn)  # each linked relative is told once; the erasure deletes the links
         erasure.erase(turn.session, learner)
         turn.found = None
         return say(text(t.DELETED))

@@ -129,9 +129,14 @@ def lookup_code(session: Session, code: str, *, sources: list[str], now: datetim
         return CodeLookup(None, wait)
     classroom = find_by_code(session, code)
     if classroom is None:
-        session.exec(delete(CodeFailure).where(col(CodeFailure.at) <= now - CODE_FAILURE_WINDOW))
-        session.add_all(CodeFailure(source=source, at=now) for source in sources)
+        record_code_failure(session, sources, now)
     return CodeLookup(classroom)
+
+
+def record_code_failure(session: Session, sources: list[str], now: datetime) -> None:
+    """Count a code that matched nothing against every source (also used for family codes)."""
+    session.exec(delete(CodeFailure).where(col(CodeFailure.at) <= now - CODE_FAILURE_WINDOW))
+    session.add_all(CodeFailure(source=source, at=now) for source in sources)
 
 
 def code_wait(session: Session, sources: list[str], now: datetime) -> timedelta | None:

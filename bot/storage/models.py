@@ -336,3 +336,45 @@ class PendingCheck(SQLModel, table=True):
     due_at: datetime = Field(sa_column=_utc_column(nullable=False))
     lease_until: datetime | None = Field(default=None, sa_column=_utc_column())
     attempts: int = 0
+
+
+# ----- the family link (issue 16 section 3) ----------------------------------------------------------------
+
+
+class LinkStatus(StrEnum):
+    INVITED = "invited"  # the learner has a code to give; no relative yet
+    ASKED = "asked"  # a relative typed the code; the learner has not answered yet
+    ACTIVE = "active"  # the learner accepted: weekly notes and encouragement flow
+    ENDED = "ended"  # declined, ended by either side, expired unused, or the relative blocked the bot
+
+
+class FamilyLink(SQLModel, table=True):
+    """A learner and one trusted person ("ลูกหลาน") who gets a short weekly note of what was learned.
+
+    The relative need not be a learner: only their LINE user ID is kept, to send the notes, and nothing is
+    shared until the learner accepts. Rules: bot/learning/family.py; conversation: bot/flow/family.py.
+    """
+
+    __tablename__ = "family_link"
+    __table_args__ = (
+        Index("ix_family_link_code", "code", unique=True),
+        Index("ix_family_link_learner", "learner_id", "status"),
+        Index("ix_family_link_relative", "relative_user_id", "status"),
+        Index("ix_family_link_due", "status", "last_note_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("learner.id", ondelete="CASCADE"), nullable=False)
+    )
+    # Single use: once a relative has typed it, no one else can (the link has left INVITED).
+    code: str = Field(sa_column=Column(String(8), nullable=False))
+    relative_user_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    status: LinkStatus = Field(default=LinkStatus.INVITED, sa_column=_enum_column(LinkStatus))
+    created_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    expires_at: datetime = Field(sa_column=_utc_column(nullable=False))  # the code, while INVITED
+    asked_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    accepted_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    ended_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    last_note_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    last_cheer_at: datetime | None = Field(default=None, sa_column=_utc_column())

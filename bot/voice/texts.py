@@ -52,7 +52,10 @@ CARD_FOOTER = "({index}/{total})"
 MODULE_TITLE = "บทที่ {number}: {title}"
 
 QUESTION_HEADER = "❓ คำถาม {index}/{total}"
-RIGHT = "✅ ถูกต้องค่ะ เก่งมาก!"
+# Praise follows the audience and the score (issue 15): an adult is not told "เก่งมาก!" for one answer that may
+# be luck, and 2 of 5 is not a celebration. A child may hear "เก่งมาก" for each right answer.
+RIGHT = "✅ ถูกต้องค่ะ"
+RIGHT_STUDENT = "✅ ถูกต้องค่ะ เก่งมาก!"
 WRONG = '❌ ยังไม่ถูกค่ะ คำตอบคือ "{answer}"'
 UNSURE = 'ไม่เป็นไรค่ะ 😊 คำตอบคือ "{answer}" เดี๋ยวเราจะชวนทบทวนข้อนี้อีกครั้งนะคะ'
 WHICH_ONE = "ขอโทษค่ะ ไม่แน่ใจว่าหมายถึงข้อไหน กดเลือกข้อที่ต้องการได้เลยค่ะ"
@@ -62,8 +65,14 @@ READING_CARD = 'ตอนนี้เรากำลังอ่านบทเ�
 NOT_AN_ANSWER = "ตอนนี้เรากำลังตอบคำถามกันอยู่ค่ะ 😊 กดเลือกคำตอบได้เลย หรือพิมพ์เลขข้อก็ได้ค่ะ"
 STALE_ANSWER = "ข้อนั้นตอบไปแล้วค่ะ 😊 มาต่อที่ข้อนี้กันนะคะ"
 
-MODULE_DONE = '🎉 จบบท "{title}" แล้วค่ะ\nตอบถูก {correct} จาก {total} ข้อ'
-MODULE_DONE_PRAISE = "เก่งมากค่ะ ตอบถูกทุกข้อเลย! 🌟"
+# The module's end: the heading and the praise depend on the share of right answers (see lessons.summary).
+MODULE_DONE = '🎉 จบบท "{title}" แล้วค่ะ\nตอบถูก {correct} จาก {total} ข้อ'  # every answer right
+MODULE_DONE_MOST = '✅ จบบท "{title}" แล้วค่ะ\nตอบถูก {correct} จาก {total} ข้อ'  # at least 60% right
+MODULE_DONE_SOME = '📖 จบบท "{title}" แล้วค่ะ\nตอบถูก {correct} จาก {total} ข้อ'  # fewer
+MODULE_DONE_PRAISE = "เก่งมากค่ะ ตอบถูกทุกข้อเลย! 🌟"  # students
+MODULE_DONE_PRAISE_ADULT = "ตอบถูกทุกข้อเลยค่ะ 🌟"
+MODULE_DONE_MOST_PRAISE = "ทำได้ดีค่ะ อีกนิดเดียวก็ครบแล้ว"
+MODULE_DONE_SOME_PRAISE = "บทนี้ยังไม่ง่าย ไม่เป็นไรนะคะ ค่อย ๆ ทบทวนไปด้วยกันค่ะ"
 MODULE_DONE_REVIEW = "ข้อที่พลาด เราจะชวนทบทวนอีกครั้งพรุ่งนี้นะคะ"
 NEXT_MODULE = "บทต่อไป: {title}"
 TRACK_DONE = (
@@ -82,7 +91,7 @@ PRACTICE = "ฝึกตอนนี้"
 PRACTICE_OFFER = 'อยากฝึกบท "{title}" อีกรอบตอนนี้เลยไหมคะ 😊 คราวนี้สลับลำดับคำตอบให้ใหม่ ลองตอบดูนะคะ'
 PRACTICE_START = 'มาฝึกบท "{title}" กันค่ะ ({count} ข้อ) 💪'
 PRACTICE_HEADER = "🔁 ฝึก {index}/{total}"
-PRACTICE_DONE = "ฝึกครบแล้วค่ะ เก่งมาก 👏"
+PRACTICE_DONE = "ฝึกครบแล้วค่ะ 👏"  # says nothing about the score: practice is not scored
 
 MENU = "เลือกได้เลยค่ะ 👇"
 HELP = (
@@ -92,6 +101,8 @@ HELP = (
     "• ทบทวน: ลองตอบข้อที่เคยพลาดอีกครั้ง\n"
     '• ตั้งเวลาเตือน: หรือพิมพ์เวลา เช่น "เตือน 2 ทุ่ม"\n'
     "• พรุ่งนี้ค่อยเตือน / หยุดเตือน / เปิดเตือน\n"
+    "• ชวนลูกหลาน: ให้ลูกหลานได้บันทึกการเรียนสัปดาห์ละครั้ง\n"
+    "• คำลับ: การ์ดรหัสลับครอบครัว กันวิดีโอคอลปลอม\n"
     "• ลบข้อมูลของฉัน: ลบทุกอย่างที่เราเก็บไว้\n"
     'ตอบคำถามได้ทั้งกดปุ่ม หรือพิมพ์ เช่น "ข้อ 2" หรือ "ข"\n\n' + HOTLINES
 )

@@ -6,10 +6,11 @@ with large type; everyone else gets plain text, which LINE renders fastest and e
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from bot.gateway import MessageJSON
 
@@ -44,6 +45,32 @@ ACTION_EMERGENCY = "emergency"
 EMERGENCY_TILE = button("โดนหลอก?", ACTION_EMERGENCY)
 
 
+@dataclass(frozen=True)
+class LinkButton:
+    """A quick-reply button that opens a URI (e.g. LINE's share screen) instead of sending a postback."""
+
+    label: str
+    uri: str
+
+
+# LINE's share screen: the learner picks a chat (a family group, a friend) and the text is sent there. See
+# https://developers.line.biz/en/docs/messaging-api/using-line-url-scheme/ ("Sending text messages").
+SHARE_URL = "https://line.me/R/share?text="
+MAX_URI = 1000  # LINE's limit on a URI action's `uri`
+
+
+def share_link(label: str, message: str) -> LinkButton:
+    """A button that opens LINE's share screen with `message` ready to send; the message is cut (whole
+    lines first, then characters) so that the percent-encoded URI fits LINE's 1,000-character limit."""
+    lines = message.splitlines()
+    while len(lines) > 1 and len(SHARE_URL + quote("\n".join(lines), safe="")) > MAX_URI:
+        lines.pop()
+    shared = "\n".join(lines)
+    while len(SHARE_URL + quote(shared, safe="")) > MAX_URI:
+        shared = shared[:-1]
+    return LinkButton(label, SHARE_URL + quote(shared, safe=""))
+
+
 def rich_menu_buttons() -> list[Button]:
     """The learners' rich menu (and the simulator's menu), in reading order: "โดนหลอก?" first, drawn as a
     red strip above the six (issue 16: the urgent steps in one tap), then the six buttons of the course."""
@@ -60,26 +87,19 @@ def rich_menu_buttons() -> list[Button]:
     ]
 
 
-def with_buttons(message: MessageJSON, buttons: list[Button]) -> MessageJSON:
+def _action(b: Button | LinkButton) -> dict[str, str]:
+    if isinstance(b, LinkButton):
+        return {"type": "uri", "label": b.label[:20], "uri": b.uri}
+    return {"type": "postback", "label": b.label[:20], "data": b.data, "displayText": b.label}
+
+
+def with_buttons(message: MessageJSON, buttons: Sequence[Button | LinkButton]) -> MessageJSON:
     if buttons:
-        message["quickReply"] = {
-            "items": [
-                {
-                    "type": "action",
-                    "action": {
-                        "type": "postback",
-                        "label": b.label[:20],
-                        "data": b.data,
-                        "displayText": b.label,
-                    },
-                }
-                for b in buttons
-            ]
-        }
+        message["quickReply"] = {"items": [{"type": "action", "action": _action(b)} for b in buttons]}
     return message
 
 
-def text(body: str, buttons: list[Button] | None = None) -> MessageJSON:
+def text(body: str, buttons: Sequence[Button | LinkButton] | None = None) -> MessageJSON:
     return with_buttons({"type": "text", "text": body}, buttons or [])
 
 
@@ -98,7 +118,7 @@ def card(
     title: str | None = None,
     footer: str | None = None,
     large: bool = False,
-    buttons: list[Button] | None = None,
+    buttons: Sequence[Button | LinkButton] | None = None,
 ) -> MessageJSON:
     """A lesson card or question: plain text normally, a large-type Flex bubble for elderly learners."""
     if not large:

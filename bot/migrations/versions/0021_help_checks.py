@@ -5,7 +5,7 @@ the inbox round. The row holds what the checks found, never the message text, an
 is written to the outbox.
 
 Revision ID: 0021_help_checks
-Revises: 0019_practice_shuffle
+Revises: 0020_family_links
 Create Date: 2026-12-05
 
 """
@@ -18,7 +18,7 @@ from alembic import op
 from bot.storage.columns import UtcDateTime
 
 revision: str = "0021_help_checks"
-down_revision: str | Sequence[str] | None = "0019_practice_shuffle"
+down_revision: str | Sequence[str] | None = "0020_family_links"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

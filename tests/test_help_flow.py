@@ -261,6 +261,8 @@ async def test_a_long_paste_is_checked_not_refused(hbot: BotUnderTest) -> None:
     assert len(long) > 1000
     reply = await hbot.say(user, long)
     assert "พบสัญญาณเตือน" in reply.text and "ข้อความยาวมาก" not in reply.text
+    storm = await hbot.say(user, "ก" * 4999)  # not a message: still the kind "too long" answer
+    assert "ยาวมาก" in storm.text and LOADING not in [call.path for call in storm.calls]
 
 
 async def test_a_stranger_forwarding_a_scam_gets_the_check_and_no_row(hbot: BotUnderTest) -> None:

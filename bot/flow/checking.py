@@ -41,6 +41,8 @@ ASKING_ALONE = re.compile(
     r"(?:หลอก|โกง|มิจ|scam)\S{0,6}(?:ไหม|มั้ย|มั๊ย|ป่าว|ปะ|รึเปล่า|หรือเปล่า|หรือไม่|รึป่าว)"
     r"|^\s*(?:ช่วย)?(?:ดู|เช็ก|เช็ค|ตรวจ)(?:ให้)?(?:หน่อย|ที)"
 )
+# A message written with fewer different characters than this is a storm, not something forwarded.
+STORM_VARIETY = 8
 NUMBER = re.compile(r"\d{4,}")
 
 
@@ -56,6 +58,8 @@ def is_asking_alone(message: str) -> bool:
 
 def reads_as_forwarded(message: str) -> CheckResult | None:
     """The check of a message that reads as forwarded or pasted to be checked; None for anything else."""
+    if len(set(message)) < STORM_VARIETY:
+        return None  # "กกกก…", "😀🔥😀🔥…": a storm of a few characters, not a message
     result = check_text(message)
     if result.verdict == "warning":
         return result

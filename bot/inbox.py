@@ -28,6 +28,7 @@ from bot.handlers.context import HandlerContext
 from bot.learning.erasure import ERASED
 from bot.learning.reminders import BANGKOK
 from bot.limits import fit
+from bot.storage.checks import GATHERED, Gathered
 from bot.storage.db import insert_skipping_known, know, session_scope
 from bot.storage.models import InboxEvent, InboxStatus, Learner
 from bot.storage.outbox import (
@@ -101,6 +102,8 @@ class Handled:
     event_id: str
     # The answer to send, already leased to the caller (it was written leased), so it can go out at once.
     outbox: Claimed | None
+    # Checks the event opened or added to (issue 16): answered when due, outside the round.
+    checks: tuple[Gathered, ...] = ()
 
 
 def handle(
@@ -123,6 +126,7 @@ class _Decided:
 
     event_id: str
     outbox: dict[str, Any] | None
+    checks: tuple[Gathered, ...] = ()
 
 
 def _handle_stored(
@@ -192,12 +196,14 @@ def _decide(
     zone: ZoneInfo = BANGKOK,
 ) -> _Decided:
     """Run the event's handler: the learner's new state joins the session; the answer is returned."""
-    messages = dispatch(
-        parse_event(payload), HandlerContext(session=session, content=content, now=now, zone=zone)
+    context = HandlerContext(
+        session=session, content=content, now=now, zone=zone, reply_deadline=received + REPLY_WINDOW
     )
+    messages = dispatch(parse_event(payload), context)
     # The learner erased their data: the answer is a farewell, not kept once finished (bot/storage/outbox.py).
     purpose = FAREWELL if session.info.pop(ERASED, None) else REPLY
-    return _Decided(event_id, _outbox_values(payload, messages, received, now, purpose=purpose))
+    gathered = tuple(session.info.pop(GATHERED, ()))
+    return _Decided(event_id, _outbox_values(payload, messages, received, now, purpose=purpose), gathered)
 
 
 def parse_event(payload: dict[str, Any]) -> Event:
@@ -239,7 +245,7 @@ def _outbox_values(
 def _answers(session: Session, decided: list[_Decided]) -> list[Handled]:
     """Write the answers' outbox rows in one statement."""
     claims = iter(write_answers(session, [one.outbox for one in decided if one.outbox]))
-    return [Handled(one.event_id, next(claims) if one.outbox else None) for one in decided]
+    return [Handled(one.event_id, next(claims) if one.outbox else None, one.checks) for one in decided]
 
 
 def _record_failure(engine: Engine, event_id: str, now: datetime, exc: Exception) -> Handled | None:

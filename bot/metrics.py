@@ -183,6 +183,19 @@ class MeteredGateway:
     async def multicast(self, to: list[str], messages: list[MessageJSON], retry_key: str) -> None:
         await self._count("multicast", self.inner.multicast(to, messages, retry_key))
 
+    async def show_loading(self, chat_id: str, seconds: int) -> None:
+        await self._count("loading", self.inner.show_loading(chat_id, seconds))
+
+    async def content(self, message_id: str) -> bytes:
+        data: bytes = b""
+
+        async def fetch() -> None:
+            nonlocal data
+            data = await self.inner.content(message_id)
+
+        await self._count("content", fetch())
+        return data
+
     async def close(self) -> None:
         await self.inner.close()
 

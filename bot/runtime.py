@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot import inbox, sender
+from bot import checking, inbox, sender
 from bot.clock import Clock
 from bot.content import Content
 from bot.gateway import LineGateway
@@ -29,7 +29,7 @@ from bot.learning import marks
 from bot.learning import reminders as rules
 from bot.metrics import Metrics
 from bot.sender import Sender
-from bot.storage import outbox
+from bot.storage import checks, outbox
 from bot.storage.db import Database
 from bot.storage.models import OutboxStatus
 from scheduler import retention, start_jobs
@@ -77,6 +77,7 @@ class Runtime:
         timezone: str = "Asia/Bangkok",
         sweep_interval: float | None = 60.0,
         outbox_retention: timedelta = retention.DEFAULT_RETENTION,
+        check_gather_seconds: float = 3.0,
     ):
         self.engine = database.engine
         self.db = database.run
@@ -103,6 +104,7 @@ class Runtime:
         self._recovery_interval = recovery_interval
         self._sweep_interval = sweep_interval
         self._outbox_retention = outbox_retention
+        self._check_gather = check_gather_seconds
         self._timezone = timezone
         self._zone = ZoneInfo(timezone)
         self._scheduler: AsyncIOScheduler | None = None
@@ -128,6 +130,35 @@ class Runtime:
     def _handled(self, handled: inbox.Handled, arrived: float | None) -> None:
         if handled.outbox is not None:
             self._spawn(self._answer(handled.outbox, arrived))
+        for gathered in handled.checks:
+            self._spawn(self._check_when_due(gathered))
+
+    # ----- checks (issue 16): forwarded messages and screenshots, answered outside the round -------------
+
+    async def _check_when_due(self, gathered: checks.Gathered) -> None:
+        """Show the loading animation, wait for more forwarded messages, then answer them all at once."""
+        if gathered.opened or gathered.images:
+            await checking.show_loading(self.gateway, gathered)
+        await asyncio.sleep(self._check_gather)
+        await self._answer_check(gathered.check_id)
+
+    async def _answer_check(self, check_id: int) -> None:
+        try:
+            row = await checking.answer(
+                check_id,
+                engine=self.engine,
+                db=self.db,
+                content=self.content,
+                gateway=self.gateway,
+                clock=self.clock,
+                zone=self._zone,
+            )
+        except Exception:
+            # The pending check is still in the database; when its lease runs out, recovery answers it.
+            log.exception("pending check %s: answering interrupted; left for recovery", check_id)
+            return
+        if row is not None:
+            await self._answer(row, None)
 
     async def _answer(self, row: outbox.Claimed, arrived: float | None) -> None:
         """Send an event's answer; one chat's answers go out in the order their events arrived."""
@@ -243,6 +274,8 @@ class Runtime:
         """Handle events left pending and deliver messages left unsent (after a crash or an outage)."""
         now = self.clock.now()
         self.intake.retry(await self.db(inbox.pending, self.engine, received_before=now - stale_after))
+        for check_id in await self.db(checks.due, self.engine, now):
+            await self._answer_check(check_id)  # left by a crash (or a timer lost with its process)
         await self.drain()
 
     async def prune_once(self) -> None:

@@ -134,6 +134,7 @@ class Services:
             timezone=settings.tz,
             sweep_interval=settings.reminder_sweep_seconds if sweep_interval is None else sweep_interval,
             outbox_retention=timedelta(days=settings.outbox_retention_days),
+            check_gather_seconds=settings.check_gather_seconds,
         )
         return cls(
             settings=settings,
@@ -198,6 +199,7 @@ def line_gateway(settings: Settings) -> LineGateway:
         host=settings.line_api_base_url,
         timeout=settings.line_timeout_seconds,
         max_connections=settings.line_max_connections,
+        data_host=settings.line_data_api_base_url,
     )
 
 

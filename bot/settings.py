@@ -79,6 +79,8 @@ class Settings(BaseSettings):
     line_data_api_base_url: str = "https://api-data.line.me"
     # How often scheduled announcements are checked for being due.
     announcement_check_seconds: float = Field(default=15, gt=0)
+    # How long a forwarded message waits for more forwarded with it before they are answered together.
+    check_gather_seconds: float = Field(default=3, ge=0, le=20)
 
     @property
     def simulator_access(self) -> str:

@@ -121,6 +121,13 @@ class SimulatorRouter:
         if real:
             await self.inner.multicast(real, messages, retry_key)
 
+    async def show_loading(self, chat_id: str, seconds: int) -> None:
+        if not is_simulated(chat_id):
+            await self.inner.show_loading(chat_id, seconds)
+
+    async def content(self, message_id: str) -> bytes:
+        return await self.inner.content(message_id)
+
     async def close(self) -> None:
         await self.inner.close()
 

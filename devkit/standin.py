@@ -124,6 +124,8 @@ class LineStandIn:
         self.rich_menus: dict[str, dict[str, Any]] = {}
         self.rich_menu_images: dict[str, tuple[str, bytes]] = {}  # ID -> (content type, bytes)
         self.default_rich_menu: str | None = None
+        # Images learners sent, by message ID: what GET /v2/bot/message/{id}/content serves.
+        self.contents: dict[str, tuple[str, bytes]] = {}
 
     # ----- life cycle ---------------------------------------------------------------------------------------
 
@@ -132,6 +134,9 @@ class LineStandIn:
         app.router.add_post("/v2/bot/message/reply", self._reply)
         app.router.add_post("/v2/bot/message/push", self._push)
         app.router.add_post("/v2/bot/message/multicast", self._multicast)
+        app.router.add_post("/v2/bot/chat/loading/start", self._loading)
+        # The api-data host's content endpoint (the harness points both hosts here).
+        app.router.add_get("/v2/bot/message/{message_id}/content", self._content)
         app.router.add_get("/stats", self._stats)
         app.router.add_get("/v2/bot/message/quota", self._quota)
         app.router.add_get("/v2/bot/message/quota/consumption", self._consumption)
@@ -316,6 +321,35 @@ class LineStandIn:
 
     async def _consumption(self, request: web.Request) -> web.Response:
         return web.json_response({"totalUsage": self.messages_accepted})
+
+    # ----- chat: the loading animation and the content users send ------------------------------------------
+
+    async def _loading(self, request: web.Request) -> web.Response:
+        checked = await self._common(request)
+        if isinstance(checked, web.Response):
+            return checked
+        body, fault = checked
+        chat_id, seconds = body.get("chatId"), body.get("loadingSeconds", 20)
+        if not isinstance(chat_id, str) or not chat_id.startswith("U"):
+            # LINE shows the animation in one-to-one chats only.
+            return _error(400, "The property, 'chatId', in the request body is invalid")
+        if not isinstance(seconds, int) or seconds % 5 or not 5 <= seconds <= 60:
+            return _error(400, "The property, 'loadingSeconds', in the request body is invalid")
+        self._record(request, body)
+        if fault is not None:
+            return await self._answer(body, fault)
+        return web.json_response({}, status=202)
+
+    async def _content(self, request: web.Request) -> web.Response:
+        refused = self._authorized(request)
+        if refused:
+            return refused
+        self._record(request, None)
+        found = self.contents.get(request.match_info["message_id"])
+        if found is None:
+            return _error(404, "Not found")
+        content_type, data = found
+        return web.Response(body=data, content_type=content_type)
 
     # ----- account: group sizes and the rich menu -----------------------------------------------------------
 

@@ -32,13 +32,13 @@ def test_the_image_is_the_size_line_wants_and_small_enough() -> None:
     assert len(data) < 1024 * 1024
 
 
-def test_the_six_areas_tile_the_image_and_send_postbacks_the_tutor_knows() -> None:
+def test_the_seven_areas_tile_the_image_and_send_postbacks_the_tutor_knows() -> None:
     menu = richmenu.definition()
     areas = menu["areas"]
-    assert [area["action"]["displayText"] for area in areas] == LABELS
+    assert [area["action"]["displayText"] for area in areas] == ["โดนหลอก?", *LABELS]
     assert sum(a["bounds"]["width"] * a["bounds"]["height"] for a in areas) == 2500 * 1686
     actions = [dict(parse_qsl(area["action"]["data"]))["a"] for area in areas]
-    assert actions == ["continue", "progress", "review", "set_reminder", "help", "menu"]
+    assert actions == ["emergency", "continue", "progress", "review", "set_reminder", "help", "menu"]
     assert len(menu["chatBarText"]) <= 14
 
 
@@ -88,13 +88,14 @@ async def test_every_rich_menu_button_gets_a_proper_answer(lite_bot: BotUnderTes
         assert "ยังไม่เข้าใจ" not in reply.text, area["action"]["displayText"]
 
 
-def test_a_seventh_emergency_tile_becomes_a_red_strip_above_the_six() -> None:
-    """Issue 16: "โดนหลอก?" in one tap. Ready for the lead to add to rich_menu_buttons (first)."""
+def test_the_emergency_tile_is_a_red_strip_above_the_six() -> None:
+    """Issue 16: "โดนหลอก?" in one tap, first in the menu."""
     from bot.help import EMERGENCY_TILE
     from bot.voice.ui import rich_menu_buttons
 
-    buttons = [EMERGENCY_TILE, *rich_menu_buttons()]
-    menu = richmenu.definition(buttons)
+    buttons = rich_menu_buttons()
+    assert buttons[0] == EMERGENCY_TILE and len(buttons) == 7
+    menu = richmenu.definition()
     areas = menu["areas"]
     assert [area["action"]["displayText"] for area in areas] == ["โดนหลอก?", *LABELS]
     assert dict(parse_qsl(areas[0]["action"]["data"]))["a"] == "emergency"

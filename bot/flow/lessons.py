@@ -95,10 +95,10 @@ def answer_button(turn: Turn, params: Params) -> Step:
     return score(turn, int(raw))
 
 
-def typed_answer(turn: Turn, message: str) -> Step:
+def _reading(turn: Turn, message: str) -> tuple[answers.Reading, list[int]] | None:
     current = views.current_question(turn)
     if current is None:
-        return resuming()
+        return None
     question = current[1]
     # Read against the options as shown ("ข้อ 2" is the second on screen), then score the option itself.
     order = views.option_order(turn, question)
@@ -106,7 +106,21 @@ def typed_answer(turn: Turn, message: str) -> Step:
     options = [option.text for option in shown]
     # A button's label is what LINE shows as the learner's words, so typing it must count too.
     aliases = [[*option.aliases, *([option.label] if option.label else [])] for option in shown]
-    reading = answers.classify(message, options, aliases)
+    return answers.classify(message, options, aliases), order
+
+
+def reads_as_answer(turn: Turn, message: str) -> bool:
+    """Whether a message typed while a question is on screen answers it (a choice, "not sure", or one of
+    two options): then it is an answer, whatever else it might look like."""
+    read = _reading(turn, message)
+    return read is not None and read[0].kind in ("choice", "unsure", "ambiguous")
+
+
+def typed_answer(turn: Turn, message: str) -> Step:
+    read = _reading(turn, message)
+    if read is None:
+        return resuming()
+    reading, order = read
     if reading.kind == "choice" and reading.index is not None:
         return score(turn, order[reading.index])
     if reading.kind == "unsure":

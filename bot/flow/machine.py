@@ -30,8 +30,22 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot import answers
-from bot.flow import classroom, drills, family, lessons, menu, onboarding, reminding, reviewing, views
+from bot.check import CheckResult
+from bot.flow import (
+    checking,
+    classroom,
+    drills,
+    family,
+    helping,
+    lessons,
+    menu,
+    onboarding,
+    reminding,
+    reviewing,
+    views,
+)
 from bot.flow.turn import KEEP, Messages, Params, Step, Turn, resuming, say
+from bot.help import ACTION_BANK, ACTION_EMERGENCY, ACTION_LESSON, is_emergency
 from bot.learning import membership
 from bot.learning import progress as records
 from bot.storage.models import Learner, Phase
@@ -39,7 +53,7 @@ from bot.voice import family as family_texts
 from bot.voice import texts as t
 from bot.voice.ui import text
 
-# Longer messages are not read as answers or commands (a pasted SMS, an emoji storm).
+# Longer messages are not read as answers or commands (a pasted SMS, an emoji storm): they may be checked.
 MAX_READ_CHARS = 300
 
 Action = Callable[[Turn, Params], Step]
@@ -50,7 +64,9 @@ InPhase = Callable[[Turn, str], Step]
 ANY = frozenset(Phase)
 # Detours: entered from (almost) anywhere, and left for the phase they were entered from (`resume_phase`),
 # so a detour may move to any phase.
-DETOURS = frozenset({Phase.REVIEW, Phase.PRACTICE, Phase.REMINDER_TIME, Phase.CONFIRM_DELETE, Phase.DRILL})
+DETOURS = frozenset(
+    {Phase.REVIEW, Phase.PRACTICE, Phase.REMINDER_TIME, Phase.CONFIRM_DELETE, Phase.DRILL, Phase.BANK_NAME}
+)
 # Where each phase may be entered from (besides leaving a detour, and staying).
 ENTERED_FROM: dict[Phase, frozenset[Phase]] = {
     Phase.CONSENT: ANY,  # a new friend, one starting again, or one whose consent is missing
@@ -71,6 +87,8 @@ ENTERED_FROM: dict[Phase, frozenset[Phase]] = {
     Phase.DRILL: ANY,  # a detour: the daily set, or drills due for review
     Phase.CHECK_OFFER: ANY,  # a track begins (after its onboarding questions) or ends
     Phase.CHECK: frozenset({Phase.CHECK_OFFER}),
+    # Help in the moment (issue 16): "ธนาคารอื่น" under the urgent steps, from wherever the learner was.
+    Phase.BANK_NAME: ANY,
 }
 
 
@@ -132,9 +150,9 @@ def resume(turn: Turn) -> Step:
     if phase is Phase.PRACTICE:  # the module's questions changed under the round: it ends
         now_in = learner.resume_phase or Phase.MODULE_DONE
         repaired = Step(to=now_in, resume=None)
-    if phase is Phase.CONFIRM_DELETE:
+    if phase in (Phase.CONFIRM_DELETE, Phase.BANK_NAME):
         now_in = learner.resume_phase or Phase.MODULE_DONE
-        repaired = Step(to=now_in)
+        repaired = Step(to=now_in, resume=None if phase is Phase.BANK_NAME else KEEP)
     if phase is Phase.REVIEW:  # the question on screen left the content: the next one due, or back
         remaining = reviewing.due_reviews(turn)
         if remaining:
@@ -195,6 +213,11 @@ ACTIONS: dict[str, Action] = {
     "drill": drills.answer_button,
     "daily": plain(drills.start_daily),
     "check": drills.check_choice,
+    # Help in the moment and checks (issue 16).
+    ACTION_EMERGENCY: helping.pressed_emergency,
+    ACTION_BANK: helping.pressed_bank,
+    ACTION_LESSON: helping.pressed_lesson,
+    "check_help": plain(checking.how_to),
     # The family link (issue 16 section 3): the learner's side.
     "family_invite": plain(family.invite),
     "family_accept": family.decide,
@@ -207,6 +230,9 @@ OPEN_ACTIONS: dict[str, Action] = {
     "family_cheer": family.cheer,
     "family_end": family.end_link,
 }
+
+# Buttons that work for someone with no learner row yet (or any more), without creating one (PDPA).
+WITHOUT_A_ROW = frozenset({ACTION_EMERGENCY, ACTION_BANK, "check_help"})
 
 # Typed commands and the words learners use for them; matching tolerates typos (see bot.answers). Each
 # name is an action above.
@@ -234,6 +260,9 @@ COMMANDS: dict[str, tuple[str, ...]] = {
         "หยุดการเตือน",
     ),
     "restart_reminders": (t.RESTART_REMINDERS, "เตือนด้วย", "เตือนอีก", "เตือนอีกครั้ง", "เปิดการเตือน"),
+    # Help in the moment and checks (issue 16).
+    ACTION_EMERGENCY: ("โดนหลอก?", "ขอความช่วยเหลือ"),
+    "check_help": (t.CHECK_LABEL, "ตรวจข้อความ", "เช็กข้อความ", "ตรวจลิงก์", "เช็กลิงก์"),
     # The family link (issue 16 section 3); its other words, which anyone may type, are family.OPEN_WORDS.
     "family_invite": (family_texts.INVITE_LABEL, "ชวนครอบครัว", "ชวนลูกหลานมาดู", "เชิญลูกหลาน"),
     "daily": (t.DAILY, "ซ้อม", "จับโกง", "ซ้อมจับผิด", "ฝึกจับโกง"),  # drills (issue 14)
@@ -254,6 +283,7 @@ IN_PHASE: dict[Phase, InPhase] = {
     Phase.DRILL: drills.typed,
     Phase.CHECK: drills.typed,
     Phase.CHECK_OFFER: drills.typed_offer,
+    Phase.BANK_NAME: helping.typed_bank,  # help in the moment (issue 16)
 }
 
 
@@ -285,6 +315,8 @@ def pressed(turn: Turn, action: str, params: Params) -> Messages:
     opened = OPEN_ACTIONS.get(action)
     if opened is not None:
         return run(turn, opened(turn, params))
+    if turn.found is None and action in WITHOUT_A_ROW:
+        return run(turn, ACTIONS[action](turn, params))
     if turn.found is None:
         turn.create()
         return run(turn, onboarding.welcome())
@@ -293,7 +325,11 @@ def pressed(turn: Turn, action: str, params: Params) -> Messages:
 
 
 def typed(turn: Turn, message: str) -> Messages:
-    """The learner typed something: a command, an answer, or something we kindly do not understand."""
+    """The learner typed something: "I've been scammed" (answered first, always), a command, an answer, a
+    message forwarded to be checked, or something we kindly do not understand."""
+    emergency = is_emergency(message)
+    if emergency is not None:
+        return run(turn, helping.emergency(turn, emergency))  # in any phase; it moves nobody
     request = membership.read_join(message)
     if request is not None and request.kind in ("join", "leave"):
         return run(turn, classroom.class_request(turn, request))
@@ -301,16 +337,27 @@ def typed(turn: Turn, message: str) -> Messages:
     if opened is not None:
         return run(turn, opened)
     if turn.found is None:
+        helped = _without_a_row(turn, message)
+        if helped is not None:
+            return run(turn, helped)
         turn.create()
         return run(turn, onboarding.welcome())
-    if len(message) > MAX_READ_CHARS:
-        return [text(t.TOO_LONG, views.context_buttons(turn))]
+    short = len(message) <= MAX_READ_CHARS
     phase = turn.learner.phase
-    if phase is Phase.CONFIRM_DELETE:
+    if short and phase is Phase.CONFIRM_DELETE:
         decision = answers.read_yes_no(message)
         if decision is not None:
             return run(turn, menu.confirm_delete(turn, {"v": "yes" if decision else "no"}))
-    command = answers.read_command(message, COMMANDS)
+    command = answers.read_command(message, COMMANDS) if short else None
+    if command is None and not (
+        short and phase in views.ANSWERING and lessons.reads_as_answer(turn, message)
+    ):
+        # Not a command, nor an answer to the question on screen: a message forwarded to be checked?
+        check = _check(turn, message)
+        if check is not None:
+            return run(turn, check)
+    if not short:
+        return [text(t.TOO_LONG, views.context_buttons(turn))]
     if phase in (Phase.CONSENT, Phase.DECLINED):
         return run(turn, onboarding.typed_before_consent(turn, message, command))
     if command == "continue" and phase is Phase.CARD and message.strip() != t.CONTINUE:
@@ -325,6 +372,34 @@ def typed(turn: Turn, message: str) -> Messages:
             return run(turn, changed)
     handler = IN_PHASE.get(phase)
     return run(turn, handler(turn, message) if handler else views.not_understood(turn))
+
+
+def _check(turn: Turn, message: str) -> Step | None:
+    """A forwarded message, link or paste gets checked; "อันนี้หลอกไหม" alone joins it or asks for it."""
+    result = checking.reads_as_forwarded(message)
+    if result is not None:
+        return checking.forwarded(turn, result)
+    if checking.is_asking_alone(message):
+        return checking.asked(turn)
+    return None
+
+
+def _without_a_row(turn: Turn, message: str) -> Step | None:
+    """Someone with no learner row: a forwarded message is checked and a bank's name gets its card, with no
+    row created for them (PDPA); anything else starts the welcome."""
+    check = _check(turn, message)
+    return check if check is not None else helping.bank_named_by_a_stranger(turn, message)
+
+
+def sent_image(turn: Turn, message_id: str) -> Messages:
+    """A picture, in any phase and from anyone: read as a screenshot to check (decided: an image is never an
+    answer, and a screenshot of a suspicious SMS is what a learner most often sends); nothing is created."""
+    return run(turn, checking.screenshot(turn, message_id))
+
+
+def checked(turn: Turn, results: list[CheckResult], unreadable: int) -> Messages:
+    """The answer to the messages and screenshots gathered for a check (bot/checking.py)."""
+    return run(turn, checking.answer(turn, results, unreadable=unreadable))
 
 
 def sent_media(turn: Turn) -> Messages:

@@ -78,6 +78,11 @@ class Turn:
     user_id: str
     found: Learner | None
     zone: ZoneInfo = reminders.BANGKOK
+    # The event's reply token, when it may be answered later (a check gathered for a few seconds), and
+    # until when LINE takes it; the learner's message's quote token (a reply may quote it).
+    reply_token: str | None = None
+    reply_deadline: datetime | None = None
+    quote_token: str | None = None
 
     @property
     def learner(self) -> Learner:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
+from bot.check import CheckResult
 from bot.content import Content
 from bot.flow import machine
 from bot.flow.turn import Messages, Params, Turn
@@ -28,10 +29,29 @@ class Tutor:
     `zone` is the settings' time zone (TZ), in which the learner's days and times of day are read."""
 
     def __init__(
-        self, *, session: Session, content: Content, now: datetime, user_id: str, zone: ZoneInfo = BANGKOK
+        self,
+        *,
+        session: Session,
+        content: Content,
+        now: datetime,
+        user_id: str,
+        zone: ZoneInfo = BANGKOK,
+        reply_token: str | None = None,
+        reply_deadline: datetime | None = None,
+        quote_token: str | None = None,
     ) -> None:
         found = find(session, Learner, LEARNER, line_user_id=user_id)
-        self.turn = Turn(session=session, content=content, now=now, user_id=user_id, found=found, zone=zone)
+        self.turn = Turn(
+            session=session,
+            content=content,
+            now=now,
+            user_id=user_id,
+            found=found,
+            zone=zone,
+            reply_token=reply_token,
+            reply_deadline=reply_deadline,
+            quote_token=quote_token,
+        )
 
     @property
     def learner(self) -> Learner | None:
@@ -52,6 +72,14 @@ class Tutor:
     def typed(self, message: str) -> Messages:
         """The learner typed something: a command, an answer, or something we kindly do not understand."""
         return machine.typed(self.turn, message)
+
+    def sent_image(self, message_id: str) -> Messages:
+        """A picture: read as a screenshot to check, answered a few seconds later (outside the round)."""
+        return machine.sent_image(self.turn, message_id)
+
+    def checked(self, results: list[CheckResult], unreadable: int = 0) -> Messages:
+        """The answer to what was gathered for a check: the signs found, what to do, one question."""
+        return machine.checked(self.turn, results, unreadable)
 
     def sent_media(self, kind: str) -> Messages:
         """A sticker, photo, voice message or location: a friendly word and the buttons again."""

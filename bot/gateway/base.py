@@ -43,6 +43,13 @@ class LineGateway(Protocol):
     async def multicast(self, to: list[str], messages: list[MessageJSON], retry_key: str) -> None:
         """Send the same messages to up to 500 users; `retry_key` as for push."""
 
+    async def show_loading(self, chat_id: str, seconds: int) -> None:
+        """Show the loading animation in a one-to-one chat for `seconds` (5 to 60, a multiple of 5), or until
+        the next message from the bot arrives."""
+
+    async def content(self, message_id: str) -> bytes:
+        """The bytes of an image (video, audio, file) a user sent, from the api-data host."""
+
     async def close(self) -> None:
         """Release connections."""
 
@@ -60,6 +67,12 @@ class NotConnected:
         raise LineApiError(401, self.MESSAGE)
 
     async def multicast(self, to: list[str], messages: list[MessageJSON], retry_key: str) -> None:
+        raise LineApiError(401, self.MESSAGE)
+
+    async def show_loading(self, chat_id: str, seconds: int) -> None:
+        raise LineApiError(401, self.MESSAGE)
+
+    async def content(self, message_id: str) -> bytes:
         raise LineApiError(401, self.MESSAGE)
 
     async def close(self) -> None:

@@ -9,7 +9,7 @@ from bot.gateway.base import LineApiError, MessageJSON
 
 @dataclass
 class Call:
-    endpoint: str  # "reply", "push" or "multicast"
+    endpoint: str  # "reply", "push", "multicast" or "loading"
     target: str  # reply token or chat ID ("," between multicast recipients)
     messages: list[MessageJSON]
     retry_key: str | None = None
@@ -21,6 +21,8 @@ class RecordingGateway:
     # Errors to raise, in order, before calls start succeeding (fault injection).
     failures: list[LineApiError] = field(default_factory=list)
     used_tokens: set[str] = field(default_factory=set)
+    # What `content` returns, by message ID (images learners sent).
+    contents: dict[str, bytes] = field(default_factory=dict)
 
     async def reply(self, reply_token: str, messages: list[MessageJSON]) -> None:
         self._maybe_fail()
@@ -42,6 +44,16 @@ class RecordingGateway:
         if not 1 <= len(to) <= 500:
             raise LineApiError(400, "Size must be between 1 and 500")
         self.calls.append(Call("multicast", ",".join(to), messages, retry_key))
+
+    async def show_loading(self, chat_id: str, seconds: int) -> None:
+        self._maybe_fail()
+        self.calls.append(Call("loading", chat_id, [], None))
+
+    async def content(self, message_id: str) -> bytes:
+        self._maybe_fail()
+        if message_id not in self.contents:
+            raise LineApiError(404, "Not found")
+        return self.contents[message_id]
 
     async def close(self) -> None:
         return None

@@ -10,7 +10,10 @@ from typing import TypeVar
 from linebot.v3.messaging import (
     ApiException,
     AsyncApiClient,
+    AsyncMessagingApi,
+    AsyncMessagingApiBlob,
     Configuration,
+    ShowLoadingAnimationRequest,
 )
 
 from bot.gateway.base import LineApiError, MessageJSON
@@ -21,7 +24,15 @@ T = TypeVar("T")
 class SdkGateway:
     """Create inside the running event loop (the SDK's aiohttp session needs one)."""
 
-    def __init__(self, *, access_token: str, host: str, timeout: float, max_connections: int = 100):
+    def __init__(
+        self,
+        *,
+        access_token: str,
+        host: str,
+        timeout: float,
+        max_connections: int = 100,
+        data_host: str = "https://api-data.line.me",
+    ):
         configuration = Configuration(access_token=access_token, host=host.rstrip("/"))
         # The SDK's default pool is 5 per CPU: a fan-out at LINE's rate limits needs more requests in flight
         # (and a request that times out holds its connection until then).
@@ -35,6 +46,10 @@ class SdkGateway:
             session._trust_env = False
         # The SDK's default is 300 s; a stuck call must not hold a learner's reply hostage.
         self._timeout = timeout
+        self._api = AsyncMessagingApi(self._client)
+        # Images learners send are served from another host (api-data); made on first use.
+        self._access_token, self._data_host = access_token, data_host.rstrip("/")
+        self._data_client: AsyncApiClient | None = None
 
     async def reply(self, reply_token: str, messages: list[MessageJSON]) -> None:
         # No retry key: the reply endpoint refuses one (the token itself is single use).
@@ -45,6 +60,19 @@ class SdkGateway:
 
     async def multicast(self, to: list[str], messages: list[MessageJSON], retry_key: str) -> None:
         await self._send("/v2/bot/message/multicast", {"to": to, "messages": messages}, retry_key)
+
+    async def show_loading(self, chat_id: str, seconds: int) -> None:
+        request = ShowLoadingAnimationRequest(chatId=chat_id, loadingSeconds=seconds)
+        await line_call(self._api.show_loading_animation(request, _request_timeout=self._timeout))
+
+    async def content(self, message_id: str) -> bytes:
+        if self._data_client is None:
+            configuration = Configuration(access_token=self._access_token, host=self._data_host)
+            configuration.proxy = os.environ.get("HTTPS_PROXY") or os.environ.get("https_proxy")
+            self._data_client = AsyncApiClient(configuration)
+        blob = AsyncMessagingApiBlob(self._data_client)
+        data = await line_call(blob.get_message_content(message_id, _request_timeout=self._timeout))
+        return bytes(data)
 
     async def _send(self, path: str, body: dict[str, object], retry_key: str | None) -> None:
         """Send through the SDK's client (auth, errors, timeout) without its request models.
@@ -76,6 +104,8 @@ class SdkGateway:
 
     async def close(self) -> None:
         await self._client.close()
+        if self._data_client is not None:
+            await self._data_client.close()
 
 
 async def line_call(call: Awaitable[T]) -> T:

@@ -6,7 +6,7 @@ import textwrap
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from bot.gateway.base import MessageJSON
+from bot.gateway.base import LineApiError, MessageJSON
 
 Action = dict[str, Any]
 
@@ -63,6 +63,12 @@ class TerminalGateway:
 
     async def multicast(self, to: list[str], messages: list[MessageJSON], retry_key: str) -> None:
         self._show(messages)
+
+    async def show_loading(self, chat_id: str, seconds: int) -> None:
+        self._write(f"  รู้ทัน │ … ({seconds} s)")
+
+    async def content(self, message_id: str) -> bytes:
+        raise LineApiError(404, "the terminal chat sends no images")
 
     async def close(self) -> None:
         return None

@@ -92,5 +92,12 @@ class ThrottledGateway:
         else:
             await self.hedger.call(endpoint, send, before_backup=lambda: limiter.acquire(urgent=True))
 
+    async def show_loading(self, chat_id: str, seconds: int) -> None:
+        # Not a message: LINE counts it against no quota; its own rate limit is far above ours.
+        await self.inner.show_loading(chat_id, seconds)
+
+    async def content(self, message_id: str) -> bytes:
+        return await self.inner.content(message_id)
+
     async def close(self) -> None:
         await self.inner.close()

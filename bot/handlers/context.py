@@ -20,6 +20,8 @@ class HandlerContext:
     content: Content
     now: datetime
     zone: ZoneInfo = BANGKOK  # the settings' TZ: the learner's days and times of day are read in it
+    # Until when the event's reply token may be used (an answer given later, e.g. a check, may still reply).
+    reply_deadline: datetime | None = None
 
     def tutor(self, event: Event) -> Tutor:
         """The tutor for the learner who sent `event` (a one-to-one chat always carries a user ID)."""
@@ -29,4 +31,7 @@ class HandlerContext:
             now=self.now,
             user_id=event.source.user_id,
             zone=self.zone,
+            reply_token=getattr(event, "reply_token", None),
+            reply_deadline=self.reply_deadline,
+            quote_token=getattr(getattr(event, "message", None), "quote_token", None),
         )

@@ -19,15 +19,14 @@ from bot.content import Audience
 from bot.gateway import MessageJSON
 from bot.help.banks import HELP_DIR, Bank, HelpContent, load_help_content
 from bot.help.detect import Situation
-from bot.voice.ui import MAX_ALT_TEXT, Button, button
+from bot.voice.ui import ACTION_EMERGENCY, MAX_ALT_TEXT, Button, button
+from bot.voice.ui import EMERGENCY_TILE as EMERGENCY_TILE  # re-exported: bot.help.EMERGENCY_TILE
 
-ACTION_EMERGENCY = "emergency"
 ACTION_BANK = "emergency_bank"
 ACTION_LESSON = "help_lesson"
 OTHER_BANK = "other"
 
-# The rich-menu tile and quick-reply button that open the urgent steps (see the report: the lead wires it).
-EMERGENCY_TILE: Button = button("โดนหลอก?", ACTION_EMERGENCY)
+# The rich-menu tile (bot/voice/ui.py, first in the menu) and the quick-reply button open the urgent steps.
 EMERGENCY_BUTTON: Button = button("ขอความช่วยเหลือ", ACTION_EMERGENCY)
 
 MODULES_DIR = Path(__file__).resolve().parents[2] / "curriculum" / "modules"

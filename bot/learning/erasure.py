@@ -25,6 +25,7 @@ from bot.storage.models import (
     Learner,
     ModuleResult,
     Outbox,
+    PendingCheck,
     ReminderState,
     ReviewCard,
 )
@@ -64,6 +65,7 @@ def erase(session: Session, learner: Learner) -> None:
         forget_batches(session.connection(), learner.id, since=learner.created_at - timedelta(days=1))
     session.info[ERASED] = learner.line_user_id
     session.exec(delete(Outbox).where(col(Outbox.chat_id) == learner.line_user_id))
+    session.exec(delete(PendingCheck).where(col(PendingCheck.chat_id) == learner.line_user_id))
     # Handled events keep only their ID (to drop replays); unlink them from the learner too.
     session.exec(
         update(InboxEvent)

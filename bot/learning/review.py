@@ -84,3 +84,29 @@ def due_question_ids(session: Session, learner_id: int, now: datetime) -> list[s
 def next_due(session: Session, learner_id: int) -> datetime | None:
     """When the next review card comes due, if the learner has any."""
     return session.exec(select(func.min(ReviewCard.due)).where(ReviewCard.learner_id == learner_id)).one()
+
+
+def bring_forward(session: Session, *, learner_id: int, question_ids: list[str], now: datetime) -> str | None:
+    """Make one of these questions due now (a forwarded scam of that kind was just checked): the first one
+    without a card gets a new card, else the first card is brought forward. Returns its question ID."""
+    if not question_ids:
+        return None
+    cards = {
+        row.question_id: row
+        for row in session.exec(
+            select(ReviewCard).where(
+                ReviewCard.learner_id == learner_id, col(ReviewCard.question_id).in_(question_ids)
+            )
+        )
+    }
+    fresh = next((qid for qid in question_ids if qid not in cards), None)
+    if fresh is not None:
+        card = Card(card_id=0, due=now)
+        session.add(
+            ReviewCard(learner_id=learner_id, question_id=fresh, card=card.to_json(), due=now, updated_at=now)
+        )
+        return fresh
+    row = cards[question_ids[0]]
+    row.due, row.updated_at = min(row.due, now), now
+    session.add(row)
+    return row.question_id

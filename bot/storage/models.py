@@ -64,6 +64,8 @@ class Phase(StrEnum):
     DRILL = "drill"  # a detour: the daily "ซ้อมจับโกง" set, or drills due for review
     CHECK_OFFER = "check_offer"  # offered the placement (track start) or final (track end) check
     CHECK = "check"  # judging the items of a placement or final check
+    # Help in the moment (issue 16): after "ธนาคารอื่น", the next typed text is read as a bank's name.
+    BANK_NAME = "bank_name"
 
 
 class Learner(SQLModel, table=True):
@@ -354,6 +356,33 @@ class ServiceFlag(SQLModel, table=True):
     # When to try again (a monthly limit may be lifted by a plan upgrade at any time).
     until: datetime | None = Field(default=None, sa_column=_utc_column())
     reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class PendingCheck(SQLModel, table=True):
+    """Messages a learner forwarded to be checked ("ส่งมาให้รู้ทันดู"), gathered for a few seconds so that
+    several forwarded together get one answer, and screenshots waiting for OCR outside the inbox round.
+
+    Holds no message text (PDPA): only what the check found (verdict, sign IDs and the few words that show
+    each sign, as `CheckResult.as_json`) and the IDs of images still to fetch from LINE. Deleted in the
+    transaction that writes the answer to the outbox, so an answer is written once. Reads and writes:
+    bot/storage/checks.py."""
+
+    __tablename__ = "pending_check"
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: str = Field(max_length=64, index=True)
+    # "open": still gathering; "busy": taken by a process until `lease_until` (then any process may).
+    status: str = Field(default="open", max_length=8)
+    results: list = Field(sa_column=Column(JSON, nullable=False))
+    image_ids: list = Field(sa_column=Column(JSON, nullable=False))
+    # The first forwarded message's reply token (free reply while fresh) and quote token.
+    reply_token: str | None = Field(default=None, max_length=256)
+    reply_deadline: datetime | None = Field(default=None, sa_column=_utc_column())
+    quote_token: str | None = Field(default=None, max_length=256)
+    opened_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    due_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    lease_until: datetime | None = Field(default=None, sa_column=_utc_column())
+    attempts: int = 0
 
 
 # ----- the family link (issue 16 section 3) ----------------------------------------------------------------

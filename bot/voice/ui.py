@@ -40,6 +40,11 @@ def button(label: str, action: str, **params: object) -> Button:
     return Button(label, action, tuple((key, str(value)) for key, value in params.items()))
 
 
+# Help in the moment (issue 16): the urgent steps in one tap (bot/help answers the action).
+ACTION_EMERGENCY = "emergency"
+EMERGENCY_TILE = button("โดนหลอก?", ACTION_EMERGENCY)
+
+
 @dataclass(frozen=True)
 class LinkButton:
     """A quick-reply button that opens a URI (e.g. LINE's share screen) instead of sending a postback."""
@@ -67,10 +72,12 @@ def share_link(label: str, message: str) -> LinkButton:
 
 
 def rich_menu_buttons() -> list[Button]:
-    """The six buttons of the learners' rich menu (and of the simulator's menu), in reading order."""
+    """The learners' rich menu (and the simulator's menu), in reading order: "โดนหลอก?" first, drawn as a
+    red strip above the six (issue 16: the urgent steps in one tap), then the six buttons of the course."""
     from bot.voice import texts as t
 
     return [
+        EMERGENCY_TILE,
         button(t.CONTINUE, "continue"),
         button(t.PROGRESS, "progress"),
         button(t.REVIEW, "review"),

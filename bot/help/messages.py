@@ -48,7 +48,7 @@ FIRST_LINE: dict[Situation, dict[bool, str]] = {
         True: "ปิดมือถือเครื่องนี้ก่อนค่ะ\nแล้วยืมเครื่องอื่นโทรหาธนาคาร",
     },
     Situation.OTP: {
-        False: "รีบโทรหาธนาคาร ขอให้อายัดบัญชีก่อนค่ะ รหัส OTP ที่ให้ไป คนร้ายใช้โอนเงินออกได้",
+        False: "รีบโทรหาธนาคาร ขอให้อายัดบัญชีก่อนค่ะ รหัส OTP ที่ให้ไป มิจฉาชีพใช้โอนเงินออกได้",
         True: "รีบโทรหาธนาคาร\nขอให้อายัดบัญชีก่อนค่ะ",
     },
     Situation.TAKEOVER: {
@@ -165,13 +165,13 @@ def _first_message(
     large = _elderly(audience)
     aoc = content.hotline("aoc")
     if large:
-        bank_line = "หนึ่ง โทรหาธนาคารของเรา\nขอให้อายัดบัญชีคนร้าย"
+        bank_line = "หนึ่ง โทรหาธนาคารของเรา\nขอให้อายัดบัญชีคนโกง"
         case_line = "สอง ขอเลขรับแจ้งไว้\nจดลงกระดาษ"
         aoc_line = "สาม โทร 1441\nได้ตลอด 24 ชั่วโมง"
     else:
         bank_line = "1. โทรหาธนาคารของคุณเดี๋ยวนี้ ขอให้อายัดบัญชีปลายทาง"
         case_line = "2. ขอเลขรับแจ้งเรื่อง (Bank Case ID) จดไว้ ใช้ตอนแจ้งความ"
-        aoc_line = "3. โทร 1441 (ศูนย์ AOC) ได้ตลอด 24 ชั่วโมง ให้ช่วยอายัดบัญชีคนร้าย"
+        aoc_line = "3. โทร 1441 (ศูนย์ AOC) ได้ตลอด 24 ชั่วโมง ให้ช่วยอายัดบัญชีมิจฉาชีพ"
     lines = [bank_line, case_line, aoc_line]
     buttons: list[dict[str, Any]] = []
     if bank is not None:
@@ -253,7 +253,7 @@ def _lesson_pointer(audience: Audience | str) -> MessageJSON:
     module_id = lesson_for(audience)
     title = _module_title(module_id)
     body = "ทำครบแล้ว ค่อยมาอ่านบทนี้นะคะ" if _elderly(audience) else "ทำครบแล้ว ค่อยมาอ่านบทเรียนนี้นะคะ"
-    item = button(f"อ่าน: {title}"[:20], ACTION_LESSON, m=module_id)
+    item = button("อ่านบทเรียนนี้", ACTION_LESSON, m=module_id)  # the title is in the text above
     return {
         "type": "text",
         "text": f"{body}\n📖 {title}",

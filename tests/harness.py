@@ -31,6 +31,9 @@ SECRET = "test-channel-secret"
 TOKEN = "test-access-token"
 METRICS_TOKEN = "test-metrics-token"
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
+# A guard against a start-up or shut-down that hangs, not a speed limit: asgi-lifespan's default of 5 s was
+# exceeded on this shared 2-core machine under load (migrations, content, OCR and link checks at start).
+STARTUP_GUARD = 60.0
 
 
 def sign(body: bytes, secret: str = SECRET) -> str:
@@ -135,7 +138,8 @@ class BotUnderTest:
     async def start(self) -> None:
         self._stack = AsyncExitStack()
         self.app = create_app(self.settings(), content=self.content, clock=self.clock, recovery_interval=3600)
-        await self._stack.enter_async_context(LifespanManager(self.app))
+        lifespan = LifespanManager(self.app, startup_timeout=STARTUP_GUARD, shutdown_timeout=STARTUP_GUARD)
+        await self._stack.enter_async_context(lifespan)
         transport = httpx.ASGITransport(app=self.app)
         self.http = await self._stack.enter_async_context(
             httpx.AsyncClient(transport=transport, base_url="http://ruthan.test")

@@ -22,7 +22,7 @@ from bot.content import Content
 from bot.settings import Settings, SettingsError, load_settings
 from bot.trainers.auth import Passwords
 from devkit.standin import LineStandIn
-from tests.harness import BotUnderTest, user_id
+from tests.harness import STARTUP_GUARD, BotUnderTest, user_id
 from tests.trainer_support import FAST_PASSWORDS, PASSWORD, make_trainer, tbot
 
 __all__ = ["tbot"]
@@ -157,7 +157,7 @@ async def test_serve_does_not_believe_forwarded_for_from_just_any_local_peer(
     config.load()  # the app wrapped as uvicorn serves it
     transport = httpx.ASGITransport(app=config.loaded_app, client=("127.0.0.1", 50000))
     async with (
-        LifespanManager(served["app"]),
+        LifespanManager(served["app"], startup_timeout=STARTUP_GUARD, shutdown_timeout=STARTUP_GUARD),
         httpx.AsyncClient(transport=transport, base_url="http://ruthan.test") as http,
     ):
         answers = [

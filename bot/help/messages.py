@@ -19,7 +19,7 @@ from bot.content import Audience
 from bot.gateway import MessageJSON
 from bot.help.banks import HELP_DIR, Bank, HelpContent, load_help_content
 from bot.help.detect import Situation
-from bot.voice.ui import ACTION_EMERGENCY, MAX_ALT_TEXT, Button, button
+from bot.voice.ui import ACTION_EMERGENCY, MAX_ALT_TEXT, Button, button, text_node
 from bot.voice.ui import EMERGENCY_TILE as EMERGENCY_TILE  # re-exported: bot.help.EMERGENCY_TILE
 
 ACTION_BANK = "emergency_bank"
@@ -74,15 +74,6 @@ def _elderly(audience: Audience | str) -> bool:
     return Audience(audience) is Audience.ELDERLY
 
 
-def _text(body: str, *, size: str, bold: bool = False, color: str | None = None) -> dict[str, Any]:
-    node: dict[str, Any] = {"type": "text", "text": body, "wrap": True, "size": size}
-    if bold:
-        node["weight"] = "bold"
-    if color:
-        node["color"] = color
-    return node
-
-
 def _tel_button(label: str, tel: str, *, primary: bool = False) -> dict[str, Any]:
     return {
         "type": "button",
@@ -126,8 +117,8 @@ def _clean_buttons(buttons: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _bubble(
     *, title: str, lines: list[str], buttons: list[dict[str, Any]], large: bool, title_color: str = RED
 ) -> MessageJSON:
-    body = [_text(title, size="xl" if large else "lg", bold=True, color=title_color)]
-    body += [_text(line, size="xl" if large else "md") for line in lines]
+    body = [text_node(title, size="xl" if large else "lg", bold=True, color=title_color)]
+    body += [text_node(line, size="xl" if large else "md") for line in lines]
     bubble: dict[str, Any] = {
         "type": "bubble",
         "size": "giga" if large else "mega",

@@ -103,7 +103,7 @@ def text(body: str, buttons: Sequence[Button | LinkButton] | None = None) -> Mes
     return with_buttons({"type": "text", "text": body}, buttons or [])
 
 
-def _text_node(body: str, *, size: str, bold: bool = False, color: str | None = None) -> dict[str, Any]:
+def text_node(body: str, *, size: str, bold: bool = False, color: str | None = None) -> dict[str, Any]:
     node: dict[str, Any] = {"type": "text", "text": body, "wrap": True, "size": size}
     if bold:
         node["weight"] = "bold"
@@ -126,10 +126,10 @@ def card(
         return text("\n\n".join(parts), buttons)
     contents = []
     if title:
-        contents.append(_text_node(title, size="lg", bold=True, color="#1B5E20"))
-    contents.append(_text_node(body, size="xl"))
+        contents.append(text_node(title, size="lg", bold=True, color="#1B5E20"))
+    contents.append(text_node(body, size="xl"))
     if footer:
-        contents.append(_text_node(footer, size="md", color="#757575"))
+        contents.append(text_node(footer, size="md", color="#757575"))
     bubble = {
         "type": "bubble",
         "size": "giga",
@@ -167,10 +167,10 @@ def progress_card(*, title: str, lines: list[str], percent: int, buttons: list[B
             "layout": "vertical",
             "spacing": "md",
             "contents": [
-                _text_node(title, size="xl", bold=True),
+                text_node(title, size="xl", bold=True),
                 bar,
-                _text_node(f"{percent}%", size="sm", color="#757575"),
-                *(_text_node(line, size="lg") for line in lines),
+                text_node(f"{percent}%", size="sm", color="#757575"),
+                *(text_node(line, size="lg") for line in lines),
             ],
         },
     }

@@ -32,9 +32,9 @@ class Example:
 
         dev: what the rules were written against. held-out-1: batch-1 rows set aside by id, and batch 2
         (labelled after the first round of rules); measured once, then used to improve the rules, so no
-        longer clean. held-out-2: batch 3, labelled after the second round of rules; measured once, then used to
-        improve the rules, so no longer clean either. held-out-3: batch 4, labelled before the third round of
-        rules and never used to write them.
+        longer clean. held-out-2: batch 3, labelled after the second round of rules; measured once, then
+        used to improve the rules, so no longer clean either. held-out-3: batch 4, labelled before the third
+        round of rules and never used to write them.
         """
         if self.batch == 4:
             return "held-out-3"

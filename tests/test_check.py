@@ -276,3 +276,42 @@ def test_a_broken_signs_file_names_the_file_and_the_field(tmp_path: Path) -> Non
         "curriculum/signs.yaml: signs.0.module: no module with id 'no-such-module'",
         "curriculum/signs.yaml: signs.0.trigger.requires_any: no sign with id 'no-such-sign'",
     ]
+
+
+# Kinds of bait and requests added in the third round of rules (issue 16, recall on fresh data). The messages
+# are written for this test (invented names, numbers and links); each was missed by the earlier rules.
+@pytest.mark.parametrize(
+    ("message", "sign", "quoted"),
+    [
+        ("คุณมีสิทธิ์กู้เงินสูงสุด 50,000 บาท ดอกเบี้ยต่ำ https://kuu-ngern.xyz/a", "loan-bait", "สิทธิ์กู้"),
+        ("รับสมัครคนช่วยกดรีวิวร้านอาหาร ค่าจ้างรีวิวละ 80 บาท ทักแชทเลย", "job-bait", "รับสมัครคน"),
+        ("ทำงาน part-time จากที่บ้าน จ่ายทุกวัน สนใจติดต่อ", "job-bait", "part-time"),
+        ("ทำง่าย ๆ ได้ 2,500 บาท/วัน ติดต่อแอดมิน", "job-bait", "2,500 บาท/วัน"),
+        ("สมาชิกใหม่รับโบนัส 100% เล่นได้ทุกเกม https://win99x.bet/r", "gambling-bait", "สมาชิกใหม่รับโบนัส"),
+        ("เติม 100 ได้เพิ่มอีก 300 กดเลย https://win99x.bet/r", "gambling-bait", "เติม 100 ได้เพิ่มอีก 300"),
+        ("ลุ้นรับทุนช่วยเหลือ 5,000 บาท สมัครที่ https://tun-help.top/x", "refund-bait", "ทุนช่วยเหลือ"),
+        ("ร่วมชิงโชคมือถือรุ่นใหม่ เพียงกรอกชื่อที่ https://chok-dee.xyz/p", "prize-bait", "ชิงโชค"),
+        ("คุณได้รับหูฟังไร้สายฟรี 1 ชิ้น กดที่ https://free-gift.top/q", "prize-bait", "ได้รับหูฟังไร้สายฟรี"),
+        ("ร่วมทำบุญสร้างโบสถ์ โอนได้ทุกวันที่บัญชี 123-4-56789-0", "transfer-request", "โอนได้ทุกวันที่บัญชี 123-4-56789-0"),
+        ("มีคนเอาชื่อคุณไปเปิดบัญชี ต้องย้ายเงินไปไว้บัญชีปลอดภัยก่อน", "transfer-request", "ย้ายเงินไปไว้บัญชี"),
+        ("แม่จ๋า ไลน์เก่าหนูเข้าไม่ได้ หนูขอยืมเงินห้าพันก่อนนะ", "family-impersonation", "ไลน์เก่าหนูเข้าไม่ได้"),
+        ("แม่จ๋า ไลน์เก่าหนูเข้าไม่ได้ หนูขอยืมเงินห้าพันก่อนนะ", "transfer-request", "ขอยืมเงินห้าพันก่อน"),
+        ("บัญชีของคุณมีปัญหา โปรดป้อนรหัสผ่านที่ https://acc-fix.top/l", "account-verify", "ป้อนรหัส"),
+        ("ค่าบริการค้างอยู่ หากไม่ชำระจะดำเนินการตามทางกฎหมาย", "threat", "ดำเนินการตามทางกฎหมาย"),
+    ],
+)
+def test_third_round_kinds_of_bait_and_requests(message: str, sign: str, quoted: str) -> None:
+    assert evidence(message, sign) == quoted
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "ผมเปลี่ยนไลน์เป็นบัญชีธุรกิจแล้วครับ ส่วนลูกค้าเก่าติดต่อที่ร้านได้ตามปกติ",
+        "คุณมียอดคงเหลือ 5.0 บ. ยืมโทร 25 นาที กด*919*12# ระบบจะหักค่าบริการเมื่อเติมเงินครั้งถัดไป",
+        "ขอบคุณที่ชำระค่าบริการ 599.00 บาท ผ่านบัญชี xxx-x-x1234-x เรียบร้อยแล้ว",
+        "รหัส OTP ของคุณคือ 662190 ห้ามบอกรหัสนี้กับใคร ใส่รหัสในแอปภายใน 5 นาที",
+    ],
+)
+def test_third_round_rules_leave_genuine_notices_alone(message: str) -> None:
+    assert check_text(message).verdict == "no_signs_found", sign_ids(message)

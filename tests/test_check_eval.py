@@ -9,7 +9,7 @@ What is asserted, and why:
 - every split: the false-warning target. A warning on a genuine OTP or bank notice teaches distrust of the
   real thing, so this one holds everywhere.
 - held-out splits: recall is printed and guarded against regression at the level measured when the rules
-  were frozen; it is below the 95% target on held-out-2 (see README "What `ruthan check` can't do").
+  were frozen; it is below the 95% target on held-out-3, the clean split (README "What it can't do").
 """
 
 from __future__ import annotations
@@ -23,9 +23,10 @@ from tests.check_eval_set import CORPUS, Example, corpus_examples, written_examp
 
 RECALL_TARGET = 0.95
 FALSE_WARNING_TARGET = 0.10
-# Measured on 2026-12-04 when the rules were frozen (README): 73/79 and 40/68. A change that loses held-out
-# scams fails here; one that finds more should raise these floors.
-HELD_OUT_RECALL_FLOOR = {"held-out-1": 0.90, "held-out-2": 0.58}
+# Measured on 2026-12-04 after the third round of rules (README): 77/79, 64/68 and 47/65. Regression guards,
+# not claims: held-out-1 and held-out-2 were used to write the rules; held-out-3 is the clean one. A change
+# that loses held-out scams fails here; one that finds more should raise these floors.
+HELD_OUT_RECALL_FLOOR = {"held-out-1": 0.97, "held-out-2": 0.94, "held-out-3": 0.72}
 
 
 @dataclass
@@ -76,7 +77,7 @@ def _scores(examples: list[Example]) -> dict[str, Score]:
 
 def _report(title: str, scores: dict[str, Score]) -> None:
     print(f"\n{title}")
-    for name in ("dev", "held-out-1", "held-out-2", "all"):
+    for name in ("dev", "held-out-1", "held-out-2", "held-out-3", "all"):
         if name in scores:
             print("  " + scores[name].line(name))
 

@@ -18,7 +18,7 @@ from tests.harness import TOKEN, BotUnderTest, user_id
 from tests.test_learning_loop import onboard
 
 runner = CliRunner()
-LABELS = ["เรียนต่อ", "ความคืบหน้า", "ทบทวน", "ตั้งเวลาเตือน", "ช่วยด้วย", "เมนู"]
+LABELS = ["เรียนต่อ", "ความคืบหน้า", "ทบทวน", "ตั้งเวลาเตือน", "วิธีใช้", "เมนู"]
 
 
 def test_thai_text_layout_is_available() -> None:

@@ -141,7 +141,7 @@ async def test_bad_simulated_ids_are_refused(sim: BotUnderTest) -> None:
 async def test_simulator_page_is_served_with_the_rich_menu(sim: BotUnderTest) -> None:
     response = await sim.http.get("/simulator")
     assert response.status_code == 200
-    for label in ("เรียนต่อ", "ความคืบหน้า", "ทบทวน", "ตั้งเวลาเตือน", "ช่วยด้วย", "เมนู"):
+    for label in ("เรียนต่อ", "ความคืบหน้า", "ทบทวน", "ตั้งเวลาเตือน", "วิธีใช้", "เมนู"):
         assert label in response.text
     english = await sim.http.get("/simulator?lang=en")
     assert "Try Ruthan" in english.text and english.cookies.get("lang") == "en"

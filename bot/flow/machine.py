@@ -242,7 +242,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "review": (t.REVIEW,),
     "practice": (t.PRACTICE, "ฝึก", "ฝึกเลย", "ฝึกตอบ"),
     "menu": (t.MENU_LABEL,),
-    "help": (t.HELP_LABEL, "วิธีใช้", "ช่วย"),
+    "help": (t.HELP_LABEL, "ช่วยด้วย", "ช่วย"),
     "delete": (t.DELETE_LABEL, "ลบข้อมูล"),
     "start": (t.START, "เริ่มใหม่", "เริ่มเรียน"),
     "next": (t.NEXT, "ถัดไป"),

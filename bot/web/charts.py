@@ -46,7 +46,7 @@ def bars(items: Sequence[Bar], *, title: str) -> Markup:
     for item, wrapped, row in zip(items, lines, heights, strict=True):
         for number, line in enumerate(wrapped):
             parts.append(
-                Markup('<text x="0" y="{}" font-size="15" fill="#1f2933">{}</text>').format(
+                Markup('<text x="4" y="{}" font-size="15" fill="#1f2933">{}</text>').format(
                     top + 14 + 18 * number, line
                 )
             )

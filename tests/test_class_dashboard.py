@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from bot.cli import app
 from bot.clock import FrozenClock
 from bot.content import Content
+from bot.trainers import demo_class
 from bot.web import charts, dates
 from devkit.standin import LineStandIn
 from tests.harness import BotUnderTest, user_id
@@ -85,6 +86,16 @@ async def test_the_demo_class_fills_the_dashboard_in_every_state(demo_bot: BotUn
         assert status in page, status
     # The drill checks' before/after figures come from the seeded answers.
     assert 'id="drill-checks"' in page and "ยังไม่มีใครทำแบบวัดจับโกง" not in page
+    # The modules chart is split by track, each counting that track's members only (the demo learners are
+    # dealt to the tracks in turn; the child waiting for a parent is not counted).
+    tracks = [t for t in demo_bot.content.tracks.values() if demo_bot.content.lessons_of(t)]
+    shown = [p for p in demo_class.PERSONAS if not p.awaiting_parent]
+    section = page.split('id="modules-chart"', 1)[1].split("</section>", 1)[0]
+    for number, track in enumerate(tracks):
+        members = sum(1 for i, _ in enumerate(shown) if i % len(tracks) == number)
+        chart = section.split(f"ชุดบทเรียน: {track.title}</h3>", 1)[1].split("</svg>", 1)[0]
+        captions = re.findall(r">(\d+)/(\d+)</text>", chart)
+        assert captions and {total for _, total in captions} == {str(members)}, track.title
     # Dates in the Buddhist era; the overview across the trainer's classes.
     assert f"{date.today().year + 543}" in page
     listing = (await demo_bot.http.get("/admin/classes")).text

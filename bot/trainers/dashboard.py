@@ -123,7 +123,6 @@ class ModuleRow:
     title: str
     done: int
     learners: int  # members whose track includes the module
-    tracks: list[str] = field(default_factory=list)  # titles of the members' tracks that include it
 
 
 @dataclass
@@ -167,6 +166,8 @@ class ClassReport:
     before: CheckFigures = field(default_factory=CheckFigures)
     after: CheckFigures = field(default_factory=CheckFigures)
     cue_names: dict[str, str] = field(default_factory=dict)
+    # The modules chart split by track title, in content order: each module counts that track's members only.
+    modules_by_track: dict[str, list[ModuleRow]] = field(default_factory=dict)
     # Children who joined and wait for a parent's consent: counted only, nothing else is shown (PDPA).
     awaiting_parent: int = 0
 
@@ -219,14 +220,6 @@ class ClassReport:
         if show == FILTER_BEHIND:
             return [row for row in self.learners if self.behind(row)]
         return list(self.learners)
-
-    def modules_by_track(self) -> dict[str, list[ModuleRow]]:
-        """The modules chart split by track (a module in two tracks shows in both), in content order."""
-        split: dict[str, list[ModuleRow]] = defaultdict(list)
-        for row in self.modules:
-            for track in row.tracks:
-                split[track].append(row)
-        return dict(split)
 
     @property
     def weakest_skills(self) -> list[SkillRow]:
@@ -281,14 +274,16 @@ def class_report(
 
     module_learners: dict[str, int] = defaultdict(int)
     module_done: dict[str, int] = defaultdict(int)
-    module_tracks: dict[str, dict[str, None]] = defaultdict(dict)
+    per_track: dict[str, dict[str, list[int]]] = defaultdict(dict)  # track -> module -> [done, learners]
     for learner, nickname, joined_at in members:
         track = content.track(learner.track_id)
         lessons = content.lessons_of(track) if track else []
         done = sum(lesson.id in finished[learner.id] for lesson in lessons)  # type: ignore[index]
         for lesson in lessons:
             module_learners[lesson.id] += 1
-            module_tracks[lesson.id][track.title] = None  # type: ignore[union-attr]
+            counts = per_track[track.id].setdefault(lesson.id, [0, 0])  # type: ignore[union-attr]
+            counts[0] += lesson.id in finished[learner.id]  # type: ignore[index]
+            counts[1] += 1
             module_done[lesson.id] += lesson.id in finished[learner.id]  # type: ignore[index]
         answered, correct = scores.get(learner.id, (0, 0))  # type: ignore[arg-type]
         row = LearnerRow(
@@ -320,14 +315,16 @@ def class_report(
                     lesson.module.title,
                     module_done[module_id],
                     learners,
-                    list(module_tracks[module_id]),
                 )
             )
     order = {lesson_id: index for index, lesson_id in enumerate(content.lessons)}
     report.modules.sort(key=lambda row: order.get(row.module_id, 0))
-    track_order = {track.title: index for index, track in enumerate(content.tracks.values())}
-    for module_row in report.modules:
-        module_row.tracks.sort(key=lambda title: track_order.get(title, 0))
+    for track in content.tracks.values():
+        if track.id in per_track:
+            report.modules_by_track[track.title] = [
+                ModuleRow(module_id, content.lessons[module_id].module.title, done, learners)
+                for module_id, (done, learners) in per_track[track.id].items()
+            ]
 
     _questions_and_skills(session, content, member_ids, report)
     report.activity = _activity(session, member_ids, now, zone)

@@ -244,7 +244,10 @@ async def _pending_sizes(request: Request, groups: list[ClassGroup]) -> dict[str
 
 def _class_charts(report: dashboard.ClassReport, lang: str) -> dict[str, Any]:
     activity = charts.columns(
-        [(dates.short_day(day, lang), count) for day, count in report.activity],
+        [
+            (dates.short_day(day, lang) if index == 0 or day.day == 1 else str(day.day), count)
+            for index, (day, count) in enumerate(report.activity)
+        ],
         title="activity",
     )
     modules = {
@@ -252,7 +255,7 @@ def _class_charts(report: dashboard.ClassReport, lang: str) -> dict[str, Any]:
             [charts.Bar(row.title, row.done, row.learners, f"{row.done}/{row.learners}") for row in rows],
             title=track,
         )
-        for track, rows in report.modules_by_track().items()
+        for track, rows in report.modules_by_track.items()
     }
     skills = charts.bars(
         [

@@ -236,6 +236,36 @@ def demo_seed(
     typer.echo(f"Created {made} demo learners; their reminders are due {when}.")
 
 
+@demo_app.command("class")
+def demo_class(
+    trainer: Annotated[str, typer.Option(help="The username of the trainer who will own the class.")],
+) -> None:
+    """Create a demo class with learners in every state, so a new trainer sees a populated dashboard."""
+    from bot.clock import SystemClock
+    from bot.storage.db import make_engine, session_scope, upgrade
+    from bot.trainers import demo_class as demo
+
+    settings = settings_or_exit()
+    content = _content(settings.content_dir)
+    upgrade(settings.sqlalchemy_url)
+    engine = make_engine(settings.sqlalchemy_url)
+    try:
+        with session_scope(engine) as session:
+            owner = demo.trainer_named(session, trainer)
+            if owner is None:
+                raise fail(f"No trainer {trainer!r}: create one first with `ruthan admin create`.")
+            classroom = demo.create(
+                session, content, trainer=owner, now=SystemClock().now(), zone=settings.zone
+            )
+            class_id, code = classroom.id, classroom.code
+    finally:
+        engine.dispose()
+    typer.echo(
+        f"Created demo class {demo.DEMO_CLASS_NAME} (code {code}) with {len(demo.PERSONAS)} demo learners: "
+        f"open /admin/classes/{class_id}. `ruthan demo clear` removes the learners."
+    )
+
+
 @demo_app.command("clear")
 def demo_clear() -> None:
     """Remove every demo learner and their messages."""

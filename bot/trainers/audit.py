@@ -13,6 +13,28 @@ from bot.trainers.auth import Principal
 
 LINE_GROUP_ACTOR = "LINE group"
 
+# Each action as a trainer reads it in the log, Thai and English.
+ACTION_NAMES: dict[str, tuple[str, str]] = {
+    "announcement.cancel": ("ยกเลิกประกาศ", "Announcement cancelled"),
+    "announcement.edit": ("แก้ไขประกาศ", "Announcement edited"),
+    "announcement.queued": ("ตั้งเวลาส่งประกาศ", "Announcement queued"),
+    "class.create": ("สร้างห้องเรียน", "Class created"),
+    "group.approve": ("อนุมัติกลุ่ม LINE", "LINE group approved"),
+    "group.left": ("บอตออกจากกลุ่ม LINE", "Bot left a LINE group"),
+    "group.reject": ("ปฏิเสธกลุ่ม LINE", "LINE group rejected"),
+    "group.remove": ("ยกเลิกการเชื่อมกลุ่ม LINE", "LINE group unlinked"),
+    "group.request": ("กลุ่ม LINE ขอเชื่อมห้อง", "LINE group asked to link"),
+    "trainer.change": ("เปลี่ยนสถานะบัญชีครู", "Trainer account changed"),
+    "trainer.create": ("สร้างบัญชีครู", "Trainer account created"),
+    "demo.class": ("สร้างห้องเรียนตัวอย่าง", "Demo class created"),
+}
+
+
+def action_name(action: str, lang: str = "th") -> str:
+    """The action in the reader's language; an action without a name shows as recorded."""
+    pair = ACTION_NAMES.get(action)
+    return (pair[1] if lang == "en" else pair[0]) if pair else action
+
 
 def record(
     session: Session,

@@ -22,7 +22,7 @@ from bot.drills import scoring
 from bot.drills.answers import Verdict
 from bot.drills.content import CheckKind, Drill
 from bot.simulator import is_simulated
-from bot.storage.models import Attempt, DrillAnswer, DrillContext, Learner, ModuleResult
+from bot.storage.models import Attempt, DrillAnswer, DrillContext, Learner, ModuleResult, ReviewCard
 from bot.storage.trainers import ClassMember, Classroom
 from bot.trainers import classes
 
@@ -30,6 +30,7 @@ ACTIVE_DAYS = 7  # "active this week": studied in the last 7 local days
 STOPPED_DAYS = 14  # "stopped": nothing for 14 days (or never started, a week after joining)
 ACTIVITY_DAYS = 14  # the activity chart's span
 MIN_SKILL_ANSWERS = 3  # fewer answers than this say little about a skill
+BEHIND_POINTS = 25  # "behind": this many percentage points of the track below the class's average
 # A spreadsheet runs a cell that starts with one of these as a formula ("CSV injection", OWASP): a learner's
 # nickname such as =HYPERLINK(...) must reach the trainer's Excel as text, so it gets a leading apostrophe.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -76,6 +77,11 @@ class LearnerRow:
     # The placement (before) and final (after) check figures, when the learner took them (issue 14).
     before: dict[str, object] | None = None
     after: dict[str, object] | None = None
+    track_id: str | None = None
+
+    @property
+    def not_started(self) -> bool:
+        return self.modules_done == 0 and self.answered == 0 and self.last_studied is None
 
     @property
     def percent_done(self) -> int:
@@ -160,6 +166,10 @@ class ClassReport:
     before: CheckFigures = field(default_factory=CheckFigures)
     after: CheckFigures = field(default_factory=CheckFigures)
     cue_names: dict[str, str] = field(default_factory=dict)
+    # The modules chart split by track title, in content order: each module counts that track's members only.
+    modules_by_track: dict[str, list[ModuleRow]] = field(default_factory=dict)
+    # Children who joined and wait for a parent's consent: counted only, nothing else is shown (PDPA).
+    awaiting_parent: int = 0
 
     @property
     def drill_checks(self) -> dict[str, object]:
@@ -197,10 +207,30 @@ class ClassReport:
         answered = sum(row.answered for row in self.learners)
         return round(100 * sum(row.correct for row in self.learners) / answered) if answered else None
 
+    def behind(self, row: LearnerRow) -> bool:
+        """Not finished, and well below the class's average share of the track done."""
+        return row.status != Status.DONE and row.percent_done <= self.completion - BEHIND_POINTS
+
+    def filtered(self, show: str | None) -> list[LearnerRow]:
+        """The learners a filter keeps: not started, stopped (or blocked the bot), behind; else all."""
+        if show == FILTER_NOT_STARTED:
+            return [row for row in self.learners if row.not_started]
+        if show == FILTER_STOPPED:
+            return self.stopped
+        if show == FILTER_BEHIND:
+            return [row for row in self.learners if self.behind(row)]
+        return list(self.learners)
+
     @property
     def weakest_skills(self) -> list[SkillRow]:
         ranked = [row for row in self.skills if row.answered >= MIN_SKILL_ANSWERS and row.missed]
         return sorted(ranked, key=lambda row: (-row.miss_rate, -row.answered))[:3]
+
+
+FILTER_NOT_STARTED = "not_started"
+FILTER_STOPPED = "stopped"
+FILTER_BEHIND = "behind"
+FILTERS = (FILTER_NOT_STARTED, FILTER_STOPPED, FILTER_BEHIND)
 
 
 def _label(learner_id: int, nickname: str | None) -> str:
@@ -219,6 +249,7 @@ def class_report(
         .where(ClassMember.class_id == classroom.id, classes.seen_by_trainer())
         .order_by(col(ClassMember.joined_at))
     ).all()
+    report.awaiting_parent = _awaiting_parent(session, classroom)
     if not members:
         return report
     member_ids = (
@@ -243,12 +274,16 @@ def class_report(
 
     module_learners: dict[str, int] = defaultdict(int)
     module_done: dict[str, int] = defaultdict(int)
+    per_track: dict[str, dict[str, list[int]]] = defaultdict(dict)  # track -> module -> [done, learners]
     for learner, nickname, joined_at in members:
         track = content.track(learner.track_id)
         lessons = content.lessons_of(track) if track else []
         done = sum(lesson.id in finished[learner.id] for lesson in lessons)  # type: ignore[index]
         for lesson in lessons:
             module_learners[lesson.id] += 1
+            counts = per_track[track.id].setdefault(lesson.id, [0, 0])  # type: ignore[union-attr]
+            counts[0] += lesson.id in finished[learner.id]  # type: ignore[index]
+            counts[1] += 1
             module_done[lesson.id] += lesson.id in finished[learner.id]  # type: ignore[index]
         answered, correct = scores.get(learner.id, (0, 0))  # type: ignore[arg-type]
         row = LearnerRow(
@@ -264,6 +299,7 @@ def class_report(
             last_studied=learner.last_studied_on,
             joined_at=joined_at,
             status="",
+            track_id=track.id if track else None,
         )
         row.status = _status(
             row, following=learner.following, today=today, joined=joined_at.astimezone(zone).date()
@@ -273,14 +309,111 @@ def class_report(
     for module_id, learners in module_learners.items():
         lesson = content.lessons.get(module_id)  # type: ignore[assignment]
         if lesson is not None:
-            report.modules.append(ModuleRow(module_id, lesson.module.title, module_done[module_id], learners))
+            report.modules.append(
+                ModuleRow(
+                    module_id,
+                    lesson.module.title,
+                    module_done[module_id],
+                    learners,
+                )
+            )
     order = {lesson_id: index for index, lesson_id in enumerate(content.lessons)}
     report.modules.sort(key=lambda row: order.get(row.module_id, 0))
+    for track in content.tracks.values():
+        if track.id in per_track:
+            report.modules_by_track[track.title] = [
+                ModuleRow(module_id, content.lessons[module_id].module.title, done, learners)
+                for module_id, (done, learners) in per_track[track.id].items()
+            ]
 
     _questions_and_skills(session, content, member_ids, report)
     report.activity = _activity(session, member_ids, now, zone)
     _drill_checks(session, content, {learner.id: learner for learner, _, _ in members}, member_ids, report)
     return report
+
+
+def _awaiting_parent(session: Session, classroom: Classroom) -> int:
+    """Members who agreed to the notice but are children still waiting for a parent's consent."""
+    count = session.exec(
+        select(func.count())
+        .select_from(ClassMember)
+        .join(Learner, col(Learner.id) == ClassMember.learner_id)
+        .where(
+            ClassMember.class_id == classroom.id,
+            col(Learner.consented_at).is_not(None),
+            ~classes.seen_by_trainer(),
+        )
+    ).one()
+    return int(count)
+
+
+@dataclass
+class ModuleLine:
+    module_id: str
+    title: str
+    done: bool
+    correct: int | None  # the module's quiz score when finished
+    total: int | None
+    completed_at: datetime | None
+    current: bool  # the module the learner is in now
+
+
+@dataclass
+class LearnerDetail:
+    """One learner of a class as their trainer sees them: the row of the class table and its details."""
+
+    row: LearnerRow
+    class_id: int
+    class_name: str
+    modules: list[ModuleLine]
+    last_seen_at: datetime
+    reviews_due: int
+    next_review: datetime | None
+    behind: bool
+
+
+def learner_detail(
+    session: Session, content: Content, classroom: Classroom, learner_id: int, now: datetime, zone: ZoneInfo
+) -> LearnerDetail | None:
+    """The learner's page, or None when they are not a member this trainer may see."""
+    report = class_report(session, content, classroom, now, zone)
+    row = next((r for r in report.learners if r.learner_id == learner_id), None)
+    learner = session.get(Learner, learner_id)
+    if row is None or learner is None:
+        return None
+    results = {
+        result.module_id: result
+        for result in session.exec(select(ModuleResult).where(ModuleResult.learner_id == learner_id))
+    }
+    track = content.track(learner.track_id)
+    modules = [
+        ModuleLine(
+            lesson.id,
+            lesson.module.title,
+            lesson.id in results,
+            results[lesson.id].correct if lesson.id in results else None,
+            results[lesson.id].total if lesson.id in results else None,
+            results[lesson.id].completed_at if lesson.id in results else None,
+            lesson.id == learner.module_id and lesson.id not in results,
+        )
+        for lesson in (content.lessons_of(track) if track else [])
+    ]
+    due, soonest = session.exec(
+        select(
+            func.sum(case((col(ReviewCard.due) <= now, 1), else_=0)),
+            func.min(ReviewCard.due),
+        ).where(ReviewCard.learner_id == learner_id)
+    ).one()
+    return LearnerDetail(
+        row=row,
+        class_id=report.class_id,
+        class_name=report.name,
+        modules=modules,
+        last_seen_at=learner.last_seen_at,
+        reviews_due=int(due or 0),
+        next_review=soonest,
+        behind=report.behind(row),
+    )
 
 
 def _drill_checks(session: Session, content: Content, learners, member_ids, report: ClassReport) -> None:  # type: ignore[no-untyped-def]

@@ -109,6 +109,15 @@ class TrainerService:
         content, now, zone = self.services.content, self._now(), self.settings.zone
         return await self._tx(dashboard.class_report, content, classroom, now, zone)
 
+    async def learner(self, principal: Principal, class_id: int, learner_id: int) -> dashboard.LearnerDetail:
+        """One learner of a class the caller may see; a learner of another class is "not found"."""
+        classroom = await self.visible(principal, class_id)
+        content, now, zone = self.services.content, self._now(), self.settings.zone
+        detail = await self._tx(dashboard.learner_detail, content, classroom, learner_id, now, zone)
+        if detail is None:
+            raise NotFound("No such learner in this class")
+        return detail
+
     def qr_png(self, classroom: Classroom) -> bytes:
         links = classes.links(self.settings.line_bot_basic_id, classroom.code)
         if links.chat_url is None:

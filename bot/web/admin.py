@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from bot.storage.trainers import ClassGroup, Role
@@ -22,7 +22,7 @@ from bot.trainers import audit, auth, classes, dashboard
 from bot.trainers.auth import LoginOutcome, Principal
 from bot.trainers.line_account import LineAccount
 from bot.trainers.service import Invalid, NotFound, TrainerError
-from bot.web import api, charts, deps, render
+from bot.web import api, charts, dates, deps, render
 from bot.web.deps import COOKIE, PageAdmin, PageTrainer, TrainersDep
 from bot.web.i18n import Translator, language_of
 
@@ -45,7 +45,7 @@ def back(url: str, message: str | None = None) -> RedirectResponse:
 def local(request: Request, moment: datetime | None) -> str:
     if moment is None:
         return ""
-    return moment.astimezone(deps.settings_of(request).zone).strftime("%d/%m/%Y %H:%M")
+    return dates.moment(moment, deps.settings_of(request).zone, language_of(request))
 
 
 # ----- sign-in ----------------------------------------------------------------------------------------------
@@ -154,7 +154,12 @@ async def home(principal: PageTrainer) -> Response:
 @router.get("/classes")
 async def class_list(request: Request, principal: PageTrainer, trainers: TrainersDep) -> Response:
     summaries = await trainers.summaries(principal)
-    return page(request, "classes.html", principal, classes=summaries)
+    overview = {
+        "classes": len(summaries),
+        "members": sum(c.members for c in summaries),
+        "active": sum(c.active_this_week for c in summaries),
+    }
+    return page(request, "classes.html", principal, classes=summaries, overview=overview)
 
 
 @router.post("/classes")
@@ -171,7 +176,11 @@ async def class_create(
 
 @router.get("/classes/{class_id}")
 async def class_page(
-    request: Request, principal: PageTrainer, trainers: TrainersDep, class_id: int
+    request: Request,
+    principal: PageTrainer,
+    trainers: TrainersDep,
+    class_id: int,
+    show: Annotated[str | None, Query(pattern="^(not_started|stopped|behind)$")] = None,
 ) -> Response:
     try:
         report = await trainers.report(principal, class_id)
@@ -192,8 +201,31 @@ async def class_page(
         pending=[(g, sizes.get(g.group_id)) for g in groups if not g.approved_at],
         charts=_class_charts(report, _lang(request)),
         local=lambda moment: local(request, moment),
+        day=lambda value: dates.day(value, _lang(request)),
         status_name=dashboard.status_name,
         skill_name=dashboard.skill_name,
+        show=show,
+        shown=report.filtered(show),
+        filters=dashboard.FILTERS,
+    )
+
+
+@router.get("/classes/{class_id}/learners/{learner_id}")
+async def learner_page(
+    request: Request, principal: PageTrainer, trainers: TrainersDep, class_id: int, learner_id: int
+) -> Response:
+    try:
+        detail = await trainers.learner(principal, class_id, learner_id)
+    except NotFound:
+        return page(request, "not_found.html", principal, status_code=404)
+    return page(
+        request,
+        "learner.html",
+        principal,
+        d=detail,
+        local=lambda moment: local(request, moment),
+        day=lambda value: dates.day(value, _lang(request)),
+        status_name=dashboard.status_name,
     )
 
 
@@ -212,16 +244,19 @@ async def _pending_sizes(request: Request, groups: list[ClassGroup]) -> dict[str
 
 def _class_charts(report: dashboard.ClassReport, lang: str) -> dict[str, Any]:
     activity = charts.columns(
-        [(day.strftime("%d/%m"), count) for day, count in report.activity],
+        [
+            (dates.short_day(day, lang) if index == 0 or day.day == 1 else str(day.day), count)
+            for index, (day, count) in enumerate(report.activity)
+        ],
         title="activity",
     )
-    modules = charts.bars(
-        [
-            charts.Bar(row.title, row.done, row.learners, f"{row.done}/{row.learners}")
-            for row in report.modules
-        ],
-        title="modules",
-    )
+    modules = {
+        track: charts.bars(
+            [charts.Bar(row.title, row.done, row.learners, f"{row.done}/{row.learners}") for row in rows],
+            title=track,
+        )
+        for track, rows in report.modules_by_track.items()
+    }
     skills = charts.bars(
         [
             charts.Bar(
@@ -330,6 +365,7 @@ async def audit_page(request: Request, principal: PageTrainer, trainers: Trainer
         "audit.html",
         principal,
         entries=entries,
+        action_name=lambda action: audit.action_name(action, _lang(request)),
         local=lambda m: local(request, m),
         line_group=audit.LINE_GROUP_ACTOR,
     )

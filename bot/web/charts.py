@@ -25,32 +25,40 @@ class Bar:
     color: str = GREEN
 
 
-def bars(items: Sequence[Bar], *, title: str, label_width: int = 150) -> Markup:
-    """Horizontal bars, one per row, with the label on the left and the caption on the right."""
+def bars(items: Sequence[Bar], *, title: str) -> Markup:
+    """Horizontal bars, one per row: the full label on a line of its own above its bar, the caption at the
+    bar's end. (A label beside the bar was clipped at the chart's left edge: the text is right-aligned to the
+    bar, and a long Thai title ran out of the viewBox.) A label longer than a line wraps onto a second one."""
     if not items:
         return Markup("")
-    row, width = 30, 440
-    bar_width = width - label_width - 56
-    height = row * len(items) + 8
+    width, label_width = 440, 0
+    bar_width = width - 56
+    lines = [_wrap(item.label, LINE_CHARS) for item in items]
+    heights = [18 * len(wrapped) + 30 for wrapped in lines]
+    height = sum(heights) + 8
     parts = [
         Markup('<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}">').format(
             width, height, title
         ),
         Markup("<title>{}</title>").format(title),
     ]
-    for index, item in enumerate(items):
-        y = 4 + index * row
+    top = 4
+    for item, wrapped, row in zip(items, lines, heights, strict=True):
+        for number, line in enumerate(wrapped):
+            parts.append(
+                Markup('<text x="4" y="{}" font-size="15" fill="#1f2933">{}</text>').format(
+                    top + 14 + 18 * number, line
+                )
+            )
+        y = top + 18 * len(wrapped)
+        top += row
         share = 0.0 if item.maximum <= 0 else max(0.0, min(1.0, item.value / item.maximum))
         parts.append(
             Markup(
-                '<text x="{}" y="{}" text-anchor="end" font-size="15" fill="#1f2933">{}</text>'
                 '<rect x="{}" y="{}" width="{}" height="20" rx="4" fill="{}"/>'
                 '<rect x="{}" y="{}" width="{:.1f}" height="20" rx="4" fill="{}"/>'
                 '<text x="{}" y="{}" font-size="15" fill="#1f2933">{}</text>'
             ).format(
-                label_width - 8,
-                y + 16,
-                _shorten(item.label, 18),
                 label_width,
                 y + 2,
                 bar_width,
@@ -112,5 +120,19 @@ def miss_color(rate: int) -> str:
     return RED if rate >= 50 else ORANGE if rate >= 25 else GREEN
 
 
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+LINE_CHARS = 48  # characters of a label on one line of the 440-wide chart at 15 px
+
+
+def _wrap(text: str, limit: int) -> list[str]:
+    """The whole label, broken at spaces into lines of at most `limit` characters where it can be."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if len(candidate) <= limit or not current:
+            current = candidate
+        else:
+            lines.append(current)
+            current = word
+    lines.append(current)
+    return lines

@@ -276,6 +276,31 @@ STRINGS: dict[str, tuple[str, str]] = {
         "หน้าจำลองปิดอยู่ (ตั้งค่า SIMULATOR)",
         "The simulator is switched off (setting SIMULATOR).",
     ),
+    # Per-learner page and filters (issue 18)
+    "awaiting_parent": ("รอผู้ปกครองยินยอม", "Waiting for a parent's consent"),
+    "awaiting_parent_note": (
+        "มีเด็ก {n} คนเข้าห้องแล้ว แต่ยังรอผู้ปกครองยินยอม จึงยังไม่แสดงชื่อและผลการเรียน",
+        "{n} children joined but wait for a parent's consent: their names and progress stay hidden",
+    ),
+    "filter_label": ("เลือกดูผู้เรียน", "Show learners"),
+    "filter_all": ("ทั้งหมด", "All"),
+    "filter_not_started": ("ยังไม่เริ่ม", "Not started"),
+    "filter_stopped": ("หยุดเรียน", "Stopped"),
+    "filter_behind": ("ตามหลังเพื่อน", "Behind"),
+    "filter_none": ("ไม่มีผู้เรียนในกลุ่มนี้", "No learner in this group"),
+    "learner_modules": ("บทเรียน", "Modules"),
+    "learner_module_done": ("จบแล้ว", "Done"),
+    "learner_module_now": ("กำลังเรียน", "In progress"),
+    "learner_module_todo": ("ยังไม่เรียน", "Not yet"),
+    "learner_quiz": ("คะแนนแบบทดสอบ", "Quiz score"),
+    "learner_last_active": ("ใช้งานล่าสุด", "Last active"),
+    "learner_reviews_due": ("ข้อทบทวนที่ถึงกำหนด", "Reviews due"),
+    "learner_next_review": ("ทบทวนครั้งถัดไป", "Next review"),
+    "learner_drills": ("แยกข้อความจริงกับหลอก", "Telling real from scam messages"),
+    "learner_no_check": ("ยังไม่ได้ทำ", "Not taken"),
+    "learner_joined": ("เข้าห้องเมื่อ", "Joined"),
+    "back_to_class": ("กลับไปหน้าห้อง", "Back to the class"),
+    "overview_classes": ("ห้องเรียน", "Classes"),
 }
 
 

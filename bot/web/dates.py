@@ -1,0 +1,47 @@
+"""Dates as a Thai reader writes them: day, abbreviated month and Buddhist-era year (พ.ศ. = ค.ศ. + 543).
+
+The English pages keep day/month/year in the Gregorian calendar.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+BUDDHIST_ERA_OFFSET = 543
+THAI_MONTHS = (
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
+)
+
+
+def day(value: date | datetime | None, lang: str = "th") -> str:
+    """ "4 ธ.ค. 2569" in Thai, "04/12/2026" in English; "" for None."""
+    if value is None:
+        return ""
+    if lang == "en":
+        return value.strftime("%d/%m/%Y")
+    return f"{value.day} {THAI_MONTHS[value.month - 1]} {value.year + BUDDHIST_ERA_OFFSET}"
+
+
+def short_day(value: date, lang: str = "th") -> str:
+    """A chart's axis label: "4 ธ.ค." or "04/12"."""
+    return value.strftime("%d/%m") if lang == "en" else f"{value.day} {THAI_MONTHS[value.month - 1]}"
+
+
+def moment(value: datetime | None, zone: ZoneInfo, lang: str = "th") -> str:
+    """A local date and time: "4 ธ.ค. 2569 19:05"."""
+    if value is None:
+        return ""
+    local = value.astimezone(zone)
+    return f"{day(local, lang)} {local.strftime('%H:%M')}"

@@ -15,6 +15,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -89,18 +90,7 @@ class LiveApp:
 async def live(
     tmp_path: Path, fixture_content: Content, line: LineStandIn, clock: FrozenClock
 ) -> AsyncIterator[LiveApp]:
-    settings = Settings(
-        _env_file=None,
-        line_channel_secret=SECRET,
-        line_channel_access_token=TOKEN,
-        line_api_base_url=line.url,
-        line_data_api_base_url=line.url,
-        database_url=f"sqlite:///{tmp_path / 'browser.db'}",
-        line_timeout_seconds=2,
-        simulator="open",
-        line_bot_basic_id="@ruthan",
-        **FAST_PASSWORDS,
-    )
+    settings = browser_settings(tmp_path, line, line_bot_basic_id="@ruthan")
     server = LiveApp(settings, fixture_content, clock)
     await server.start()
     _make_trainer(settings, clock)
@@ -130,8 +120,25 @@ def _make_trainer(settings: Settings, clock: FrozenClock) -> None:
         engine.dispose()
 
 
-@pytest.fixture
-async def page(live: LiveApp) -> AsyncIterator[Any]:
+def browser_settings(tmp_path: Path, line: LineStandIn, **extra: Any) -> Settings:
+    """A bot served to a real browser: LINE is the stand-in, the database a file, the simulator open."""
+    return Settings(
+        _env_file=None,
+        line_channel_secret=SECRET,
+        line_channel_access_token=TOKEN,
+        line_api_base_url=line.url,
+        line_data_api_base_url=line.url,
+        database_url=f"sqlite:///{tmp_path / 'browser.db'}",
+        line_timeout_seconds=2,
+        simulator="open",
+        **FAST_PASSWORDS,
+        **extra,
+    )
+
+
+@asynccontextmanager
+async def phone(width: int = 400, height: int = 860) -> AsyncIterator[Any]:
+    """Debian's Chromium with a phone-sized window and a Thai locale (a browser context, closed on exit)."""
     from playwright.async_api import async_playwright
 
     with tempfile.TemporaryDirectory() as profile:
@@ -141,24 +148,30 @@ async def page(live: LiveApp) -> AsyncIterator[Any]:
                 executable_path=CHROMIUM,
                 args=FLAGS,
                 headless=True,
-                viewport={"width": 400, "height": 860},  # a phone
+                viewport={"width": width, "height": height},
                 locale="th-TH",
             )
             context.set_default_timeout(10_000)
-            opened = await context.new_page()
-            # The pages must work under their Content-Security-Policy: anything it blocks fails the test.
-            blocked: list[str] = []
-            opened.on(
-                "console",
-                lambda message: (
-                    blocked.append(message.text) if "Content Security Policy" in message.text else None
-                ),
-            )
             try:
-                yield opened
+                yield context
             finally:
                 await context.close()
-            assert not blocked, blocked
+
+
+@pytest.fixture
+async def page(live: LiveApp) -> AsyncIterator[Any]:
+    async with phone() as context:
+        opened = await context.new_page()
+        # The pages must work under their Content-Security-Policy: anything it blocks fails the test.
+        blocked: list[str] = []
+        opened.on(
+            "console",
+            lambda message: (
+                blocked.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
+        yield opened
+    assert not blocked, blocked
 
 
 async def sign_in(page: Any, live: LiveApp) -> None:

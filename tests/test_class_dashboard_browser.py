@@ -4,7 +4,6 @@ its filters and one learner's page. Screenshots go to $RUTHAN_SCREENSHOTS when s
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,13 +13,10 @@ import pytest
 
 from bot.clock import FrozenClock
 from bot.content import Content
-from bot.settings import Settings
 from bot.storage.db import make_engine, session_scope
 from bot.trainers import demo_class
 from devkit.standin import LineStandIn
-from tests.harness import SECRET, TOKEN
-from tests.test_browser import CHROMIUM, FLAGS, LiveApp, _make_trainer, _missing, sign_in
-from tests.trainer_support import FAST_PASSWORDS
+from tests.test_browser import LiveApp, _make_trainer, _missing, browser_settings, phone, sign_in
 
 pytestmark = pytest.mark.skipif(_missing() is not None, reason=_missing() or "")
 
@@ -43,17 +39,7 @@ LABELS_OUTSIDE = """() => {
 @pytest.fixture
 async def live(tmp_path: Path, real_content: Content, line: LineStandIn) -> AsyncIterator[LiveApp]:
     clock = FrozenClock(datetime.now(UTC))
-    settings = Settings(
-        _env_file=None,
-        line_channel_secret=SECRET,
-        line_channel_access_token=TOKEN,
-        line_api_base_url=line.url,
-        line_data_api_base_url=line.url,
-        database_url=f"sqlite:///{tmp_path / 'browser.db'}",
-        line_timeout_seconds=2,
-        simulator="open",
-        **FAST_PASSWORDS,
-    )
+    settings = browser_settings(tmp_path, line)
     server = LiveApp(settings, real_content, clock)
     await server.start()
     _make_trainer(settings, clock)
@@ -73,23 +59,8 @@ async def live(tmp_path: Path, real_content: Content, line: LineStandIn) -> Asyn
 
 @pytest.fixture
 async def page(live: LiveApp) -> AsyncIterator[Any]:
-    from playwright.async_api import async_playwright
-
-    with tempfile.TemporaryDirectory() as profile:
-        async with async_playwright() as playwright:
-            context = await playwright.chromium.launch_persistent_context(
-                profile,
-                executable_path=CHROMIUM,
-                args=FLAGS,
-                headless=True,
-                viewport={"width": 400, "height": 860},
-                locale="th-TH",
-            )
-            context.set_default_timeout(10_000)
-            try:
-                yield await context.new_page()
-            finally:
-                await context.close()
+    async with phone() as context:
+        yield await context.new_page()
 
 
 async def shot(page: Any, name: str, tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ can: nothing wider than the phone, no text box overflowing, the drill's words an
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -15,11 +14,8 @@ import pytest
 from bot.clock import FrozenClock
 from bot.content import Content
 from bot.drills.content import CheckKind
-from bot.settings import Settings
 from devkit.standin import LineStandIn
-from tests.harness import SECRET, TOKEN
-from tests.test_browser import CHROMIUM, FLAGS, LiveApp, _missing
-from tests.trainer_support import FAST_PASSWORDS
+from tests.test_browser import LiveApp, _missing, browser_settings, phone
 
 pytestmark = pytest.mark.skipif(_missing() is not None, reason=_missing() or "")
 PHONE = 360
@@ -29,17 +25,7 @@ PHONE = 360
 async def live(
     tmp_path: Path, real_content: Content, line: LineStandIn, clock: FrozenClock
 ) -> AsyncIterator[LiveApp]:
-    settings = Settings(
-        _env_file=None,
-        line_channel_secret=SECRET,
-        line_channel_access_token=TOKEN,
-        line_api_base_url=line.url,
-        line_data_api_base_url=line.url,
-        database_url=f"sqlite:///{tmp_path / 'browser.db'}",
-        line_timeout_seconds=2,
-        simulator="open",
-        **FAST_PASSWORDS,
-    )
+    settings = browser_settings(tmp_path, line)
     server = LiveApp(settings, real_content, clock)
     await server.start()
     try:
@@ -51,48 +37,33 @@ async def live(
 async def test_a_drill_shows_whole_in_the_simulator_at_360_px(
     live: LiveApp, real_content: Content, tmp_path: Path
 ) -> None:
-    from playwright.async_api import async_playwright
-
     first = real_content.drills.check("elderly", CheckKind.PLACEMENT)[0]
-    with tempfile.TemporaryDirectory() as profile:
-        async with async_playwright() as playwright:
-            context = await playwright.chromium.launch_persistent_context(
-                profile,
-                executable_path=CHROMIUM,
-                args=FLAGS,
-                headless=True,
-                viewport={"width": PHONE, "height": 1400},
-                locale="th-TH",
-            )
-            context.set_default_timeout(10_000)
-            page = await context.new_page()
-            try:
-                await page.goto(live.url + "/simulator")
+    async with phone(PHONE, 1400) as context:
+        page = await context.new_page()
+        await page.goto(live.url + "/simulator")
 
-                async def tap(label: str) -> None:
-                    await page.locator(".quick-button", has_text=label).first.click()
-                    await page.wait_for_selector("body[data-busy='0']", state="attached")
+        async def tap(label: str) -> None:
+            await page.locator(".quick-button", has_text=label).first.click()
+            await page.wait_for_selector("body[data-busy='0']", state="attached")
 
-                await page.wait_for_selector(".quick-button")
-                for label in ("ยินยอม", "ผู้สูงอายุ", "เย็น 19:00"):
-                    await tap(label)
-                assert "ลองดูก่อนไหมคะ ไม่มีผิด ไม่มีถูก" in await page.inner_text("#chat")
-                await tap("ลองดูเลย")
-                await page.evaluate("document.fonts.ready")
-                chat = await page.inner_text("#chat")
-                assert first.sender in chat and "ข้อความนี้ จริง หรือ หลอก?" in chat and "ข้อ 1/8" in chat
-                buttons = await page.locator(".quick-button").all_inner_texts()
-                assert [b.strip() for b in buttons] == ["จริง", "หลอก", "ไม่แน่ใจ", "อ่านอีกครั้ง"]
-                assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE
-                overflowing = await page.evaluate(
-                    """() => [...document.querySelectorAll('.ln-flex-text')]
-                        .filter(e => e.scrollWidth > e.clientWidth + 1)
-                        .map(e => e.textContent)"""
-                )
-                assert overflowing == []
-                drill = page.locator(".ln-flex").last
-                await drill.scroll_into_view_if_needed()
-                await drill.screenshot(path=str(tmp_path / "drill-360.png"))
-                await page.screenshot(path=str(tmp_path / "simulator-360.png"))
-            finally:
-                await context.close()
+        await page.wait_for_selector(".quick-button")
+        for label in ("ยินยอม", "ผู้สูงอายุ", "เย็น 19:00"):
+            await tap(label)
+        assert "ลองดูก่อนไหมคะ ไม่มีผิด ไม่มีถูก" in await page.inner_text("#chat")
+        await tap("ลองดูเลย")
+        await page.evaluate("document.fonts.ready")
+        chat = await page.inner_text("#chat")
+        assert first.sender in chat and "ข้อความนี้ จริง หรือ หลอก?" in chat and "ข้อ 1/8" in chat
+        buttons = await page.locator(".quick-button").all_inner_texts()
+        assert [b.strip() for b in buttons] == ["จริง", "หลอก", "ไม่แน่ใจ", "อ่านอีกครั้ง"]
+        assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE
+        overflowing = await page.evaluate(
+            """() => [...document.querySelectorAll('.ln-flex-text')]
+                .filter(e => e.scrollWidth > e.clientWidth + 1)
+                .map(e => e.textContent)"""
+        )
+        assert overflowing == []
+        drill = page.locator(".ln-flex").last
+        await drill.scroll_into_view_if_needed()
+        await drill.screenshot(path=str(tmp_path / "drill-360.png"))
+        await page.screenshot(path=str(tmp_path / "simulator-360.png"))

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
-from urllib.parse import parse_qsl
 
 import pytest
 
 from bot.clock import FrozenClock
 from bot.content import Content, load_content
 from devkit.standin import LineStandIn
-from tests.harness import BotUnderTest, Reply, user_id
+from tests.harness import BotUnderTest, user_id
+from tests.test_tracks_end_to_end import answer_button
 
 TRACKS = """\
 tracks:
@@ -83,18 +83,6 @@ async def five_bot(
         await bot.stop()
 
 
-def answer(reply: Reply, content: Content, *, right: bool) -> dict:
-    """The button for the right (or a wrong) answer to the question on screen."""
-    for action in reply.buttons:
-        params = dict(parse_qsl(action.get("data", "")))
-        if params.get("a") != "ans" or params.get("i") == "unsure":
-            continue
-        _, question = content.questions[params["q"]]
-        if (int(params["i"]) == question.answer) == right:
-            return action
-    raise AssertionError(f"no answer button on screen: {reply.labels}")
-
-
 async def play(bot: BotUnderTest, content: Content, track: str, rights: list[bool]) -> tuple[list[str], str]:
     """Onboard, read the cards, answer the five questions as given; return the verdicts and the summary."""
     user = user_id(f"{track}-{''.join('1' if r else '0' for r in rights)}")
@@ -107,7 +95,7 @@ async def play(bot: BotUnderTest, content: Content, track: str, rights: list[boo
         screen = await bot.tap(user, screen, "ต่อไป")
     verdicts = []
     for right in rights:
-        screen = await bot.press(user, answer(screen, content, right=right))
+        screen = await bot.press(user, answer_button(screen, content, right=right))
         verdicts.append(screen.texts[0])
     assert "จบบท" in screen.text, screen.text
     return verdicts, screen.text

@@ -10,16 +10,15 @@ Every error names the file and the field, so authors can fix content without rea
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from bot.content_types import Audience, Id, ThaiText
+from bot.content_types import Audience, Id, ModelT, ThaiText
+from bot.content_types import parse as parse_file
 from bot.drills.content import DrillBank, load_drills
 
 # A card must fit on one phone screen: about 8 short lines of Thai at LINE's default size.
@@ -108,9 +107,6 @@ class TrackFile(_Strict):
     tracks: list[Track] = Field(min_length=1)
 
 
-ModelT = TypeVar("ModelT", bound=BaseModel)
-
-
 class ContentError(Exception):
     """Content failed to load; `problems` lists each one as 'file: field: message'."""
 
@@ -181,21 +177,6 @@ def stale_modules(content: Content, today: date, max_age: timedelta = MAX_CHECK_
     return warnings
 
 
-def _describe(path: Path, root: Path, error: ValidationError) -> Iterable[str]:
-    name = path.relative_to(root) if path.is_relative_to(root) else path
-    for problem in error.errors():
-        where = ".".join(str(part) for part in problem["loc"]) or "(file)"
-        yield f"{name}: {where}: {problem['msg']}"
-
-
-def _read_yaml(path: Path, root: Path, problems: list[str]) -> object | None:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        problems.append(f"{path.relative_to(root)}: (file): cannot read YAML: {exc}")
-        return None
-
-
 def load_content(root: Path) -> Content:
     """Load and cross-check all content under `root`; raise ContentError listing every problem found."""
     problems: list[str] = []
@@ -204,14 +185,7 @@ def load_content(root: Path) -> Content:
     tracks: dict[str, Track] = {}
 
     def parse(model: type[ModelT], path: Path) -> ModelT | None:
-        data = _read_yaml(path, root, problems)
-        if data is None:
-            return None
-        try:
-            return model.model_validate(data)
-        except ValidationError as exc:
-            problems.extend(_describe(path, root, exc))
-            return None
+        return parse_file(model, path, root, problems)
 
     for path in sorted((root / "curriculum" / "modules").glob("*.yaml")):
         module = parse(Module, path)

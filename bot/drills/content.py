@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
-from bot.content_types import Audience, Id, ThaiText
+from bot.content_types import Audience, Id, ThaiText, parse, read_yaml
 
 # What a learner sees fits one phone screen: a few bubbles of a few lines each.
 MAX_BUBBLES = 6
@@ -219,40 +219,18 @@ class DrillBank:
         return [self.cues[c].name for c in drill.cues if c in self.cues]
 
 
-def _describe(path: Path, root: Path, error: ValidationError) -> Iterable[str]:
-    name = path.relative_to(root) if path.is_relative_to(root) else path
-    for problem in error.errors():
-        where = ".".join(str(part) for part in problem["loc"]) or "(file)"
-        yield f"{name}: {where}: {problem['msg']}"
-
-
 def load_drills(
     root: Path, *, modules: Iterable[str], tracks: dict[str, list[str]], problems: list[str]
 ) -> DrillBank:
     """Read curriculum/drills/ under `root`, appending 'file: field: message' to `problems`."""
-    import yaml
-
     folder = root / "curriculum" / "drills"
     if not folder.is_dir():
         return DrillBank()
     known_modules = set(modules)
 
-    def parse(model: type[BaseModel], path: Path) -> Any:
-        rel = path.relative_to(root)
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            problems.append(f"{rel}: (file): cannot read YAML: {exc}")
-            return None
-        try:
-            return model.model_validate(data)
-        except ValidationError as exc:
-            problems.extend(_describe(path, root, exc))
-            return None
-
     cues: dict[str, Cue] = {}
     cue_path = folder / "cues.yaml"
-    cue_file = parse(CueFile, cue_path) if cue_path.exists() else None
+    cue_file = parse(CueFile, cue_path, root, problems) if cue_path.exists() else None
     if not cue_path.exists():
         problems.append("curriculum/drills/cues.yaml: (file): missing")
     for cue in cue_file.cues if cue_file else []:
@@ -280,18 +258,18 @@ def load_drills(
                     problems.append(f"{where}: tracks: no track with id '{track_id}'")
             wanted = "trust" if drill.genuine else "scam"
             for cue_id in drill.cues:
-                cue = cues.get(cue_id)
-                if cue is None:
+                listed = cues.get(cue_id)
+                if listed is None:
                     problems.append(f"{where}: cues: '{cue_id}' is not in curriculum/drills/cues.yaml")
-                elif cue.kind != wanted:
+                elif listed.kind != wanted:
                     problems.append(
-                        f"{where}: cues: '{cue_id}' is a {cue.kind} cue; a "
+                        f"{where}: cues: '{cue_id}' is a {listed.kind} cue; a "
                         f"{'genuine' if drill.genuine else 'scam'} drill lists {wanted} cues"
                     )
 
     checks: dict[str, CheckSets] = {}
     check_path = folder / "checks.yaml"
-    check_file = parse(CheckFile, check_path) if check_path.exists() else None
+    check_file = parse(CheckFile, check_path, root, problems) if check_path.exists() else None
     for index, entry in enumerate(check_file.checks if check_file else []):
         where = f"curriculum/drills/checks.yaml: checks.{index}"
         sets = CheckSets(
@@ -307,13 +285,9 @@ def load_drills(
 
 def _parse_drills(path: Path, root: Path, problems: list[str]) -> list[tuple[int, Drill]]:
     """Each drill of a file validated on its own, so one broken drill does not hide the others' problems."""
-    import yaml
-
     rel = path.relative_to(root)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        problems.append(f"{rel}: (file): cannot read YAML: {exc}")
+    data = read_yaml(path, root, problems)
+    if data is None:
         return []
     if isinstance(data, dict):
         problems.extend(f"{rel}: {key}: Extra inputs are not permitted" for key in data if key != "drills")

@@ -14,6 +14,7 @@ from bot.help import (
     ACTION_LESSON,
     Situation,
     bank_card,
+    bank_mentioned,
     bank_picker,
     code_word_card,
     load_help_content,
@@ -177,3 +178,36 @@ def test_help_content_cites_a_source_and_a_date_for_every_number() -> None:
     assert content.hotline("aoc").phone == "1441" and content.hotline("aoc").verified
     assert not content.hotline("police-1599").verified  # [UNVERIFIED] in the research brief
     assert content.site("police-online-report").url == "https://www.thaipoliceonline.go.th"
+
+
+@pytest.mark.parametrize(
+    ("message", "bank_id"),
+    [
+        ("โดนหลอกโอนเงินจากบัญชีกสิกรไปแล้ว ช่วยด้วย", "kbank"),
+        ("บัญชีกะสิกรโดนแฮก", "kbank"),  # a typo, spelled out as whole words
+        ("ใช้ไทยพานิชโดนดูดเงิน", "scb"),
+        ("ใช้ scb easy โดนดูดเงินไปแล้ว", "scb"),
+        ("แอปเป๋าตังเงินหายหมดเลย", "ktb"),
+        ("ธนาคารกรุงเทพ โดนหลอกไปแล้ว", "bbl"),
+        ("ธนาคารเพื่อการเกษตรโดนหลอก", "baac"),  # unverified: recognised, no number guessed
+        ("ตำรวจกรุงเทพโทรมา ยังอยู่ในสาย", None),  # a city, not Bangkok Bank
+        ("ทำกสิกรรมมาทั้งชีวิต โดนหลอกเอาเงินไป", None),  # farming, not KBank
+        ("ebay โดนโกง", None),  # "bay" only as a word of its own
+        ("กรุงไทยกับออมสิน เงินหายทั้งคู่", None),  # two banks: ask, do not guess
+        ("ทหารไทยโทรมาขู่", None),
+    ],
+)
+def test_a_bank_is_read_inside_a_longer_message_only_when_it_is_clearly_one(
+    message: str, bank_id: str | None
+) -> None:
+    found = bank_mentioned(message)
+    assert (found.id if found else None) == bank_id
+
+
+def test_a_bank_named_unverified_gets_no_guessed_number_and_keeps_the_picker() -> None:
+    baac = load_help_content().bank("baac")
+    messages = urgent_steps(Audience.ELDERLY, bank=baac, picker=True)
+    _check_limits(messages)
+    assert _tel_numbers(messages)[0] == "tel:1441"
+    assert "หลังบัตร" in messages[0]["altText"]
+    assert any("ธนาคารอื่น" in json.dumps(m, ensure_ascii=False) for m in messages)

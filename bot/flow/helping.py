@@ -17,6 +17,7 @@ from bot.help import (
     Match,
     Situation,
     bank_card,
+    bank_mentioned,
     bank_picker,
     load_help_content,
     other_bank_prompt,
@@ -51,9 +52,13 @@ def _with_continue(turn: Turn, messages: Messages) -> Messages:
     return [*messages[:-1], last]
 
 
-def emergency(turn: Turn, match: Match) -> Step:
-    """The learner says they were scammed: the urgent steps, at once; their place in the course is kept."""
-    return say(*_with_continue(turn, urgent_steps(audience(turn), situation=match.situation)))
+def emergency(turn: Turn, match: Match, message: str) -> Step:
+    """The learner says they were scammed: the urgent steps, at once; their place in the course is kept.
+
+    A bank named in the message ("โอนจากกสิกรไปแล้ว") gets its call button first, and the picker stays."""
+    bank = bank_mentioned(message)
+    steps = urgent_steps(audience(turn), bank=bank, situation=match.situation, picker=True)
+    return say(*_with_continue(turn, steps))
 
 
 def pressed_emergency(turn: Turn, _params: Params) -> Step:

@@ -329,7 +329,7 @@ def typed(turn: Turn, message: str) -> Messages:
     message forwarded to be checked, or something we kindly do not understand."""
     emergency = is_emergency(message)
     if emergency is not None:
-        return run(turn, helping.emergency(turn, emergency))  # in any phase; it moves nobody
+        return run(turn, helping.emergency(turn, emergency, message))  # in any phase; it moves nobody
     request = membership.read_join(message)
     if request is not None and request.kind in ("join", "leave"):
         return run(turn, classroom.class_request(turn, request))

@@ -10,7 +10,7 @@ Postback actions these messages send (the flow must understand them): `emergency
 "ขอความช่วยเหلือ"), `emergency_bank` with `b=<bank id>` or `b=other`, and `help_lesson` with `m=<module id>`.
 """
 
-from bot.help.banks import Bank, HelpContent, Hotline, load_help_content, read_bank
+from bot.help.banks import Bank, HelpContent, Hotline, bank_mentioned, load_help_content, read_bank
 from bot.help.detect import Match, Situation, is_emergency
 from bot.help.messages import (
     ACTION_BANK,
@@ -36,6 +36,7 @@ __all__ = [
     "Match",
     "Situation",
     "bank_card",
+    "bank_mentioned",
     "bank_picker",
     "code_word_card",
     "is_emergency",

@@ -6,6 +6,7 @@ so the bot can say "call the number on the back of your card or in your passbook
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from datetime import date
@@ -15,6 +16,11 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from rapidfuzz import fuzz, process
+
+os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
+os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
+
+from pythainlp.tokenize import word_tokenize
 
 HELP_DIR = Path(__file__).resolve().parents[2] / "curriculum" / "help"
 MAX_SHORT_NAME = 16  # "โทร " + the short name must fit LINE's 20-character button label
@@ -98,6 +104,7 @@ class HelpContent(_Strict):
     checked: date
     banks: tuple[Bank, ...]
     pick_first: tuple[str, ...]
+    only_alone: frozenset[str] = frozenset()
     hotlines: tuple[Hotline, ...]
     sites: tuple[Site, ...]
     steps_sources: tuple[SourceRef, ...] = Field(min_length=1)
@@ -148,6 +155,7 @@ def load_help_content(root: Path = HELP_DIR) -> HelpContent:
             checked=min(banks["checked"], hotlines["checked"]),
             banks=banks["banks"],
             pick_first=banks["pick_first"],
+            only_alone=frozenset(alias_key(alias) for alias in banks.get("only_alone") or ()),
             hotlines=hotlines["hotlines"],
             sites=hotlines["sites"],
             steps_sources=hotlines["steps_sources"],
@@ -195,3 +203,53 @@ def read_bank(text: str, content: HelpContent | None = None) -> Bank | None:
     if ranked and ranked[0][1] >= 80 and (len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= 10):
         return content.bank(ranked[0][0])
     return None
+
+
+# A bank's name inside a longer message ("โอนจากกสิกรไปแล้ว ช่วยด้วย") counts only when the alias is this long
+# (spaceless, no tone marks) and not one of the aliases listed under `only_alone` in banks.yaml.
+MIN_MENTION = 4
+MENTION_CHARS = 1000  # a bank is looked for in the first 1,000 characters of a message
+_LATIN_WORD = re.compile(r"[a-z0-9 ]+")
+
+
+def bank_mentioned(text: str, content: HelpContent | None = None) -> Bank | None:
+    """The one bank a longer message names ("บัญชีกสิกรโดนดูดเงิน"), or None when none or several are named.
+
+    Stricter than `read_bank`: no fuzzy matching, Latin aliases only as whole words ("bay" is not in "ebay"),
+    and aliases that are everyday words or place names ("กรุงเทพ", "แลนด์") never count inside a sentence.
+    """
+    content = content or load_help_content()
+    lowered = unicodedata.normalize("NFC", text[:MENTION_CHARS]).lower()
+    key, edges = _words(lowered)
+    named: set[str] = set()
+    for bank in content.banks:
+        for alias in bank.aliases:
+            alias_k = alias_key(alias)
+            if len(alias_k) < MIN_MENTION or alias_k in content.only_alone:
+                continue
+            if _LATIN_WORD.fullmatch(alias.lower()):
+                pattern = (
+                    r"(?<![a-z0-9])" + r"\s*".join(map(re.escape, alias.lower().split())) + r"(?![a-z0-9])"
+                )
+                if re.search(pattern, lowered):
+                    named.add(bank.id)
+            elif any(
+                start in edges and start + len(alias_k) in edges for start in _occurrences(key, alias_k)
+            ):
+                named.add(bank.id)
+    return content.bank(named.pop()) if len(named) == 1 else None
+
+
+def _words(text: str) -> tuple[str, set[int]]:
+    """The message's spaceless key, and where its words start and end ("กสิกร" is no word of "กสิกรรม")."""
+    edges, offset, parts = {0}, 0, []
+    for word in word_tokenize(text, engine="newmm", keep_whitespace=False):
+        part = alias_key(word)
+        parts.append(part)
+        offset += len(part)
+        edges.add(offset)
+    return "".join(parts), edges
+
+
+def _occurrences(text: str, part: str) -> list[int]:
+    return [m.start() for m in re.finditer(f"(?={re.escape(part)})", text)]

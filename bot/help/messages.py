@@ -269,11 +269,16 @@ def urgent_steps(
     bank: Bank | None = None,
     situation: Situation = Situation.SCAMMED,
     content: HelpContent | None = None,
+    *,
+    picker: bool | None = None,
 ) -> list[MessageJSON]:
-    """The urgent steps, at most five messages (one reply): act now, pick a bank, next steps, the lesson."""
+    """The urgent steps, at most five messages (one reply): act now, pick a bank, next steps, the lesson.
+
+    The bank picker is shown when no bank is known, or when asked for (`picker=True`: a bank named inside the
+    learner's message may be the one the scammer claimed to be, so the others stay one tap away)."""
     content = content or load_help_content()
     messages = [_first_message(content, audience, bank, situation)]
-    if bank is None:
+    if bank is None or picker:
         messages.append(bank_picker(audience, content))
     messages.append(_later_steps(content, audience, situation))
     messages.append(_lesson_pointer(audience))

@@ -8,6 +8,7 @@ the base without its discriminator (so they do not recurse).
 from __future__ import annotations
 
 import copy
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -71,3 +72,15 @@ def problems(method: str, path: str, body: Any) -> list[str]:
     return [
         f"{'/'.join(map(str, error.absolute_path))}: {error.message}" for error in validator.iter_errors(body)
     ]
+
+
+def operation(method: str, path: str) -> dict[str, Any] | None:
+    """The spec's operation for a concrete request path ("/v2/bot/message/4711/content"), or None.
+
+    For requests without a JSON body (downloads): the path must match one of the spec's path templates, and
+    the template must have the method."""
+    for template, item in _document()["paths"].items():
+        pattern = "^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)) + "$"
+        if re.match(pattern, path) and method.lower() in item:
+            return dict(item[method.lower()])
+    return None

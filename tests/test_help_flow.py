@@ -333,6 +333,10 @@ async def test_a_screenshot_is_fetched_read_and_checked(hbot: BotUnderTest, line
     paths = [call.path for call in reply.calls]
     assert paths[0] == LOADING and reply.calls[0].body["loadingSeconds"] == 20
     assert "/v2/bot/message/4711/content" in paths
+    if contract.available():  # the download is LINE's getMessageContent, served by its data host
+        download = contract.operation("GET", "/v2/bot/message/4711/content")
+        assert download is not None and download["operationId"] == "getMessageContent"
+        assert download["servers"] == [{"url": "https://api-data.line.me"}]
     body = replies(reply)[0]
     assert body["messages"][0]["quoteToken"] == shot["message"]["quoteToken"]
     assert "พบสัญญาณเตือน" in reply.text

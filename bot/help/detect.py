@@ -15,11 +15,18 @@ cleans the text and applies the table:
    and a learner who was just scammed often asks it this way, so it is answered (with a calmer first line)
    rather than left to "ยังไม่เข้าใจ";
 5. when the message asks about a pasted message ("อันนี้หลอกไหม" + SMS, or a link), only strong hits
-   count: checking the message is the check helper's job, unless the learner also says they were scammed.
+   count: checking the message is the check helper's job, unless the learner also says they were scammed;
+6. whole-message contexts, each ignored when the message cries for help (`distress`): a hit told as a
+   story (news, TV...) with no word for the learner or their family between the story word and the hit is
+   dropped; a message saying it is over or long ago ("ได้คืนแล้ว", "เมื่อปีที่แล้ว"), or laughing with
+   nothing at stake ("โดนน้องหลอก 555"), reports nothing (a question in it still gets the steps); once the
+   learner says they hung up, "on the phone now" is dropped; an app `act` alone needs a hint that someone
+   else is behind it (sent it, told them, a link, an official...) and no official store named.
 
-The most urgent situation wins: on the phone now, then an app installed, an OTP given, an account taken
-over, money transferred, scammed in general. No network, no tokenizer dictionary: regular expressions over
-at most `MAX_CHARS` characters, about a few dozen microseconds a message.
+The most urgent situation wins (on the phone now, then an app installed, an OTP given, an account taken
+over, money transferred, scammed in general), among the situations a `strong` pattern found if any: an
+act is weaker evidence ("ตำรวจโทรมา" in a story about an app that froze the phone is not a call now).
+No network, no tokenizer dictionary: regular expressions over at most `MAX_CHARS` characters.
 """
 
 from __future__ import annotations
@@ -87,6 +94,14 @@ class _Table:
     hypothetical: re.Pattern[str]
     asking: re.Pattern[str]
     asks_about_message: re.Pattern[str]
+    story: re.Pattern[str]
+    self_words: re.Pattern[str]
+    over: re.Pattern[str]
+    joke: re.Pattern[str]
+    stakes: re.Pattern[str]
+    hung_up: re.Pattern[str]
+    app_context: re.Pattern[str]
+    official_store: re.Pattern[str]
 
 
 def _expand(pattern: str, parts: dict[str, str]) -> str:
@@ -122,6 +137,14 @@ def load_table(path: Path = PHRASES) -> _Table:
         hypothetical=one("hypothetical"),
         asking=one("asking"),
         asks_about_message=one("asks_about_message"),
+        story=one("story"),
+        self_words=one("self_words"),
+        over=one("over"),
+        joke=one("joke"),
+        stakes=one("stakes"),
+        hung_up=one("hung_up"),
+        app_context=one("app_context"),
+        official_store=one("official_store"),
     )
 
 
@@ -157,6 +180,19 @@ def _hypothetical(table: _Table, text: str, start: int) -> bool:
     return bool(table.hypothetical.search(text[max(0, start - GUARD_WINDOW) : start]))
 
 
+def _told_as_story(table: _Table, text: str, start: int) -> bool:
+    """A story word (news, TV...) before the hit with no word for the learner or family after it."""
+    stories = list(table.story.finditer(text, 0, start))
+    return bool(stories) and not table.self_words.search(text, stories[-1].end(), start)
+
+
+def _reports_nothing(table: _Table, text: str) -> bool:
+    """It is over, long ago, or a joke with nothing at stake (ignored when the message cries for help)."""
+    if table.over.search(text):
+        return True
+    return bool(table.joke.search(text)) and not table.stakes.search(text)
+
+
 def is_emergency(text: str) -> Match | None:
     """The emergency a message reports, or None for anything else (topics, questions, quiz answers, SMS)."""
     cleaned = clean(text)
@@ -166,25 +202,38 @@ def is_emergency(text: str) -> Match | None:
     recent = bool(table.recent.search(cleaned))
     distressed = bool(table.distress.search(cleaned))
     about_a_message = bool(table.asks_about_message.search(cleaned))
+    nothing_to_report = not distressed and _reports_nothing(table, cleaned)
+    hung_up = bool(table.hung_up.search(cleaned))
+    app_acts = distressed or (
+        bool(table.app_context.search(cleaned)) and not table.official_store.search(cleaned)
+    )
     found: dict[Situation, str] = {}
+    found_strong: set[Situation] = set()
     asking = ""
     for situation in URGENCY:
+        if situation is Situation.ON_CALL and hung_up:
+            continue
         candidates = [(m, True) for p in table.strong.get(situation, []) for m in p.finditer(cleaned)]
-        if recent and not about_a_message:
+        if recent and not about_a_message and (situation is not Situation.APP or app_acts):
             candidates += [(m, False) for p in table.acts.get(situation, []) for m in p.finditer(cleaned)]
-        for hit, _strong in candidates:
+        for hit, strong in candidates:
             start, end = hit.span()
             if _guarded(table, cleaned, start, end, distressed):
                 continue
-            if _hypothetical(table, cleaned, start):
+            if not distressed and _told_as_story(table, cleaned, start):
+                continue
+            if nothing_to_report or _hypothetical(table, cleaned, start):
                 if table.asking.search(cleaned, end):
                     asking = asking or hit.group(0)
                 continue
             found.setdefault(situation, hit.group(0))
-            break
+            if strong:
+                found_strong.add(situation)
+                break
     if found:
         situations = tuple(s for s in URGENCY if s in found)
-        return Match(situations[0], situations, found[situations[0]])
+        main = next((s for s in situations if s in found_strong), situations[0])
+        return Match(main, situations, found[main])
     if asking:
         return Match(Situation.ASKING, (Situation.ASKING,), asking)
     return None

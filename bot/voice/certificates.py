@@ -28,10 +28,10 @@ ISSUED = (
 
 TITLE = "เกียรติบัตร"
 GIVEN_TO = "มอบให้ไว้เพื่อแสดงว่า"
-NO_NAME_LINE = "ผู้เรียน"
+NO_NAME_LINE = "ผู้ถือเกียรติบัตรนี้"
 COMPLETED = "ได้เรียนจบหลักสูตร"
 ON_DATE = "ให้ไว้ ณ วันที่ {date}"
-BY_ORG = "{org}"
+BY_ORG = "ออกโดย"
 SCAN = "สแกนเพื่อตรวจสอบ"
 CODE_LINE = "รหัส {code}"
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from bot.learning.certificates import Site
 from bot.printing import (
     A4_LONG,
     A4_SHORT,
@@ -27,6 +28,7 @@ from bot.printing import (
     png,
     qr_image,
 )
+from bot.storage.models import Certificate
 from bot.voice import certificates as c
 from bot.web.dates import long_day
 
@@ -44,6 +46,12 @@ class Printed:
     org_name: str
     issued_on: date
     verify_url: str
+
+    @classmethod
+    def of(cls, row: Certificate, site: Site) -> Printed:
+        return cls(
+            row.code, row.name, row.track_title, row.org_name, row.issued_on, site.verify_url(row.code)
+        )
 
 
 def draw(printed: Printed, logo: Path | None = None) -> Image.Image:

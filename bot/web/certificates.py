@@ -10,7 +10,6 @@ or a class. An unknown (or erased) code is a kind 404.
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -22,7 +21,7 @@ from bot.storage.models import Certificate
 from bot.trainers.service import NotFound
 from bot.voice import certificates as c
 from bot.web import deps, render
-from bot.web.admin import page
+from bot.web.admin import back, page
 from bot.web.dates import long_day
 from bot.web.deps import PageTrainer, TrainersDep
 from bot.web.i18n import Translator, language_of
@@ -80,9 +79,7 @@ async def class_certificates(
     except NotFound:
         return page(request, "not_found.html", principal, status_code=404)
     if body is None:
-        return Response(
-            status_code=303, headers={"Location": f"/admin/classes/{class_id}?ok={quote(_none(request))}"}
-        )
+        return back(f"/admin/classes/{class_id}", _none(request))
     return _pdf(body, f"certificates-class-{class_id}.pdf")
 
 

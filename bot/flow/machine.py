@@ -274,6 +274,9 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "daily": (t.DAILY, "ซ้อม", "จับโกง", "ซ้อมจับผิด", "ฝึกจับโกง"),  # drills (issue 14)
 }
 
+# The commands by their buttons' own words (the first of each), as LINE shows them when pressed.
+LABELS = {words[0]: name for name, words in COMMANDS.items()}
+
 # A typed reply that is no command, by the phase the learner is in (other phases: "not understood").
 IN_PHASE: dict[Phase, InPhase] = {
     Phase.TRACK: onboarding.typed_track,
@@ -292,8 +295,9 @@ IN_PHASE: dict[Phase, InPhase] = {
     Phase.BANK_NAME: helping.typed_bank,  # help in the moment (issue 16)
     Phase.CERT_NAME: certificate.typed_name,  # certificates (issue 18)
 }
-# Phases whose typed reply is read by `IN_PHASE` before anything else (but an emergency, a class or family
-# code): a name may look like a command ("ต่อ" is a nickname too) or be long, and is never a forwarded message.
+# Phases whose typed reply is read by `IN_PHASE` before anything else but an emergency, a class or family
+# code, or a button's own words (`LABELS`): a name may look like a command ("ต่อ" is a nickname too) or be
+# long, and is never a forwarded message.
 READ_FIRST = frozenset({Phase.CERT_NAME})
 
 
@@ -354,8 +358,9 @@ def typed(turn: Turn, message: str) -> Messages:
         return run(turn, onboarding.welcome())
     short = len(message) <= MAX_READ_CHARS
     phase = turn.learner.phase
-    if phase in READ_FIRST:
-        return run(turn, IN_PHASE[phase](turn, message))
+    if phase in READ_FIRST:  # only a button's own words are a command there
+        label = LABELS.get(" ".join(message.split()))
+        return run(turn, ACTIONS[label](turn, {}) if label else IN_PHASE[phase](turn, message))
     if short and phase is Phase.CONFIRM_DELETE:
         decision = answers.read_yes_no(message)
         if decision is not None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from PIL import Image
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
@@ -124,8 +125,13 @@ class Settings(BaseSettings):
     @field_validator("ruthan_org_logo")
     @classmethod
     def _logo_file(cls, value: Path | None) -> Path | None:
-        if value is not None and not value.is_file():
-            raise ValueError(f"'{value}' is not a file (a PNG or JPEG logo)")
+        if value is None:
+            return None
+        try:
+            with Image.open(value) as picture:
+                picture.verify()
+        except (OSError, SyntaxError, ValueError):
+            raise ValueError(f"'{value}' is not a picture file (a PNG or JPEG logo)") from None
         return value
 
     @field_validator("trusted_proxies")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from collections.abc import AsyncIterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -19,6 +20,7 @@ from PIL import Image
 from bot.clock import FrozenClock
 from bot.content import Content
 from bot.learning import certificates
+from bot.settings import SettingsError, load_settings
 from bot.storage.models import Certificate, Phase
 from bot.voice import certificates as c
 from devkit.standin import LineStandIn
@@ -198,3 +200,16 @@ def test_names_are_cleaned_and_limited() -> None:
     assert certificates.clean_name("x" * (certificates.MAX_NAME + 1)).too_long
     assert certificates.clean_name("😀😀").empty
     assert not set("0125 8OILZSB") & set(certificates.CODE_ALPHABET)  # no sign read two ways
+
+
+def test_settings_want_an_https_address_and_a_real_logo(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match=r"PUBLIC_BASE_URL.*https://"):
+        load_settings(_env_file=None, public_base_url="http://ruthan.example.org")
+    assert (
+        load_settings(_env_file=None, public_base_url="https://r.example/").public_base_url
+        == "https://r.example"
+    )
+    not_a_picture = tmp_path / "logo.png"
+    not_a_picture.write_text("hello")
+    with pytest.raises(SettingsError, match=r"RUTHAN_ORG_LOGO.*picture"):
+        load_settings(_env_file=None, ruthan_org_logo=not_a_picture)

@@ -9,6 +9,7 @@ or a class. An unknown (or erased) code is a kind 404.
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 from fastapi import APIRouter, Request
@@ -53,7 +54,8 @@ async def certificate_image(request: Request, file: str) -> Response:
         return Response("Not found", status_code=404, media_type="text/plain")
     printed = art.Printed.of(row, _site(request))
     logo = deps.settings_of(request).ruthan_org_logo
-    body = await deps.runtime_of(request).db(art.image_png, printed, logo, preview=bool(match["preview"]))
+    # Drawn off the event loop, and off the database's threads (a picture takes a few tenths of a second).
+    body = await asyncio.to_thread(art.image_png, printed, logo, preview=bool(match["preview"]))
     return Response(body, media_type="image/png", headers={"Cache-Control": IMAGE_CACHE})
 
 

@@ -26,7 +26,11 @@ from bot.voice import certificates as c
 from devkit.standin import LineStandIn
 from tests import contract
 from tests.harness import BotUnderTest, Reply, text_event, user_id
+from tests.test_drills_flow import drill_content, drill_on_screen, is_genuine, through_module
+from tests.test_drills_flow import onboard as drills_onboard
 from tests.test_learning_loop import learner, onboard, rows
+
+__all__ = ["drill_content"]  # a fixture, used by name
 
 PUBLIC = "https://ruthan.test"
 ORG = "โรงเรียนบ้านหนองน้ำใส"
@@ -213,3 +217,45 @@ def test_settings_want_an_https_address_and_a_real_logo(tmp_path: Path) -> None:
     not_a_picture.write_text("hello")
     with pytest.raises(SettingsError, match=r"RUTHAN_ORG_LOGO.*picture"):
         load_settings(_env_file=None, ruthan_org_logo=not_a_picture)
+
+
+@pytest.fixture
+async def drill_bot(
+    database_url: str, drill_content: Content, line: LineStandIn, clock: FrozenClock
+) -> AsyncIterator[BotUnderTest]:
+    """Certificates on, with the drill bank of tests/test_drills_flow.py (placement and final checks)."""
+    running = BotUnderTest(database_url, drill_content, line, clock, public_base_url=PUBLIC)
+    await running.start()
+    try:
+        yield running
+    finally:
+        await running.stop()
+
+
+async def to_the_final_check(bot: BotUnderTest, user: str) -> Reply:
+    """Skip the placement check, do the module and its drills: the final check is offered."""
+    screen = await bot.tap(user, await drills_onboard(bot, user, "ผู้สูงอายุ"), "ข้ามไปก่อน")
+    screen = await through_module(bot, user, screen)
+    while "จริง" in screen.labels:
+        drill_id = drill_on_screen(screen)
+        screen = await bot.tap(user, screen, "จริง" if is_genuine(bot.content, drill_id) else "หลอก")
+    assert learner(bot, user).phase is Phase.CHECK_OFFER
+    return screen
+
+
+async def test_the_name_is_asked_after_the_final_check_taken_or_skipped(drill_bot: BotUnderTest) -> None:
+    taker, skipper = user_id("takes-final"), user_id("skips-final")
+    screen = await drill_bot.tap(taker, await to_the_final_check(drill_bot, taker), "ลองดูเลย")
+    assert c.ASK_NAME not in screen.texts  # not in the middle of the check
+    while "จริง" in screen.labels:
+        drill_id = drill_on_screen(screen)
+        screen = await drill_bot.tap(
+            taker, screen, "จริง" if is_genuine(drill_bot.content, drill_id) else "หลอก"
+        )
+    assert "ผลหลังเรียน" in screen.text and screen.texts[-1] == c.ASK_NAME
+    assert learner(drill_bot, taker).phase is Phase.CERT_NAME
+
+    skipped = await drill_bot.tap(skipper, await to_the_final_check(drill_bot, skipper), "ข้ามไปก่อน")
+    assert skipped.texts[-1] == c.ASK_NAME and skipped.labels == [c.NO_NAME]
+    issued = await drill_bot.tap(skipper, skipped, c.NO_NAME)
+    assert issued.messages[0]["type"] == "image"

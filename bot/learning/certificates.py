@@ -41,7 +41,8 @@ class Site:
         return f"{self.public_url}/certificates/{code}{'-preview' if preview else ''}.png"
 
     def verify_url(self, code: str) -> str:
-        return f"{self.public_url}/verify/{code}"
+        # Without a public address (certificates since turned off) the QR code holds the path alone.
+        return f"{self.public_url or ''}/verify/{code}"
 
 
 NO_SITE = Site()

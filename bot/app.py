@@ -31,6 +31,7 @@ from bot.trainers.line_account import LineAccount
 from bot.trainers.service import TrainerError
 from bot.web import STATIC_DIR, admin, admin_announcements, api_announcements, assets, deps, security
 from bot.web import api as trainer_api
+from bot.web import certificates as certificate_pages
 from bot.web import simulator as simulator_pages
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,7 @@ def create_app(
     app.include_router(admin.router)
     app.include_router(admin_announcements.router)
     app.include_router(assets.router)
+    app.include_router(certificate_pages.router)
 
     @app.exception_handler(TrainerError)
     async def refused(request: Request, exc: TrainerError) -> JSONResponse:

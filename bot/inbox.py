@@ -25,6 +25,7 @@ from bot.content import Content
 from bot.gateway import MessageJSON
 from bot.handlers import dispatch
 from bot.handlers.context import HandlerContext
+from bot.learning.certificates import NO_SITE, Site
 from bot.learning.erasure import ERASED
 from bot.learning.reminders import BANGKOK
 from bot.limits import fit
@@ -107,13 +108,18 @@ class Handled:
 
 
 def handle(
-    engine: Engine, content: Content, event_id: str, now: datetime, zone: ZoneInfo = BANGKOK
+    engine: Engine,
+    content: Content,
+    event_id: str,
+    now: datetime,
+    zone: ZoneInfo = BANGKOK,
+    site: Site = NO_SITE,
 ) -> Handled | None:
     """Handle one stored event in one transaction; None when it was already handled (or is being handled)."""
     try:
         with session_scope(engine) as session:
             _wait_for_chat(session, event_id)
-            decided = _handle_stored(session, content, event_id, now, zone)
+            decided = _handle_stored(session, content, event_id, now, zone, site)
             return _answers(session, [decided])[0] if decided else None
     except Exception as exc:
         log.exception("event %s could not be handled", event_id)
@@ -130,7 +136,12 @@ class _Decided:
 
 
 def _handle_stored(
-    session: Session, content: Content, event_id: str, now: datetime, zone: ZoneInfo = BANGKOK
+    session: Session,
+    content: Content,
+    event_id: str,
+    now: datetime,
+    zone: ZoneInfo = BANGKOK,
+    site: Site = NO_SITE,
 ) -> _Decided | None:
     row = session.exec(
         select(InboxEvent)
@@ -139,7 +150,7 @@ def _handle_stored(
     ).first()
     if row is None or row.payload is None:
         return None
-    decided = _decide(session, content, event_id, row.payload, row.received_at, now, zone)
+    decided = _decide(session, content, event_id, row.payload, row.received_at, now, zone, site)
     row.status, row.payload, row.handled_at = InboxStatus.DONE, None, now
     if decided.outbox and decided.outbox["purpose"] == FAREWELL:
         row.chat_id = None  # erasure unlinked the learner's other handled events; this one was pending then
@@ -194,10 +205,16 @@ def _decide(
     received: datetime,
     now: datetime,
     zone: ZoneInfo = BANGKOK,
+    site: Site = NO_SITE,
 ) -> _Decided:
     """Run the event's handler: the learner's new state joins the session; the answer is returned."""
     context = HandlerContext(
-        session=session, content=content, now=now, zone=zone, reply_deadline=received + REPLY_WINDOW
+        session=session,
+        content=content,
+        now=now,
+        zone=zone,
+        reply_deadline=received + REPLY_WINDOW,
+        site=site,
     )
     messages = dispatch(parse_event(payload), context)
     # The learner erased their data: the answer is a farewell, not kept once finished (bot/storage/outbox.py).
@@ -305,6 +322,7 @@ def run_round(
     now: datetime,
     limit: int,
     zone: ZoneInfo = BANGKOK,
+    site: Site = NO_SITE,
 ) -> Round:
     """Group commit: store new events, handle the oldest `limit` waiting ones, record sent answers.
 
@@ -339,8 +357,8 @@ def run_round(
             for event_id in now_ids:
                 payload = at_once.get(event_id)
                 if payload is not None:
-                    decided.append(_decide(session, content, event_id, payload, now, now, zone))
-                elif (one := _handle_stored(session, content, event_id, now, zone)) is not None:
+                    decided.append(_decide(session, content, event_id, payload, now, now, zone, site))
+                elif (one := _handle_stored(session, content, event_id, now, zone, site)) is not None:
                     decided.append(one)
             session.flush()
             handled = _answers(session, decided)
@@ -349,7 +367,9 @@ def run_round(
             return Round(fresh, handled, later, held=sum(event_id in held for event_id in later))
     except Exception:
         log.exception("a round of %d events failed; handling them one at a time", len(waiting) + len(unique))
-    return _run_slowly(engine, content, unique, waiting=waiting, sent=sent, now=now, limit=limit, zone=zone)
+    return _run_slowly(
+        engine, content, unique, waiting=waiting, sent=sent, now=now, limit=limit, zone=zone, site=site
+    )
 
 
 def _know_learners(session: Session, events: Iterable[dict[str, Any]]) -> None:
@@ -370,11 +390,14 @@ def _run_slowly(
     now: datetime,
     limit: int,
     zone: ZoneInfo = BANGKOK,
+    site: Site = NO_SITE,
 ) -> Round:
     """The round again, one transaction per step; a failing handler is counted against its event alone."""
     with session_scope(engine) as session:
         mark_answers_sent(session, sent, now)
     fresh = accept(engine, events, now)
     queue = waiting + fresh
-    handled = [one for event_id in queue[:limit] if (one := handle(engine, content, event_id, now, zone))]
+    handled = [
+        one for event_id in queue[:limit] if (one := handle(engine, content, event_id, now, zone, site))
+    ]
     return Round(fresh, handled, queue[limit:])

@@ -29,6 +29,7 @@ from sqlalchemy import Engine
 from bot import inbox
 from bot.clock import Clock
 from bot.content import Content
+from bot.learning.certificates import NO_SITE, Site
 from bot.learning.reminders import BANGKOK
 
 log = logging.getLogger(__name__)
@@ -64,9 +65,11 @@ class Intake:
         limit: int = ROUND_LIMIT,
         on_round: Callable[[int], None] | None = None,
         zone: ZoneInfo = BANGKOK,
+        site: Site = NO_SITE,
     ):
         self.engine = engine
         self.zone = zone  # the settings' TZ: the learners' days and times of day
+        self.site = site  # the public address and organisation, for certificates
         self.content = content
         self.clock = clock
         self._db = db
@@ -140,6 +143,7 @@ class Intake:
                 now=self.clock.now(),
                 limit=self._limit,
                 zone=self.zone,
+                site=self.site,
             )
         except Exception as exc:
             # The database failed us. These posts get a 500 (LINE may redeliver them). Events stored before

@@ -27,6 +27,7 @@ from bot.gateway import LineGateway
 from bot.intake import Intake
 from bot.learning import marks
 from bot.learning import reminders as rules
+from bot.learning.certificates import NO_SITE, Site
 from bot.metrics import Metrics
 from bot.sender import Sender
 from bot.storage import checks, outbox
@@ -78,6 +79,7 @@ class Runtime:
         sweep_interval: float | None = 60.0,
         outbox_retention: timedelta = retention.DEFAULT_RETENTION,
         check_gather_seconds: float = 3.0,
+        site: Site = NO_SITE,
     ):
         self.engine = database.engine
         self.db = database.run
@@ -98,6 +100,7 @@ class Runtime:
             on_handled=self._handled,
             on_round=self.metrics.round_events.observe,
             zone=ZoneInfo(timezone),
+            site=site,
         )
         self._chat_locks: dict[str, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[None]] = set()

@@ -26,6 +26,7 @@ from bot.gateway import LineGateway, NotConnected, SdkGateway
 from bot.gateway.hedge import Hedger
 from bot.gateway.throttle import ThrottledGateway
 from bot.intake import Intake
+from bot.learning.certificates import Site
 from bot.metrics import MeteredGateway, Metrics
 from bot.runtime import Runtime, freeze_heap_once
 from bot.sender import ReplyBook, Sender
@@ -135,6 +136,7 @@ class Services:
             sweep_interval=settings.reminder_sweep_seconds if sweep_interval is None else sweep_interval,
             outbox_retention=timedelta(days=settings.outbox_retention_days),
             check_gather_seconds=settings.check_gather_seconds,
+            site=Site(public_url=settings.public_base_url, org_name=settings.ruthan_org_name),
         )
         return cls(
             settings=settings,

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from PIL import Image
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
@@ -81,6 +82,13 @@ class Settings(BaseSettings):
     announcement_check_seconds: float = Field(default=15, gt=0)
     # How long a forwarded message waits for more forwarded with it before they are answered together.
     check_gather_seconds: float = Field(default=3, ge=0, le=20)
+    # Certificates (issue 18): the bot's public HTTPS address (e.g. https://ruthan.example.org), under which
+    # LINE fetches certificate images and a certificate's QR code opens /verify/<code>. Unset: no certificate
+    # is offered (LINE takes images from HTTPS URLs only).
+    public_base_url: str | None = None
+    # The organisation printed on certificates, and its logo (a PNG or JPEG file); default: the bot's name.
+    ruthan_org_name: str = Field(default="รู้ทัน", min_length=1, max_length=80)
+    ruthan_org_logo: Path | None = None
 
     @property
     def simulator_access(self) -> str:
@@ -103,6 +111,27 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"'{value}' is not a time zone name such as Asia/Bangkok") from None
+        return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _https_base(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith("https://") or len(value) > 200:
+            raise ValueError("use the bot's public HTTPS address, e.g. https://ruthan.example.org")
+        return value.rstrip("/")
+
+    @field_validator("ruthan_org_logo")
+    @classmethod
+    def _logo_file(cls, value: Path | None) -> Path | None:
+        if value is None:
+            return None
+        try:
+            with Image.open(value) as picture:
+                picture.verify()
+        except (OSError, SyntaxError, ValueError):
+            raise ValueError(f"'{value}' is not a picture file (a PNG or JPEG logo)") from None
         return value
 
     @field_validator("trusted_proxies")

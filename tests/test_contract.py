@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.clock import FrozenClock
+from bot.content import Content
+from devkit.standin import LineStandIn
 from tests import contract
 from tests.harness import BotUnderTest, user_id
 
@@ -70,5 +73,30 @@ async def test_family_link_requests_match_the_spec(lite_bot: BotUnderTest) -> No
         for item in m.get("quickReply", {}).get("items", [])
     }
     assert actions == {"postback", "uri"}
+    for call in seen:
+        assert contract.problems(call.method, call.path, call.body) == [], call.body
+
+
+async def test_certificate_requests_match_the_spec(
+    sqlite_url: str, fixture_content: Content, line: LineStandIn, clock: FrozenClock
+) -> None:
+    """Certificates (issue 18): the name prompt's quick reply, then the image message with its text."""
+    from tests.test_certificates import PUBLIC, finish_elderly_track
+
+    bot = BotUnderTest(sqlite_url, fixture_content, line, clock, public_base_url=PUBLIC)
+    await bot.start()
+    try:
+        user = user_id("contract-certificate")
+        asked = await finish_elderly_track(bot, user)
+        seen = list(asked.calls) + (await bot.sticker(user)).calls + (await bot.say(user, "ก" * 400)).calls
+        issued = await bot.tap(user, asked, "ไม่ใส่ชื่อ")
+        seen += issued.calls
+    finally:
+        await bot.stop()
+    assert [message["type"] for message in issued.messages] == ["image", "text"]
+    image = issued.messages[0]
+    assert image["originalContentUrl"].startswith("https://") and image["previewImageUrl"].startswith(
+        "https://"
+    )
     for call in seen:
         assert contract.problems(call.method, call.path, call.body) == [], call.body

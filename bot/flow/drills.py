@@ -29,7 +29,7 @@ from bot.drills import render, scoring
 from bot.drills.answers import Verdict, from_postback, read_verdict
 from bot.drills.content import CheckKind, Drill, DrillBank
 from bot.drills.selection import Attempt, daily_set
-from bot.flow import family, views
+from bot.flow import certificate, family, views
 from bot.flow.turn import KEEP, Keep, Messages, Params, Step, Turn, resuming, say
 from bot.gateway import MessageJSON
 from bot.learning import drill_answers, reminders, review
@@ -263,7 +263,7 @@ def track_done(turn: Turn) -> Step:
     """Every module done: congratulations, and the final check while it has not been taken."""
     offer = offer_check(turn, CheckKind.FINAL, lead=t.TRACK_DONE)
     if offer is None:
-        return say(text(t.TRACK_DONE, views.menu_buttons()), to=Phase.TRACK_DONE)
+        return certificate.track_end(turn, t.TRACK_DONE)
     return offer
 
 
@@ -388,13 +388,13 @@ def skip_check(turn: Turn) -> Step:
     check = turn.learner.drill_context
     end_round(turn)
     if check == CheckKind.FINAL.value:
-        return say(text(t.CHECK_SKIPPED, views.menu_buttons()), to=Phase.TRACK_DONE)
+        return certificate.track_end(turn, t.CHECK_SKIPPED)
     return say(text(t.CHECK_SKIPPED)) + first_lesson(turn)
 
 
 def after_check(turn: Turn, check: CheckKind) -> Step:
     if check is CheckKind.FINAL:
-        return Step(to=Phase.TRACK_DONE)
+        return certificate.after_final_check(turn)
     return first_lesson(turn)
 
 

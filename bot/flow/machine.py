@@ -6,8 +6,8 @@ from a table (`ACTIONS` for buttons and typed commands, `COMMANDS` for the words
 `IN_PHASE` for a typed reply in a phase); the part, a plain function `(Turn, input) -> Step` in
 bot/flow/<part>.py, answers with messages and the phase to move to; `run` checks the move against
 `ENTERED_FROM` (and `DETOURS`), makes it, and shows the learner's screen again if the step asks to
-resume. Parts call each other by import, downwards only: views <- reviewing <- lessons <- onboarding,
-reminding <- menu, classroom <- machine; none imports the machine.
+resume. Parts call each other by import, downwards only: views <- certificate <- drills <- lessons <-
+onboarding, reminding <- menu, classroom <- machine; none imports the machine.
 
 A new kind of interaction (a drill, a check, a live game, emergency help) plugs in as one more part and
 one more row per table it uses, e.g. a drill with its own phase::
@@ -32,6 +32,7 @@ from collections.abc import Callable
 from bot import answers
 from bot.check import CheckResult
 from bot.flow import (
+    certificate,
     checking,
     classroom,
     drills,
@@ -89,6 +90,8 @@ ENTERED_FROM: dict[Phase, frozenset[Phase]] = {
     Phase.CHECK: frozenset({Phase.CHECK_OFFER}),
     # Help in the moment (issue 16): "ธนาคารอื่น" under the urgent steps, from wherever the learner was.
     Phase.BANK_NAME: ANY,
+    # Certificates (issue 18): the track's end, wherever it was reached (last module, final check or not).
+    Phase.CERT_NAME: ANY,
 }
 
 
@@ -140,6 +143,8 @@ def resume(turn: Turn) -> Step:
         return say(*views.ask_age())
     if phase is Phase.PARENT:
         return say(views.ask_parent())
+    if phase is Phase.CERT_NAME:
+        return certificate.resume(turn)
     if phase in (Phase.REVIEW, Phase.PRACTICE) and views.current_question(turn) is not None:
         return say(views.show_question(turn))
     if phase is Phase.REMINDER_TIME:
@@ -222,6 +227,7 @@ ACTIONS: dict[str, Action] = {
     "family_invite": plain(family.invite),
     "family_accept": family.decide,
     "code_word": plain(family.code_word),
+    certificate.ACTION: certificate.pressed,  # "ไม่ใส่ชื่อ" (issue 18)
 }
 
 # Buttons anyone may press, learner or not (a relative linked by the family feature): no learner is made
@@ -268,6 +274,9 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "daily": (t.DAILY, "ซ้อม", "จับโกง", "ซ้อมจับผิด", "ฝึกจับโกง"),  # drills (issue 14)
 }
 
+# The commands by their buttons' own words (the first of each), as LINE shows them when pressed.
+LABELS = {words[0]: name for name, words in COMMANDS.items()}
+
 # A typed reply that is no command, by the phase the learner is in (other phases: "not understood").
 IN_PHASE: dict[Phase, InPhase] = {
     Phase.TRACK: onboarding.typed_track,
@@ -284,7 +293,12 @@ IN_PHASE: dict[Phase, InPhase] = {
     Phase.CHECK: drills.typed,
     Phase.CHECK_OFFER: drills.typed_offer,
     Phase.BANK_NAME: helping.typed_bank,  # help in the moment (issue 16)
+    Phase.CERT_NAME: certificate.typed_name,  # certificates (issue 18)
 }
+# Phases whose typed reply is read by `IN_PHASE` before anything else but an emergency, a class or family
+# code, or a button's own words (`LABELS`): a name may look like a command ("ต่อ" is a nickname too) or be
+# long, and is never a forwarded message.
+READ_FIRST = frozenset({Phase.CERT_NAME})
 
 
 # ----- what the learner did (the events; bot/flow/tutor.py is their face for the handlers) --------------
@@ -344,6 +358,9 @@ def typed(turn: Turn, message: str) -> Messages:
         return run(turn, onboarding.welcome())
     short = len(message) <= MAX_READ_CHARS
     phase = turn.learner.phase
+    if phase in READ_FIRST:  # only a button's own words are a command there
+        label = LABELS.get(" ".join(message.split()))
+        return run(turn, ACTIONS[label](turn, {}) if label else IN_PHASE[phase](turn, message))
     if short and phase is Phase.CONFIRM_DELETE:
         decision = answers.read_yes_no(message)
         if decision is not None:
@@ -410,6 +427,8 @@ def sent_media(turn: Turn) -> Messages:
     phase = turn.found.phase
     if phase in drills.PHASES and drills.current_drill(turn) is not None:
         return drills.media(turn)
+    if phase is Phase.CERT_NAME:
+        return run(turn, certificate.media(turn))
     if phase in views.ANSWERING:
         return [text(t.NOT_AN_ANSWER), views.show_question(turn, header=False)]
     if phase is Phase.CARD and turn.lesson() is not None:

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from bot.content import Audience, Content, Lesson, Track
 from bot.gateway import MessageJSON
 from bot.learning import reminders
+from bot.learning.certificates import NO_SITE, Site
 from bot.storage.models import Learner, Phase
 
 Messages = list[MessageJSON]
@@ -83,6 +84,8 @@ class Turn:
     reply_token: str | None = None
     reply_deadline: datetime | None = None
     quote_token: str | None = None
+    # Where the bot is published and whose certificates it prints (PUBLIC_BASE_URL, RUTHAN_ORG_NAME).
+    site: Site = NO_SITE
 
     @property
     def learner(self) -> Learner:

@@ -17,6 +17,7 @@ from bot.check import CheckResult
 from bot.content import Content
 from bot.flow import machine
 from bot.flow.turn import Messages, Params, Turn
+from bot.learning.certificates import NO_SITE, Site
 from bot.learning.reminders import BANGKOK
 from bot.storage.db import find
 from bot.storage.models import Learner
@@ -39,6 +40,7 @@ class Tutor:
         reply_token: str | None = None,
         reply_deadline: datetime | None = None,
         quote_token: str | None = None,
+        site: Site = NO_SITE,
     ) -> None:
         found = find(session, Learner, LEARNER, line_user_id=user_id)
         self.turn = Turn(
@@ -51,6 +53,7 @@ class Tutor:
             reply_token=reply_token,
             reply_deadline=reply_deadline,
             quote_token=quote_token,
+            site=site,
         )
 
     @property

@@ -66,6 +66,8 @@ class Phase(StrEnum):
     CHECK = "check"  # judging the items of a placement or final check
     # Help in the moment (issue 16): after "ธนาคารอื่น", the next typed text is read as a bank's name.
     BANK_NAME = "bank_name"
+    # Certificates (issue 18): the track is done; asked what name to print on the certificate.
+    CERT_NAME = "cert_name"
 
 
 class Learner(SQLModel, table=True):
@@ -425,3 +427,29 @@ class FamilyLink(SQLModel, table=True):
     ended_at: datetime | None = Field(default=None, sa_column=_utc_column())
     last_note_at: datetime | None = Field(default=None, sa_column=_utc_column())
     last_cheer_at: datetime | None = Field(default=None, sa_column=_utc_column())
+
+
+class Certificate(SQLModel, table=True):
+    """A certificate for finishing a track: what was printed on it, kept so /verify/<code> can confirm it.
+
+    The name is the one the learner chose to give (or none); the track title and the organisation are kept
+    as printed. Erased with the learner (bot/learning/erasure.py): then /verify says "not found".
+    """
+
+    __table_args__ = (
+        Index("ix_certificate_code", "code", unique=True),
+        Index("ix_certificate_learner_track", "learner_id", "track_id", unique=True),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("learner.id", ondelete="CASCADE"), nullable=False)
+    )
+    # Unguessable (bot/learning/certificates.py): the certificate's image and verify page are public by it.
+    code: str = Field(sa_column=Column(String(16), nullable=False))
+    track_id: str = Field(sa_column=Column(String(64), nullable=False))
+    track_title: str = Field(sa_column=Column(String(120), nullable=False))
+    name: str | None = Field(default=None, sa_column=Column(String(80), nullable=True))
+    org_name: str = Field(sa_column=Column(String(80), nullable=False))
+    issued_on: date = Field(sa_column=Column(Date, nullable=False))
+    created_at: datetime = Field(sa_column=_utc_column(nullable=False))

@@ -8,11 +8,15 @@ Errors are `TrainerError`s carrying the HTTP status the web layer answers with; 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlmodel import Session, col, delete, select
 
+from bot.learning import certificates
+from bot.printing import certificate as certificate_art
+from bot.printing import poster
 from bot.storage.db import session_scope
 from bot.storage.trainers import AuditEntry, ClassGroup, Classroom, Role, Trainer, TrainerSession
 from bot.trainers import audit, auth, classes, dashboard
@@ -124,6 +128,37 @@ class TrainerService:
             raise Conflict("Set LINE_BOT_BASIC_ID (the bot's LINE ID, e.g. @ruthan) to make QR codes")
         return classes.qr_png(links.chat_url)
 
+    # ----- certificates and the class poster (issue 18) ------------------------------------------------
+
+    async def certificates_pdf(self, principal: Principal, class_id: int) -> bytes | None:
+        """The class's certificates, one A4 page each; None when no member has one yet."""
+        classroom = await self.visible(principal, class_id)
+        rows = await self._tx(certificates.of_class, classroom.id or 0)
+        if not rows:
+            return None
+        site = certificates.Site(
+            public_url=self.settings.public_base_url, org_name=self.settings.ruthan_org_name
+        )
+        printed = [certificate_art.Printed.of(row, site) for row in rows]
+        logo, title = self.settings.ruthan_org_logo, f"{classroom.name} ({classroom.code})"
+        return await asyncio.to_thread(certificate_art.class_pdf, printed, logo, title=title)
+
+    async def poster_pdf(self, principal: Principal, class_id: int) -> bytes:
+        """The class's invite poster (A4): the bot's name, the join QR code, the code, three steps."""
+        classroom = await self.visible(principal, class_id)
+        basic_id = self.settings.line_bot_basic_id
+        links = classes.links(basic_id, classroom.code)
+        if links.chat_url is None or basic_id is None:
+            raise Conflict("Set LINE_BOT_BASIC_ID (the bot's LINE ID, e.g. @ruthan) to make the poster")
+        return await asyncio.to_thread(
+            poster.poster_pdf,
+            bot_name=BOT_NAME,
+            class_name=classroom.name,
+            code=classroom.code,
+            chat_url=links.chat_url,
+            basic_id=basic_id if basic_id.startswith("@") else f"@{basic_id}",
+        )
+
     # ----- LINE groups ----------------------------------------------------------------------------------
 
     async def groups(self, class_id: int) -> list[ClassGroup]:
@@ -191,6 +226,9 @@ class TrainerService:
             return list(audit.entries(session, principal, class_ids={i for i in mine if i is not None}))
 
         return await self._tx(work)
+
+
+BOT_NAME = "รู้ทัน"
 
 
 def _approve_link(

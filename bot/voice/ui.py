@@ -103,6 +103,11 @@ def text(body: str, buttons: Sequence[Button | LinkButton] | None = None) -> Mes
     return with_buttons({"type": "text", "text": body}, buttons or [])
 
 
+def image(original_url: str, preview_url: str) -> MessageJSON:
+    """An image message: LINE fetches both images from their HTTPS addresses (the preview at most 1 MB)."""
+    return {"type": "image", "originalContentUrl": original_url, "previewImageUrl": preview_url}
+
+
 def text_node(body: str, *, size: str, bold: bool = False, color: str | None = None) -> dict[str, Any]:
     node: dict[str, Any] = {"type": "text", "text": body, "wrap": True, "size": size}
     if bold:

@@ -24,6 +24,26 @@ THAI_MONTHS = (
     "ธ.ค.",
 )
 
+THAI_MONTHS_FULL = (
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
+)
+
+
+def long_day(value: date) -> str:
+    """ "4 ธันวาคม พ.ศ. 2569": a date as a certificate writes it."""
+    return f"{value.day} {THAI_MONTHS_FULL[value.month - 1]} พ.ศ. {value.year + BUDDHIST_ERA_OFFSET}"
+
 
 def day(value: date | datetime | None, lang: str = "th") -> str:
     """ "4 ธ.ค. 2569" in Thai, "04/12/2026" in English; "" for None."""

@@ -149,6 +149,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "last_studied": ("เรียนล่าสุด", "Last studied"),
     "status": ("สถานะ", "Status"),
     "simulated": ("จำลอง", "simulated"),
+    # Certificates and the class poster (issue 18)
+    "cert_heading": ("เกียรติบัตรและโปสเตอร์", "Certificates and poster"),
+    "cert_pdf": ("ดาวน์โหลดเกียรติบัตรทั้งห้อง (PDF)", "Download the class's certificates (PDF)"),
+    "cert_poster": ("โปสเตอร์เชิญเข้าห้อง (A4)", "Class invite poster (A4)"),
+    "cert_none_yet": (
+        "ยังไม่มีผู้เรียนในห้องนี้ได้รับเกียรติบัตร",
+        "No learner in this class has a certificate yet",
+    ),
+    "cert_help": (
+        "ผู้เรียนได้เกียรติบัตรใน LINE เมื่อเรียนจบหลักสูตร หนึ่งหน้า A4 ต่อหนึ่งใบ",
+        "Learners get a certificate in LINE when they finish their track; one A4 page each",
+    ),
     "download_csv": ("ดาวน์โหลด CSV (เปิดใน Excel ได้)", "Download CSV (opens in Excel)"),
     "never": ("ยังไม่เคย", "never"),
     # Trainers (admin)

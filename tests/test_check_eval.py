@@ -77,7 +77,7 @@ def _scores(examples: list[Example]) -> dict[str, Score]:
 
 def _report(title: str, scores: dict[str, Score]) -> None:
     print(f"\n{title}")
-    for name in ("dev", "held-out-1", "held-out-2", "held-out-3", "all"):
+    for name in ("dev", "held-out-1", "held-out-2", "held-out-3", "held-out-4", "all"):
         if name in scores:
             print("  " + scores[name].line(name))
 

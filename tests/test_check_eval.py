@@ -8,8 +8,9 @@ What is asserted, and why:
 - dev (the rows the rules were written against): both targets.
 - every split: the false-warning target. A warning on a genuine OTP or bank notice teaches distrust of the
   real thing, so this one holds everywhere.
-- held-out splits: recall is printed and guarded against regression at the level measured when the rules
-  were frozen; it is below the 95% target on held-out-3, the clean split (README "What it can't do").
+- held-out splits: recall is printed and guarded against regression a little below the level measured when
+  the rules and the classifier were frozen; held-out-3 and held-out-4 are the clean splits (README "How
+  well it does"); held-out-3 is below the 95% target.
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ from tests.check_eval_set import CORPUS, Example, corpus_examples, written_examp
 
 RECALL_TARGET = 0.95
 FALSE_WARNING_TARGET = 0.10
-# Measured on 2026-12-04 after the third round of rules (README): 77/79, 64/68 and 47/65. Regression guards,
-# not claims: held-out-1 and held-out-2 were used to write the rules; held-out-3 is the clean one. A change
-# that loses held-out scams fails here; one that finds more should raise these floors.
-HELD_OUT_RECALL_FLOOR = {"held-out-1": 0.97, "held-out-2": 0.94, "held-out-3": 0.72}
+# Measured on 2026-12-04 after round 4 (rules + the looks-like-scam classifier, README): 78/79, 68/68, 61/65
+# and 68/70. Regression guards with a little margin, not claims: held-out-1 and held-out-2 were used to write
+# the rules and train the classifier; held-out-3 and held-out-4 are the clean ones. A change that loses
+# held-out scams fails here; one that finds more should raise these floors.
+HELD_OUT_RECALL_FLOOR = {"held-out-1": 0.97, "held-out-2": 0.97, "held-out-3": 0.90, "held-out-4": 0.94}
 
 
 @dataclass
@@ -77,7 +79,7 @@ def _scores(examples: list[Example]) -> dict[str, Score]:
 
 def _report(title: str, scores: dict[str, Score]) -> None:
     print(f"\n{title}")
-    for name in ("dev", "held-out-1", "held-out-2", "held-out-3", "all"):
+    for name in ("dev", "held-out-1", "held-out-2", "held-out-3", "held-out-4", "all"):
         if name in scores:
             print("  " + scores[name].line(name))
 

@@ -220,6 +220,19 @@ async def test_a_genuine_bank_otp_gets_no_warning_and_is_never_called_safe(hbot:
     assert rows(hbot, ReviewCard) == []
 
 
+async def test_a_scam_only_the_classifier_recognises_gets_a_warning_never_safe(hbot: BotUnderTest) -> None:
+    """New wording and an unknown link: no rule matches; the classifier's sign alone warns (elderly too)."""
+    scam = "โปรพิเศษเดือนนี้ เล่นง่าย ถอนได้จริง กดเลย k9bet.co/vip"
+    for n, track in enumerate(("บุคคลทั่วไป", "ผู้สูงอายุ")):
+        user = user_id(f"classifier-only-{n}")
+        await onboard(hbot, user, track)
+        reply = await hbot.say(user, scam)
+        assert "⚠️" in reply.text and ("พบสัญญาณเตือน 1 อย่าง" in reply.text or "เจอ 1 จุดน่าสงสัย" in reply.text)
+        assert "คล้ายข้อความหลอกลวงที่รู้ทันเคยเห็น" in reply.text and "k9bet.co/vip" in reply.text
+        never_safe(reply)
+        assert "ไม่พบสัญญาณเตือน" not in reply.text
+
+
 async def test_a_link_alone_is_checked(hbot: BotUnderTest) -> None:
     user = user_id("link-alone")
     await onboard(hbot, user, "บุคคลทั่วไป")

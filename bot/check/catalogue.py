@@ -43,6 +43,7 @@ class Trigger(_Strict):
     patterns: tuple[str, ...] = ()
     unless_before: str | None = None
     requires_any: tuple[str, ...] = ()
+    classifier: bool = False  # fired by bot/check/classifier.py (the "looks like a scam" score), not a rule
 
     @field_validator("patterns")
     @classmethod
@@ -128,8 +129,8 @@ def load_catalogue(root: Path = CONTENT_ROOT) -> Catalogue:
         for field in ("module", "elderly_module"):
             if getattr(spec, field) not in modules:
                 problems.append(f"{where}: signs.{index}.{field}: no module with id '{getattr(spec, field)}'")
-        if spec.trigger.url is None and not spec.trigger.patterns:
-            problems.append(f"{where}: signs.{index}.trigger: needs `url` or `patterns`")
+        if spec.trigger.url is None and not spec.trigger.patterns and not spec.trigger.classifier:
+            problems.append(f"{where}: signs.{index}.trigger: needs `url`, `patterns` or `classifier`")
         for needed in spec.trigger.requires_any:
             if needed not in CONDITIONS and needed not in ids:
                 problems.append(f"{where}: signs.{index}.trigger.requires_any: no sign with id '{needed}'")

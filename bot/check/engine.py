@@ -18,7 +18,7 @@ os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 
 from pythainlp.util import normalize as thai_normalize
 
-from bot.check import urls
+from bot.check import classifier, urls
 from bot.check.catalogue import LINE_ID, LINK, LINK_ONLY, OTHER_SIGN, Catalogue, SignSpec, default_catalogue
 
 Verdict = Literal["warning", "no_signs_found", "not_a_message"]
@@ -177,10 +177,13 @@ def _looks_like_a_message(text: str, links: list[urls.Link]) -> bool:
     return bool(re.search(r"\d{4,}|\*\d{3,}", text))
 
 
-def check_text(text: str, catalogue: Catalogue | None = None, *, from_ocr: bool = False) -> CheckResult:
+def check_text(
+    text: str, catalogue: Catalogue | None = None, *, from_ocr: bool = False, use_classifier: bool = True
+) -> CheckResult:
     """The warning signs in a message (or link) a learner forwarded; never a promise that it is genuine.
 
-    `from_ocr`: the text was read from a screenshot, so tone marks are not relied on."""
+    `from_ocr`: the text was read from a screenshot, so tone marks are not relied on.
+    `use_classifier=False`: the rules alone (devkit/train_check.py compares the two)."""
     catalogue = catalogue or default_catalogue()
     cleaned = clean(text)
     if from_ocr:
@@ -193,6 +196,8 @@ def check_text(text: str, catalogue: Catalogue | None = None, *, from_ocr: bool 
     pending: list[tuple[_Compiled, str]] = []
     for compiled in _compiled(catalogue, from_ocr):
         trigger = compiled.spec.trigger
+        if trigger.classifier:
+            continue
         if trigger.url is not None:
             evidence = _url_evidence(trigger.url, links, cleaned, catalogue)
         else:
@@ -215,6 +220,13 @@ def check_text(text: str, catalogue: Catalogue | None = None, *, from_ocr: bool 
             if any(facts.get(need, need in found) for need in spec.trigger.requires_any):
                 found[spec.id] = evidence
                 changed = True
+    # The classifier (bot/check/classifier.py) speaks only where the rules found nothing: it adds its sign
+    # to a message that would otherwise get `no_signs_found`, and never clears one the rules found.
+    scored = [spec.id for spec in catalogue.signs if spec.trigger.classifier]
+    if use_classifier and scored and not found and not link_only and _looks_like_a_message(cleaned, links):
+        assessment = classifier.assess(cleaned, links, catalogue)
+        if assessment.fires and assessment.evidence:
+            found[scored[0]] = _evidence(assessment.evidence)
     signs = [
         Sign(id=spec.id, text_th=spec.text_th, module=spec.module, evidence=found[spec.id])
         for spec in catalogue.signs

@@ -61,12 +61,15 @@ def link_mark(link: urls.Link, catalogue: Catalogue) -> str:
 def normalise(cleaned: str, links: Iterable[urls.Link], catalogue: Catalogue) -> Normalised:
     """`cleaned` is bot.check.engine.clean(text); `links` the links found in it."""
     marks: dict[int, tuple[int, str]] = {}  # start in cleaned -> (end, mark)
-    for link in links:
-        needle = link.text.lower()
+    covered: set[int] = set()  # every position inside a marked link
+    distinct = {link.text.lower(): link for link in links}  # a link pasted 60 times is marked once per copy
+    for needle, link in distinct.items():
+        mark = link_mark(link, catalogue)
         start = cleaned.find(needle)
         while start >= 0:
-            if all(not (s <= start < e) for s, (e, _) in marks.items()):
-                marks[start] = (start + len(needle), link_mark(link, catalogue))
+            if start not in covered:
+                marks[start] = (start + len(needle), mark)
+                covered.update(range(start, start + len(needle)))
             start = cleaned.find(needle, start + len(needle))
     masked = _MASKED.sub(lambda m: "0" * len(m.group(0)), cleaned)
     out: list[str] = []

@@ -8,21 +8,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-BUDDHIST_ERA_OFFSET = 543
-THAI_MONTHS = (
-    "ม.ค.",
-    "ก.พ.",
-    "มี.ค.",
-    "เม.ย.",
-    "พ.ค.",
-    "มิ.ย.",
-    "ก.ค.",
-    "ส.ค.",
-    "ก.ย.",
-    "ต.ค.",
-    "พ.ย.",
-    "ธ.ค.",
-)
+from bot.voice.calendar import BUDDHIST_ERA_OFFSET, THAI_MONTHS
+
+__all__ = ["BUDDHIST_ERA_OFFSET", "THAI_MONTHS", "day", "moment", "short_day"]
 
 
 def day(value: date | datetime | None, lang: str = "th") -> str:

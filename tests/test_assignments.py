@@ -1,0 +1,159 @@
+"""Issue 18, item 3: a trainer assigns a module with a due date; learners get it first in "เรียนต่อ" and in
+their reminder; the dashboard shows who has done it; one nudge goes to those who have not."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from bot.storage.models import OutboxBatch
+from bot.storage.trainers import AuditEntry
+from tests.harness import BotUnderTest, Reply, user_id
+from tests.test_classes import teacher_with_class
+from tests.test_learning_loop import onboard, rows
+from tests.trainer_support import make_trainer, sign_in, tbot
+
+__all__ = ["tbot"]
+DUE = date(2026, 11, 28)  # the test clock starts on 20 Nov 2026, 10:00 in Bangkok
+
+
+async def assign(
+    bot: BotUnderTest, headers: dict[str, str], class_id: int, module_id: str, track_id: str = "general", **more: Any
+) -> Any:
+    body = {"track_id": track_id, "module_id": module_id, "due_on": DUE.isoformat(), **more}
+    return await bot.http.post(f"/api/v1/classes/{class_id}/assignments", json=body, headers=headers)
+
+
+async def assignments(bot: BotUnderTest, headers: dict[str, str], class_id: int) -> list[dict[str, Any]]:
+    response = await bot.http.get(f"/api/v1/classes/{class_id}/assignments", headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def join(bot: BotUnderTest, name: str, code: str, track: str = "บุคคลทั่วไป") -> str:
+    user = user_id(name)
+    await onboard(bot, user, track)
+    await bot.say(user, f"เข้าห้อง {code} {name}")
+    return user
+
+
+async def finish_links(bot: BotUnderTest, user: str, screen: Reply) -> Reply:
+    """Read the two cards of ลิงก์ปลอม and answer its three questions right."""
+    screen = await bot.tap(user, screen, "ต่อไป")
+    screen = await bot.tap(user, screen, "ต่อไป")
+    for answer in ("ไม่กด เช็กเอง", "รีบและตกใจ", "โทรหาธนาคารทันที"):
+        screen = await bot.say(user, answer)
+    return screen
+
+
+def pushed_to(reply: Reply) -> list[str]:
+    """Every user a push or multicast of `reply` went to."""
+    users: list[str] = []
+    for call in reply.calls:
+        if call.path.endswith(("/push", "/multicast")):
+            to = call.body["to"]
+            users += to if isinstance(to, list) else [to]
+    return users
+
+
+async def test_an_assignment_comes_first_and_the_dashboard_sees_it_done(tbot: BotUnderTest) -> None:
+    headers, classroom = await teacher_with_class(tbot, "ป.5/2")
+    ann = await join(tbot, "แอน", classroom["code"])
+    bee = await join(tbot, "บี", classroom["code"])
+    # A module the learners' track does not contain is refused, saying why.
+    refused = await assign(tbot, headers, classroom["id"], "t-elder")
+    assert refused.status_code == 422 and "ไม่มีบทนี้" in refused.json()["detail"]
+    made = await assign(tbot, headers, classroom["id"], "t-links")
+    assert made.status_code == 201, made.text
+    assert made.json()["title"] == "ลิงก์ปลอม" and made.json()["not_yet"] == ["แอน", "บี"]
+
+    # Onboarding left Ann on the first card of หยุด คิด ถาม ทำ; "เรียนต่อ" now opens the assigned module.
+    screen = await tbot.say(ann, "เรียนต่อ")
+    assert "ครูให้เรียนบท ลิงก์ปลอม ส่งภายใน 28 พ.ย. ค่ะ" in screen.text
+    assert "SMS ที่มีลิงก์ อาจเป็นของปลอม" in screen.text
+    done = await finish_links(tbot, ann, screen)
+    assert "ตอบถูก 3 จาก 3 ข้อ" in done.text
+    # Done: after it, "เรียนต่อ" is the normal next module again.
+    after = await tbot.say(ann, "เรียนต่อ")
+    assert "ครูให้" not in after.text and "หยุด คิด ถาม ทำ" in after.text
+
+    [row] = await assignments(tbot, headers, classroom["id"])
+    assert (row["done"], row["not_yet"], row["overdue"]) == (["แอน"], ["บี"], [])
+    # Past the due date, Bee is overdue; the class page says so too.
+    tbot.clock.advance(days=9)
+    headers = await sign_in(tbot, "somsri")
+    [row] = await assignments(tbot, headers, classroom["id"])
+    assert (row["done"], row["not_yet"], row["overdue"]) == (["แอน"], [], ["บี"])
+    late = await tbot.say(bee, "เรียนต่อ")
+    assert "เลยกำหนดส่ง (28 พ.ย.) แล้ว" in late.text
+    audit = [(entry.action, entry.trainer_id is not None) for entry in rows(tbot, AuditEntry)]
+    assert ("assignment.create", True) in audit
+
+
+async def test_the_one_nudge_reaches_only_those_not_done_once(tbot: BotUnderTest) -> None:
+    headers, classroom = await teacher_with_class(tbot, "ป.5/2")
+    ann = await join(tbot, "แอน", classroom["code"])
+    bee = await join(tbot, "บี", classroom["code"])
+    gone = await join(tbot, "ซี", classroom["code"])
+    await tbot.unfollow(gone)  # blocked the bot: not nudged
+    made = (await assign(tbot, headers, classroom["id"], "t-links")).json()
+    await finish_links(tbot, ann, await tbot.say(ann, "เรียนต่อ"))
+
+    tbot.line.take()
+    url = f"/api/v1/classes/{classroom['id']}/assignments/{made['id']}/nudge"
+    first = await tbot.http.post(url, headers=headers)
+    assert first.status_code == 200 and first.json()["sent"] is True and first.json()["learners"] == 1
+    await tbot.services.announcements.settle()
+    sent = Reply(tbot.line.take())
+    assert pushed_to(sent) == [bee]
+    assert "ครูฝากเตือนค่ะ" in sent.text and "ลิงก์ปลอม ส่งภายใน 28 พ.ย." in sent.text
+    assert sent.labels == ["เรียนต่อ"]
+    # A second press (a double click, a retry) sends nothing and says when and to how many.
+    again = await tbot.http.post(url, headers=headers)
+    assert again.status_code == 200 and again.json() == {**first.json(), "sent": False}
+    await tbot.services.announcements.settle()
+    await tbot.runtime.settle()
+    assert pushed_to(Reply(tbot.line.take())) == []
+    assert len(rows(tbot, OutboxBatch)) == 1
+    [row] = await assignments(tbot, headers, classroom["id"])
+    assert row["nudged"] == 1 and row["nudged_at"] is not None
+    # Nudged learners are taken straight to the assignment.
+    screen = await tbot.say(bee, "เรียนต่อ")
+    assert "ครูให้เรียนบท ลิงก์ปลอม" in screen.text
+
+
+async def test_another_trainers_class_has_no_assignments_to_see_or_change(tbot: BotUnderTest) -> None:
+    headers, classroom = await teacher_with_class(tbot, "ป.5/2")
+    made = (await assign(tbot, headers, classroom["id"], "t-links")).json()
+    make_trainer(tbot, "other")
+    theirs = await sign_in(tbot, "other")
+    base = f"/api/v1/classes/{classroom['id']}/assignments"
+    assert (await tbot.http.get(base, headers=theirs)).status_code == 404
+    assert (await assign(tbot, theirs, classroom["id"], "t-links")).status_code == 404
+    assert (await tbot.http.post(f"{base}/{made['id']}/nudge", headers=theirs)).status_code == 404
+    assert (await tbot.http.delete(f"{base}/{made['id']}", headers=theirs)).status_code == 404
+    # The owner removes it; the learner's "เรียนต่อ" is the normal order again.
+    assert (await tbot.http.delete(f"{base}/{made['id']}", headers=headers)).status_code == 204
+    assert await assignments(tbot, headers, classroom["id"]) == []
+    assert (await tbot.http.delete(f"{base}/{made['id']}", headers=headers)).status_code == 404
+    past = await assign(tbot, headers, classroom["id"], "t-links", due_on="2026-11-01")
+    assert past.status_code == 422 and "ผ่านไปแล้ว" in past.json()["detail"]
+
+
+async def test_the_daily_reminder_names_the_assignment_first(tbot: BotUnderTest) -> None:
+    headers, classroom = await teacher_with_class(tbot, "ชมรม")
+    ann = await join(tbot, "แอน", classroom["code"])
+    bee = await join(tbot, "บี", classroom["code"])
+    await assign(tbot, headers, classroom["id"], "t-links")
+    await finish_links(tbot, bee, await tbot.say(bee, "เรียนต่อ"))  # Bee has done it
+    tbot.clock.advance(days=1, hours=9)  # 21 Nov, 19:00 in Bangkok: reminder time
+    tbot.line.take()
+    await tbot.runtime.sweep_once()
+    sent = Reply(tbot.line.take())
+    by_user = {}
+    for call in sent.calls:
+        to = call.body["to"]
+        for user in to if isinstance(to, list) else [to]:
+            by_user[user] = "\n".join(m["text"] for m in call.body["messages"])
+    assert "ครูให้เรียนบท ลิงก์ปลอม ส่งภายใน 28 พ.ย. ค่ะ" in by_user[ann]
+    assert "ครูให้" not in by_user[bee] and "บทต่อไป: หยุด คิด ถาม ทำ" in by_user[bee]

@@ -18,7 +18,12 @@ DUE = date(2026, 11, 28)  # the test clock starts on 20 Nov 2026, 10:00 in Bangk
 
 
 async def assign(
-    bot: BotUnderTest, headers: dict[str, str], class_id: int, module_id: str, track_id: str = "general", **more: Any
+    bot: BotUnderTest,
+    headers: dict[str, str],
+    class_id: int,
+    module_id: str,
+    track_id: str = "general",
+    **more: Any,
 ) -> Any:
     body = {"track_id": track_id, "module_id": module_id, "due_on": DUE.isoformat(), **more}
     return await bot.http.post(f"/api/v1/classes/{class_id}/assignments", json=body, headers=headers)

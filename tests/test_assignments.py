@@ -162,3 +162,53 @@ async def test_the_daily_reminder_names_the_assignment_first(tbot: BotUnderTest)
             by_user[user] = "\n".join(m["text"] for m in call.body["messages"])
     assert "ครูให้เรียนบท ลิงก์ปลอม ส่งภายใน 28 พ.ย. ค่ะ" in by_user[ann]
     assert "ครูให้" not in by_user[bee] and "บทต่อไป: หยุด คิด ถาม ทำ" in by_user[bee]
+
+
+async def test_the_class_page_form_assigns_shows_counts_and_nudges_once(tbot: BotUnderTest) -> None:
+    from tests.test_admin_pages import browser_sign_in
+
+    _, classroom = await teacher_with_class(tbot, "ป.5/2")
+    ann = await join(tbot, "แอน", classroom["code"])
+    await join(tbot, "บี", classroom["code"])
+    csrf = await browser_sign_in(tbot, "somsri")
+    url = f"/admin/classes/{classroom['id']}"
+    page = (await tbot.http.get(url)).text
+    # The due date is picked in the Thai calendar: month names and Buddhist-era years.
+    assert 'id="assign-form"' in page and "พฤศจิกายน" in page and ">2569</option>" in page
+    assert '<optgroup label="บุคคลทั่วไป">' in page
+    form = {"csrf": csrf, "choice": "general/t-links", "kind": "module", "due_day": "28", "due_month": "11"}
+    # 31 November does not exist: the form comes back with the choice kept and a kind word.
+    bad = await tbot.http.post(f"{url}/assignments", data={**form, "due_day": "31", "due_year": "2026"})
+    assert bad.status_code == 422 and "วันที่นี้ไม่มีในปฏิทิน" in bad.text
+    assert 'value="general/t-links" selected' in bad.text
+    # An elderly module for the general track is refused with the reason.
+    wrong = await tbot.http.post(
+        f"{url}/assignments", data={**form, "choice": "general/t-elder", "due_year": "2026"}
+    )
+    assert wrong.status_code == 422 and "ไม่มีบทนี้" in wrong.text
+    made = await tbot.http.post(f"{url}/assignments", data={**form, "due_year": "2026"})
+    assert made.status_code == 303
+    await finish_links(tbot, ann, await tbot.say(ann, "เรียนต่อ"))
+    page = (await tbot.http.get(url)).text
+    row = page.split('id="assignment-table"', 1)[1].split("</table>", 1)[0]
+    assert "ลิงก์ปลอม" in row and "28 พ.ย. 2569" in row
+    done = row.split('class="assign-done">', 1)[1].split("</td>", 1)[0]
+    not_yet = row.split('class="assign-not-yet">', 1)[1].split("</td>", 1)[0]
+    assert done.startswith("1") and "แอน" in done and not_yet.startswith("1") and "บี" in not_yet
+    assert "ส่งข้อความเตือน (1)" in row
+    nudge = row.split('action="', 2)[1].split('"', 1)[0]
+    assert nudge.endswith("/nudge")
+    tbot.line.take()
+    first = await tbot.http.post(nudge, data={"csrf": csrf})
+    second = await tbot.http.post(nudge, data={"csrf": csrf})
+    assert first.headers["location"].endswith("assign_nudge_sent")
+    assert second.headers["location"].endswith("assign_nudge_again")
+    await tbot.services.announcements.settle()
+    assert len(pushed_to(Reply(tbot.line.take()))) == 1
+    page = (await tbot.http.get(second.headers["location"])).text
+    assert "ข้อความเตือนของงานนี้ส่งไปแล้วก่อนหน้านี้" in page and "ส่งข้อความเตือนแล้วเมื่อ" in page
+    assert "ส่งข้อความเตือน (1)" not in page
+    # Without the CSRF token nothing happens.
+    assert (
+        await tbot.http.post(f"{url}/assignments", data={**form, "csrf": "x", "due_year": "2026"})
+    ).status_code == 403

@@ -190,11 +190,11 @@ async def test_the_class_page_form_assigns_shows_counts_and_nudges_once(tbot: Bo
     assert made.status_code == 303
     await finish_links(tbot, ann, await tbot.say(ann, "เรียนต่อ"))
     page = (await tbot.http.get(url)).text
-    row = page.split('id="assignment-table"', 1)[1].split("</table>", 1)[0]
+    row = page.split('id="assignment-list"', 1)[1].split("</article>", 1)[0]
     assert "ลิงก์ปลอม" in row and "28 พ.ย. 2569" in row
-    done = row.split('class="assign-done">', 1)[1].split("</td>", 1)[0]
-    not_yet = row.split('class="assign-not-yet">', 1)[1].split("</td>", 1)[0]
-    assert done.startswith("1") and "แอน" in done and not_yet.startswith("1") and "บี" in not_yet
+    done = row.split('class="assign-done">', 1)[1].split("</li>", 1)[0]
+    not_yet = row.split('class="assign-not-yet">', 1)[1].split("</li>", 1)[0]
+    assert '"count">1<' in done and "แอน" in done and '"count">1<' in not_yet and "บี" in not_yet
     assert "ส่งข้อความเตือน (1)" in row
     nudge = row.split('action="', 2)[1].split('"', 1)[0]
     assert nudge.endswith("/nudge")

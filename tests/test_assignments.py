@@ -10,10 +10,12 @@ from bot.storage.models import OutboxBatch
 from bot.storage.trainers import AuditEntry
 from tests.harness import BotUnderTest, Reply, user_id
 from tests.test_classes import teacher_with_class
+from tests.test_drills_flow import bot as drill_bot
+from tests.test_drills_flow import drill_content
 from tests.test_learning_loop import onboard, rows
 from tests.trainer_support import make_trainer, sign_in, tbot
 
-__all__ = ["tbot"]
+__all__ = ["drill_bot", "drill_content", "tbot"]
 DUE = date(2026, 11, 28)  # the test clock starts on 20 Nov 2026, 10:00 in Bangkok
 
 
@@ -143,6 +145,9 @@ async def test_another_trainers_class_has_no_assignments_to_see_or_change(tbot: 
     assert (await tbot.http.delete(f"{base}/{made['id']}", headers=headers)).status_code == 404
     past = await assign(tbot, headers, classroom["id"], "t-links", due_on="2026-11-01")
     assert past.status_code == 422 and "ผ่านไปแล้ว" in past.json()["detail"]
+    # A module without drills (this content has none) cannot be given as drills.
+    none = await assign(tbot, headers, classroom["id"], "t-links", kind="drills")
+    assert none.status_code == 422 and "ยังไม่มีแบบฝึกจับโกง" in none.json()["detail"]
 
 
 async def test_the_daily_reminder_names_the_assignment_first(tbot: BotUnderTest) -> None:
@@ -212,3 +217,40 @@ async def test_the_class_page_form_assigns_shows_counts_and_nudges_once(tbot: Bo
     assert (
         await tbot.http.post(f"{url}/assignments", data={**form, "csrf": "x", "due_year": "2026"})
     ).status_code == 403
+
+
+async def test_a_drill_set_assignment_is_done_once_every_drill_is_judged(drill_bot: BotUnderTest) -> None:
+    """Drills of a module as an assignment: offered by "เรียนต่อ" at the end of a module, as a round of the
+    drills not judged yet; done once all are judged, whatever the path."""
+    from tests.test_drills_flow import drill_on_screen, is_genuine, through_module
+    from tests.test_drills_flow import onboard as onboard_with_check
+
+    bot = drill_bot
+    make_trainer(bot, "somsri", name="ครูสมศรี")
+    headers = await sign_in(bot, "somsri")
+    classroom = (await bot.http.post("/api/v1/classes", json={"name": "ป.6"}, headers=headers)).json()
+    user = user_id("drill-learner")
+    screen = await onboard_with_check(bot, user, "บุคคลทั่วไป")  # the general track has no check
+    await bot.say(user, f"เข้าห้อง {classroom['code']} ดาว")
+    made = await assign(bot, headers, classroom["id"], "t-links", kind="drills")
+    assert made.status_code == 201, made.text
+
+    # Mid-module, the drill set waits: "เรียนต่อ" keeps the learner on the card.
+    again = await bot.say(user, "เรียนต่อ")
+    assert "ครูให้" not in again.text
+    done = await through_module(bot, user, screen)  # หยุด คิด ถาม ทำ, and its own drills
+    while any(b["label"] in ("จริง", "หลอก") for b in done.buttons):
+        drill = drill_on_screen(done)
+        done = await bot.say(user, "จริง" if is_genuine(bot.content, drill) else "หลอก")
+    screen = await bot.say(user, "เรียนต่อ")
+    assert "ครูให้ซ้อมจับโกงของบท ลิงก์ปลอม ส่งภายใน 28 พ.ย. ค่ะ" in screen.text
+    judged = 0
+    while any(b["label"] in ("จริง", "หลอก") for b in screen.buttons):
+        drill = drill_on_screen(screen)
+        screen = await bot.say(user, "จริง" if is_genuine(bot.content, drill) else "หลอก")
+        judged += 1
+    assert judged == 8  # the module's eight practice drills for the track
+    [row] = await assignments(bot, headers, classroom["id"])
+    assert row["done"] == ["ดาว"] and row["kind"] == "drills"
+    after = await bot.say(user, "เรียนต่อ")
+    assert "ครูให้" not in after.text and "SMS ที่มีลิงก์" in after.text

@@ -27,7 +27,7 @@ class OpenAssignment:
     kind: AssignmentKind
     lesson: Lesson
     due_on: date
-    drill_ids: tuple[str, ...] = ()  # a drills assignment: the set to judge
+    drill_ids: tuple[str, ...] = ()  # a drills assignment: the drills of the set not judged yet
 
     @property
     def drills(self) -> bool:
@@ -79,11 +79,16 @@ def open_for(session: Session, content: Content, learner: Learner) -> list[OpenA
         judged = set(
             session.exec(select(DrillAnswer.drill_id).where(DrillAnswer.learner_id == learner.id).distinct())
         )
-    return [
-        item
-        for item in found
-        if not (set(item.drill_ids) <= judged if item.drills else item.lesson.id in done_modules)
-    ]
+    still: list[OpenAssignment] = []
+    for item in found:
+        if not item.drills:
+            if item.lesson.id not in done_modules:
+                still.append(item)
+            continue
+        left = tuple(drill_id for drill_id in item.drill_ids if drill_id not in judged)
+        if left:  # only the drills not judged yet are asked for
+            still.append(OpenAssignment(item.id, item.kind, item.lesson, item.due_on, left))
+    return still
 
 
 def done_by(

@@ -86,12 +86,21 @@ async def test_an_assignment_comes_first_and_the_dashboard_sees_it_done(tbot: Bo
 
     [row] = await assignments(tbot, headers, classroom["id"])
     assert (row["done"], row["not_yet"], row["overdue"]) == (["แอน"], ["บี"], [])
+    # In the middle of a module (past its first card), "เรียนต่อ" keeps the learner where they are.
+    moved = await tbot.say(bee, "ต่อไป")
+    assert "ครูให้" not in moved.text
+    kept = await tbot.say(bee, "เรียนต่อ")
+    assert "ครูให้" not in kept.text and kept.texts == moved.texts
     # Past the due date, Bee is overdue; the class page says so too.
     tbot.clock.advance(days=9)
     headers = await sign_in(tbot, "somsri")
     [row] = await assignments(tbot, headers, classroom["id"])
     assert (row["done"], row["not_yet"], row["overdue"]) == (["แอน"], [], ["บี"])
-    late = await tbot.say(bee, "เรียนต่อ")
+    from tests.test_drills_flow import through_module
+
+    summary = await through_module(tbot, bee, kept)  # Bee finishes the module she was in ...
+    assert "บทต่อไป: ลิงก์ปลอม" in summary.text
+    late = await tbot.say(bee, "เรียนต่อ")  # ... then the assignment, late
     assert "เลยกำหนดส่ง (28 พ.ย.) แล้ว" in late.text
     audit = [(entry.action, entry.trainer_id is not None) for entry in rows(tbot, AuditEntry)]
     assert ("assignment.create", True) in audit
@@ -254,3 +263,13 @@ async def test_a_drill_set_assignment_is_done_once_every_drill_is_judged(drill_b
     assert row["done"] == ["ดาว"] and row["kind"] == "drills"
     after = await bot.say(user, "เรียนต่อ")
     assert "ครูให้" not in after.text and "SMS ที่มีลิงก์" in after.text
+
+
+def test_the_elderly_get_the_shortest_words() -> None:
+    from bot.voice.assignments import assigned_line, nudge_messages
+
+    today = date(2026, 11, 20)
+    assert assigned_line("โทรมาขู่", DUE, today=today, elderly=True) == "ครูให้เรียนบท โทรมาขู่ ค่ะ\nก่อนวันที่ 28 พ.ย."
+    [nudge] = nudge_messages("โทรมาขู่", DUE, today=today, elderly=True, drills=False)
+    assert nudge["text"].startswith("📚 ครูฝากบอกค่ะ") and "ยังไม่ได้ทำ" not in nudge["text"]
+    assert [item["action"]["label"] for item in nudge["quickReply"]["items"]] == ["เรียนต่อ"]

@@ -117,6 +117,12 @@ async def test_the_one_nudge_reaches_only_those_not_done_once(tbot: BotUnderTest
 
     tbot.line.take()
     url = f"/api/v1/classes/{classroom['id']}/assignments/{made['id']}/nudge"
+    # Over the month's LINE quota it is refused and nothing is spent: it can be sent once there is room.
+    tbot.line.quota_limit = tbot.line.messages_accepted
+    refused = await tbot.http.post(url, headers=headers)
+    assert refused.status_code == 409 and "quota" in refused.text
+    assert (await assignments(tbot, headers, classroom["id"]))[0]["nudged_at"] is None
+    tbot.line.quota_limit = None
     first = await tbot.http.post(url, headers=headers)
     assert first.status_code == 200 and first.json()["sent"] is True and first.json()["learners"] == 1
     await tbot.services.announcements.settle()

@@ -41,6 +41,10 @@ class NotFound(LookupError):
     """No such assignment in this class."""
 
 
+class OverQuota(AssignmentError):
+    """The nudge needs more messages than this month's LINE quota has left."""
+
+
 @dataclass(frozen=True)
 class Choice:
     """One module a class can be given, as the form and the API offer it."""
@@ -242,18 +246,14 @@ def nudge(
     *,
     now: datetime,
     zone: ZoneInfo,
+    remaining: int | None = None,
 ) -> Nudged:
     """Write the one nudge for the learners who have not done the assignment (and still follow the bot) to
-    the outbox; a second press (or a retry racing the first) writes nothing and says when it went."""
+    the outbox; a second press (or a retry racing the first) writes nothing and says when it went. Refused,
+    sending nothing, when it needs more messages than the month's quota has left (`remaining`, if known)."""
     assignment = get(session, classroom, assignment_id)
-    won = session.exec(  # type: ignore[call-overload]
-        update(Assignment)
-        .where(col(Assignment.id) == assignment_id, col(Assignment.nudged_at).is_(None))
-        .values(nudged_at=now)
-    ).rowcount
-    if not won:
-        session.refresh(assignment)
-        return Nudged(False, assignment.nudged_at or now, assignment.nudged or 0)
+    if assignment.nudged_at is not None:
+        return Nudged(False, assignment.nudged_at, assignment.nudged or 0)
     today = now.astimezone(zone).date()
     members = _members(session, classroom.id or 0, assignment.track_id)
     done = rules.done_by(session, content, assignment, [m[0] for m in members])
@@ -263,6 +263,19 @@ def nudge(
     )
     real = [i for i in waiting if not is_simulated(users.get(i, ""))]
     simulated = [i for i in waiting if is_simulated(users.get(i, ""))]
+    if remaining is not None and len(real) > remaining:
+        raise OverQuota(
+            f"โควตาข้อความ LINE เดือนนี้เหลือ {remaining} แต่ต้องส่ง {len(real)} / "
+            f"Not enough messages left in this month's LINE quota ({remaining} for {len(real)})"
+        )
+    won = session.exec(  # type: ignore[call-overload]
+        update(Assignment)
+        .where(col(Assignment.id) == assignment_id, col(Assignment.nudged_at).is_(None))
+        .values(nudged_at=now)
+    ).rowcount
+    if not won:  # another request (a double click) got there first
+        session.refresh(assignment)
+        return Nudged(False, assignment.nudged_at or now, assignment.nudged or 0)
     chunks = [
         ids[s : s + MULTICAST_MAX] for ids in (real, simulated) for s in range(0, len(ids), MULTICAST_MAX)
     ]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlmodel import Session, col, delete, select
 
+from bot.gateway import LineApiError
 from bot.storage.db import session_scope
 from bot.storage.trainers import (
     AssignmentKind,
@@ -192,19 +193,36 @@ class TrainerService:
         """The one nudge to those who have not done it; a second call sends nothing and says when it went."""
         classroom = await self.visible(principal, class_id)
         content, now, zone = self.services.content, self._now(), self.settings.zone
+        remaining = await self._quota_left()
 
         def work(session: Session) -> assignments.Nudged:
             return assignments.nudge(
-                session, content, principal, classroom, assignment_id, now=now, zone=zone
+                session, content, principal, classroom, assignment_id, now=now, zone=zone, remaining=remaining
             )
 
         try:
             nudged = await self._tx(work)
         except assignments.NotFound:
             raise NotFound("No such assignment in this class") from None
+        except assignments.OverQuota as exc:
+            if self.services.line_account is not None:
+                self.services.line_account.forget_quota()  # ask LINE again next time: the plan may change
+            raise Conflict(str(exc)) from None
         if nudged.sent and nudged.learners:
+            if self.services.line_account is not None:
+                self.services.line_account.forget_quota()
             self.services.announcements.deliver_soon()
         return nudged
+
+    async def _quota_left(self) -> int | None:
+        """Messages left in this month's LINE quota, when LINE says (None: no limit, or not known)."""
+        account = self.services.line_account
+        if account is None:
+            return None
+        try:
+            return (await account.quota()).remaining
+        except LineApiError:
+            return None
 
     # ----- LINE groups ----------------------------------------------------------------------------------
 

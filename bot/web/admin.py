@@ -283,10 +283,17 @@ async def assignment_remove(
 
 @router.post("/classes/{class_id}/assignments/{assignment_id}/nudge")
 async def assignment_nudge(
-    principal: PageTrainer, trainers: TrainersDep, class_id: int, assignment_id: int
+    request: Request, principal: PageTrainer, trainers: TrainersDep, class_id: int, assignment_id: int
 ) -> Response:
     """ "ส่งข้อความเตือน": once; pressed again, the page says it had gone (the row says when, to how many)."""
-    nudged = await trainers.nudge(principal, class_id, assignment_id)
+    try:
+        nudged = await trainers.nudge(principal, class_id, assignment_id)
+    except TrainerError as exc:
+        if exc.status != 409:
+            raise
+        return await _class_page(
+            request, principal, trainers, class_id, status_code=409, assign_error=exc.detail
+        )
     return back(f"/admin/classes/{class_id}", "assign_nudge_sent" if nudged.sent else "assign_nudge_again")
 
 

@@ -3,6 +3,7 @@ their reminder; the dashboard shows who has done it; one nudge goes to those who
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Any
 
@@ -112,6 +113,8 @@ async def test_the_one_nudge_reaches_only_those_not_done_once(tbot: BotUnderTest
     bee = await join(tbot, "บี", classroom["code"])
     gone = await join(tbot, "ซี", classroom["code"])
     await tbot.unfollow(gone)  # blocked the bot: not nudged
+    erased = await join(tbot, "ดี", classroom["code"])
+    await tbot.tap(erased, await tbot.say(erased, "ลบข้อมูลของฉัน"), "ลบเลย")  # erased: not nudged
     made = (await assign(tbot, headers, classroom["id"], "t-links")).json()
     await finish_links(tbot, ann, await tbot.say(ann, "เรียนต่อ"))
 
@@ -123,8 +126,11 @@ async def test_the_one_nudge_reaches_only_those_not_done_once(tbot: BotUnderTest
     assert refused.status_code == 409 and "quota" in refused.text
     assert (await assignments(tbot, headers, classroom["id"]))[0]["nudged_at"] is None
     tbot.line.quota_limit = None
-    first = await tbot.http.post(url, headers=headers)
-    assert first.status_code == 200 and first.json()["sent"] is True and first.json()["learners"] == 1
+    # A double click: two presses at once, one nudge.
+    both = await asyncio.gather(tbot.http.post(url, headers=headers), tbot.http.post(url, headers=headers))
+    assert sorted(response.json()["sent"] for response in both) == [False, True]
+    first = next(response for response in both if response.json()["sent"])
+    assert first.status_code == 200 and first.json()["learners"] == 1
     await tbot.services.announcements.settle()
     sent = Reply(tbot.line.take())
     assert pushed_to(sent) == [bee]
@@ -276,6 +282,8 @@ def test_the_elderly_get_the_shortest_words() -> None:
 
     today = date(2026, 11, 20)
     assert assigned_line("โทรมาขู่", DUE, today=today, elderly=True) == "ครูให้เรียนบท โทรมาขู่ ค่ะ\nก่อนวันที่ 28 พ.ย."
+    late = assigned_line("โทรมาขู่", DUE, today=date(2026, 12, 1), elderly=True)
+    assert late == "ครูให้เรียนบท โทรมาขู่ ค่ะ\nเลยวันที่ 28 พ.ย. แล้ว ยังเรียนได้ค่ะ"
     [nudge] = nudge_messages("โทรมาขู่", DUE, today=today, elderly=True, drills=False)
     assert nudge["text"].startswith("📚 ครูฝากบอกค่ะ") and "ยังไม่ได้ทำ" not in nudge["text"]
     assert [item["action"]["label"] for item in nudge["quickReply"]["items"]] == ["เรียนต่อ"]

@@ -13,6 +13,7 @@ from bot.voice.ui import button, text
 ASSIGNED = "ครูให้เรียนบท {title} ส่งภายใน {due} ค่ะ"
 ASSIGNED_LATE = "ครูให้เรียนบท {title} เลยกำหนดส่ง ({due}) แล้ว เรียนตอนนี้ยังทันค่ะ"
 ASSIGNED_ELDERLY = "ครูให้เรียนบท {title} ค่ะ\nก่อนวันที่ {due}"
+ASSIGNED_ELDERLY_LATE = "ครูให้เรียนบท {title} ค่ะ\nเลยวันที่ {due} แล้ว ยังเรียนได้ค่ะ"
 ASSIGNED_DRILLS = "ครูให้ซ้อมจับโกงของบท {title} ส่งภายใน {due} ค่ะ"
 ASSIGNED_DRILLS_ELDERLY = "ครูให้ซ้อมจับโกง บท {title} ค่ะ\nก่อนวันที่ {due}"
 # Said when a learner in the middle of another module taps "เรียนต่อ": finish this one first.
@@ -25,7 +26,8 @@ REMINDER = "สวัสดีค่ะ 😊 ได้เวลาเรีย�
 def assigned_line(title: str, due: date, *, today: date, elderly: bool, drills: bool = False) -> str:
     """One line naming the assignment and its due date in the Thai calendar."""
     if elderly:
-        template = ASSIGNED_DRILLS_ELDERLY if drills else ASSIGNED_ELDERLY
+        late = due < today
+        template = ASSIGNED_DRILLS_ELDERLY if drills else ASSIGNED_ELDERLY_LATE if late else ASSIGNED_ELDERLY
     elif drills:
         template = ASSIGNED_DRILLS
     else:

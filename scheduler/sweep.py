@@ -58,20 +58,23 @@ from bot.storage.columns import UtcDateTime
 from bot.storage.db import session_scope
 from bot.storage.models import (
     Learner,
+    ModuleResult,
     OutboxBatch,
     Phase,
     ReminderState,
     ReviewCard,
 )
 from bot.storage.outbox import MULTICAST_MAX, REMINDER, pending_batch, retry_keys
+from bot.storage.trainers import Assignment, AssignmentKind, ClassMember
 from bot.voice.reminders import reminder_messages
 
 # Phases in which a nudge would be out of place: before consent, waiting for a parent, deciding to delete.
 QUIET_PHASES = (Phase.CONSENT, Phase.DECLINED, Phase.AGE, Phase.PARENT, Phase.CONFIRM_DELETE)
 STATE = ReminderState.__table__  # type: ignore[attr-defined]
 
-# (next module's title or None, reviews due, elderly, end of the window): one reminder text and expiry.
-Variant = tuple[str | None, int, bool, datetime, bool]  # (..., whether the track has drills to practise)
+# (next module's title or None, reviews due, elderly, end of the window, whether the track has drills to
+# practise, the due date when the next module is a trainer's assignment): one reminder text and expiry.
+Variant = tuple[str | None, int, bool, datetime, bool, date | None]
 
 
 @dataclass
@@ -216,17 +219,48 @@ def read_chunk(
         reviews: dict[int, int] = dict(
             connection.execute(reviewed, {"after": after, "last": last, "now": now}).all()
         )
+        assigned = _assigned(connection, after, last)
     groups: Groups = []
     for track_id, finished, remind_minute, cohort, ids, _ in rows:
-        by_reviews: dict[int, list[int]] = {}
+        by_reviews: dict[tuple[int, tuple[str, date] | None], list[int]] = {}
         for learner_id in map(int, ids.split(",")):
-            by_reviews.setdefault(reviews.get(learner_id, 0), []).append(learner_id)
-        for count, members in by_reviews.items():
-            plan = plans.get(plan_key := (track_id, finished, count, remind_minute, cohort))
+            by_reviews.setdefault((reviews.get(learner_id, 0), assigned.get(learner_id)), []).append(
+                learner_id
+            )
+        for (count, assignment), members in by_reviews.items():
+            plan = plans.get(plan_key := (track_id, finished, count, remind_minute, cohort, assignment))
             if plan is None:
                 plan = plans[plan_key] = _plan(content, today, zone, *plan_key)
             groups.append((plan, members))
     return last, groups
+
+
+def _assigned(connection: Any, after: int, last: int) -> dict[int, tuple[str, date]]:
+    """Learner ID -> (module, due date) of their soonest-due module assignment not done yet (on their track,
+    in any of their classes), for the chunk's ID range at once. (A drill-set assignment is named by
+    "เรียนต่อ", not by the reminder.)"""
+    member, task = ClassMember.__table__, Assignment.__table__  # type: ignore[attr-defined]
+    result = ModuleResult.__table__  # type: ignore[attr-defined]
+    learner = Learner.__table__  # type: ignore[attr-defined]
+    query = (
+        select(member.c.learner_id, task.c.module_id, task.c.due_on)
+        .join(task, task.c.class_id == member.c.class_id)
+        .join(learner, learner.c.id == member.c.learner_id)
+        .where(
+            member.c.learner_id > after,
+            member.c.learner_id <= last,
+            learner.c.track_id == task.c.track_id,
+            task.c.kind == AssignmentKind.MODULE.value,
+            ~exists().where(
+                result.c.learner_id == member.c.learner_id, result.c.module_id == task.c.module_id
+            ),
+        )
+        .order_by(member.c.learner_id, task.c.due_on, task.c.id)
+    )
+    found: dict[int, tuple[str, date]] = {}
+    for learner_id, module_id, due_on in connection.execute(query):
+        found.setdefault(learner_id, (module_id, due_on))
+    return found
 
 
 @functools.lru_cache(maxsize=8)
@@ -318,19 +352,26 @@ def _plan(
     reviews: int,
     remind_minute: int,
     cohort: str | None,
+    assigned: tuple[str, date] | None = None,
 ) -> Variant | str:
-    """The reminder for a learner at this point, or why there is none."""
+    """The reminder for a learner at this point, or why there is none. A trainer's assignment (a module of
+    the track not finished yet) is named before the normal next module, with its due date."""
     track = content.track(track_id)
     if track is None:
         return "no_track"
     done = set(finished.split(",")) if finished else set()
     following = next((lesson for lesson in content.lessons_of(track) if lesson.id not in done), None)
+    due: date | None = None
+    if assigned is not None and assigned[0] in track.modules and assigned[0] not in done:
+        chosen = content.lessons.get(assigned[0])
+        if chosen is not None:
+            following, due = chosen, assigned[1]
     if following is None and not reviews:
         return "nothing_due"  # completed learners get spaced review only
     expires = rules.at_local(today, rules.window_end(remind_minute, demo=cohort == rules.DEMO_COHORT), zone)
     title = following.module.title if following else None
     drills = bool(content.drills.in_track(track.id, practice=True))
-    return (title, reviews, track.audience is Audience.ELDERLY, expires, drills)
+    return (title, reviews, track.audience is Audience.ELDERLY, expires, drills, due)
 
 
 def _write(
@@ -348,10 +389,12 @@ def _write(
     connection = session.connection()
     won = set(marks.mark(connection, today, ids))
     batches = []
-    for (title, reviews, elderly, expires, drills), group in groups:
+    for (title, reviews, elderly, expires, drills, due), group in groups:
         mine = [learner_id for learner_id in group if learner_id in won]
         if mine:
-            messages = fit(reminder_messages(title, reviews, elderly=elderly, drills=drills))
+            messages = fit(
+                reminder_messages(title, reviews, elderly=elderly, drills=drills, due=due, today=today)
+            )
             batches.append((mine, messages, expires))
     if not batches:
         return 0, len(ids)

@@ -20,7 +20,7 @@ from devkit.standin import LineStandIn
 from tests.harness import BotUnderTest, user_id
 from tests.test_admin_pages import browser_sign_in
 from tests.test_classes import teacher_with_class
-from tests.trainer_support import FAST_PASSWORDS, make_trainer, tbot
+from tests.trainer_support import FAST_PASSWORDS, make_trainer, sign_in, tbot
 
 __all__ = ["tbot"]
 runner = CliRunner()
@@ -128,6 +128,46 @@ async def test_a_learners_page_shows_modules_scores_drills_and_reviews(demo_bot:
     finished = re.search(r'href="(/admin/classes/\d+/learners/\d+)">ฝน<', page).group(1)
     both = (await demo_bot.http.get(finished)).text.split('id="learner-drills"', 1)[1]
     assert "ยังไม่ได้ทำ" not in both
+
+
+async def test_the_api_filters_learners_and_shows_one_as_the_pages_do(demo_bot: BotUnderTest) -> None:
+    headers = await sign_in(demo_bot, "kru")
+    [classroom] = (await demo_bot.http.get("/api/v1/classes", headers=headers)).json()
+    base = f"/api/v1/classes/{classroom['id']}/learners"
+
+    async def names(status: str) -> set[str]:
+        response = await demo_bot.http.get(base, params={"status": status}, headers=headers)
+        assert response.status_code == 200, response.text
+        return {row["name"] for row in response.json()}
+
+    assert await names("not_started") == {"เก่ง", "นุ่น"}
+    assert await names("stopped") == {"นุ่น", "โอ๊ต", "ปอ"}
+    behind = await names("behind")
+    assert {"เก่ง", "นุ่น"} <= behind and not behind & {"ฝน", "บีม"}
+    # The child waiting for a parent: a number and a state, never the nickname.
+    waiting = (await demo_bot.http.get(base, params={"status": "waiting_consent"}, headers=headers)).json()
+    assert [(row["status"], row["track"], row["modules_done"]) for row in waiting] == [
+        ("waiting_consent", "-", 0)
+    ]
+    assert "น้องจิ๋ว" not in str(waiting) and waiting[0]["name"].startswith("ผู้เรียน #")
+    assert (await demo_bot.http.get(base, params={"status": "everyone"}, headers=headers)).status_code == 422
+    everyone = (await demo_bot.http.get(base, headers=headers)).json()
+    assert len(everyone) == 9
+    ton = next(row for row in everyone if row["name"] == "ต้น")
+
+    detail = await demo_bot.http.get(f"{base}/{ton['learner_id']}", headers=headers)
+    assert detail.status_code == 200, detail.text
+    shown = detail.json()
+    assert shown["learner"]["name"] == "ต้น" and shown["reviews_due"] == 2
+    assert sum(line["done"] for line in shown["modules"]) == 2
+    assert sum(line["current"] for line in shown["modules"]) == 1
+    assert shown["learner"]["before"] is not None and shown["learner"]["after"] is None
+    # A child waiting for a parent has no page; another trainer's class is "not found".
+    assert (await demo_bot.http.get(f"{base}/{waiting[0]['learner_id']}", headers=headers)).status_code == 404
+    make_trainer(demo_bot, "other")
+    theirs = await sign_in(demo_bot, "other")
+    assert (await demo_bot.http.get(f"{base}/{ton['learner_id']}", headers=theirs)).status_code == 404
+    assert (await demo_bot.http.get(base, params={"status": "stopped"}, headers=theirs)).status_code == 404
 
 
 async def test_audit_log_names_actions_in_thai(demo_bot: BotUnderTest) -> None:

@@ -100,3 +100,26 @@ async def test_certificate_requests_match_the_spec(
     )
     for call in seen:
         assert contract.problems(call.method, call.path, call.body) == [], call.body
+
+
+async def test_assignment_nudges_match_the_spec(lite_bot: BotUnderTest) -> None:
+    """The trainer's one nudge: a multicast to the learners who have not done it, a push when one has not."""
+    from tests.test_assignments import assign, join
+    from tests.test_classes import teacher_with_class
+    from tests.trainer_support import new_class
+
+    headers, many = await teacher_with_class(lite_bot, "ป.5/1")
+    one = await new_class(lite_bot, headers, "ป.5/2")
+    for name in ("แอน", "บี"):
+        await join(lite_bot, name, many["code"])
+    await join(lite_bot, "ซี", one["code"])
+    lite_bot.line.take()
+    for classroom in (many, one):
+        made = (await assign(lite_bot, headers, classroom["id"], "t-links")).json()
+        url = f"/api/v1/classes/{classroom['id']}/assignments/{made['id']}/nudge"
+        assert (await lite_bot.http.post(url, headers=headers)).json()["sent"] is True
+    await lite_bot.services.announcements.settle()
+    sent = lite_bot.line.take()
+    assert sorted(call.path for call in sent) == ["/v2/bot/message/multicast", "/v2/bot/message/push"]
+    for call in sent:
+        assert contract.problems(call.method, call.path, call.body) == [], call.body

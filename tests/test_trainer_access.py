@@ -23,6 +23,12 @@ async def test_every_api_call_needs_a_session(tbot: BotUnderTest) -> None:
         ("POST", "/api/v1/classes"),
         ("GET", "/api/v1/classes/1"),
         ("GET", "/api/v1/classes/1/export.csv"),
+        ("GET", "/api/v1/classes/1/learners/1"),
+        ("GET", "/api/v1/assignment-choices"),
+        ("GET", "/api/v1/classes/1/assignments"),
+        ("POST", "/api/v1/classes/1/assignments"),
+        ("DELETE", "/api/v1/classes/1/assignments/1"),
+        ("POST", "/api/v1/classes/1/assignments/1/nudge"),
         ("GET", "/api/v1/audit"),
         ("GET", "/api/v1/trainers"),
     ]:

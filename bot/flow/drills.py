@@ -32,7 +32,7 @@ from bot.drills.selection import Attempt, daily_set
 from bot.flow import certificate, family, views
 from bot.flow.turn import KEEP, Keep, Messages, Params, Step, Turn, resuming, say
 from bot.gateway import MessageJSON
-from bot.learning import drill_answers, reminders, review
+from bot.learning import assignments, drill_answers, reminders, review
 from bot.learning import progress as records
 from bot.storage.models import DrillContext, Phase
 from bot.voice import texts as t
@@ -254,7 +254,9 @@ def module_done(turn: Turn, lesson: Lesson) -> Step:
         lines.append(t.HABIT)
     if following is None:  # the track's end (and the final check's offer) has the last word and buttons
         return say(text("\n".join(lines))) + track_done(turn)
-    lines.append(t.NEXT_MODULE.format(title=following.module.title))
+    waiting = assignments.open_for(turn.session, turn.content, learner)  # the trainer's module goes first
+    upcoming = next((item.lesson for item in waiting if not item.drills), following)
+    lines.append(t.NEXT_MODULE.format(title=upcoming.module.title))
     share = family.after_module_buttons(lesson)  # share the lesson with the family, and more
     return say(text("\n".join(lines), [*views.menu_buttons(), *share]), to=Phase.MODULE_DONE)
 

@@ -32,6 +32,7 @@ from collections.abc import Callable
 from bot import answers
 from bot.check import CheckResult
 from bot.flow import (
+    assigned,
     certificate,
     checking,
     classroom,
@@ -173,10 +174,17 @@ def resume(turn: Turn) -> Step:
         drills.end_round(turn)
     lesson = turn.lesson()
     if now_in in (Phase.CARD, Phase.QUESTION) and lesson is not None:
+        if now_in is Phase.CARD and learner.step == 0:  # nothing read yet: the trainer's module first
+            first = assigned.instead_of(turn, lesson)
+            if first is not None:
+                return repaired + first
         if now_in is Phase.CARD and learner.step < len(lesson.module.cards):
             return repaired + say(views.show_card(turn))
         if now_in is Phase.QUESTION and learner.step < len(lesson.questions):
             return repaired + say(views.show_question(turn, phase=now_in))
+    first = assigned.instead_of(turn, None)  # a trainer's assignment before the normal next module
+    if first is not None:
+        return repaired + first
     following = records.next_lesson(turn.session, turn.content, learner, track)
     return repaired + (lessons.start_lesson(turn, following) if following else drills.track_done(turn))
 

@@ -1,4 +1,5 @@
-"""Tables for trainers: accounts, sessions, classes, class members and LINE groups, announcements, audit.
+"""Tables for trainers: accounts, sessions, classes, class members and LINE groups, announcements, audit,
+assignments.
 
 Learners are never copied here: a class member row links a class to a learner (and the nickname the
 learner chose to show their trainer), so erasing a learner erases their memberships by cascade.
@@ -6,10 +7,10 @@ learner chose to show their trainer), so erasing a learner erases their membersh
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Column, Date, ForeignKey, Index, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
 from bot.storage.models import _enum_column, _utc_column
@@ -185,3 +186,34 @@ class AnnouncementClass(SQLModel, table=True):
     class_id: int = Field(
         sa_column=Column(Integer, ForeignKey("classroom.id", ondelete="CASCADE"), primary_key=True)
     )
+
+
+class AssignmentKind(StrEnum):
+    MODULE = "module"  # done when the learner has passed the module's quiz (by any path)
+    DRILLS = "drills"  # the module's drills ("จริงหรือหลอก?"): done when the learner has judged each of them
+
+
+class Assignment(SQLModel, table=True):
+    """A trainer's "please study this by then" for a class: a module (or a module's drills) of one track, with
+    a due date. Learners of that track see it first in "เรียนต่อ" and in their reminder; who has done it is
+    read from their learning records, never copied here. Rules: bot/learning/assignments.py (the learner's
+    side) and bot/trainers/assignments.py (the trainer's)."""
+
+    __table_args__ = (Index("ix_assignment_class_due", "class_id", "due_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    class_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("classroom.id", ondelete="CASCADE"), nullable=False)
+    )
+    kind: AssignmentKind = Field(default=AssignmentKind.MODULE, sa_column=_enum_column(AssignmentKind))
+    track_id: str = Field(max_length=48)
+    module_id: str = Field(max_length=48)
+    due_on: date = Field(sa_column=Column(Date, nullable=False))  # a local (Asia/Bangkok) day, inclusive
+    created_by: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("trainer.id", ondelete="SET NULL"), nullable=True),
+    )
+    created_at: datetime = Field(sa_column=_utc_column(nullable=False))
+    # The one nudge ("ส่งข้อความเตือน"): when it was written to the outbox and for how many learners.
+    nudged_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    nudged: int | None = None

@@ -58,6 +58,7 @@ class Status:
     STOPPED = "stopped"
     DONE = "done"
     BLOCKED = "blocked"  # unfollowed the bot: nothing reaches them
+    WAITING = "waiting_consent"  # a child who joined and waits for a parent's consent: only counted
 
 
 @dataclass
@@ -170,6 +171,9 @@ class ClassReport:
     modules_by_track: dict[str, list[ModuleRow]] = field(default_factory=dict)
     # Children who joined and wait for a parent's consent: counted only, nothing else is shown (PDPA).
     awaiting_parent: int = 0
+    # The same children as rows that say no more than a number, when they joined and that they wait (the
+    # API's "waiting_consent" filter): no nickname, track or progress.
+    waiting: list[LearnerRow] = field(default_factory=list)
 
     @property
     def drill_checks(self) -> dict[str, object]:
@@ -219,6 +223,8 @@ class ClassReport:
             return self.stopped
         if show == FILTER_BEHIND:
             return [row for row in self.learners if self.behind(row)]
+        if show == FILTER_WAITING:
+            return list(self.waiting)
         return list(self.learners)
 
     @property
@@ -230,7 +236,10 @@ class ClassReport:
 FILTER_NOT_STARTED = "not_started"
 FILTER_STOPPED = "stopped"
 FILTER_BEHIND = "behind"
+FILTER_WAITING = "waiting_consent"
 FILTERS = (FILTER_NOT_STARTED, FILTER_STOPPED, FILTER_BEHIND)
+# The JSON API also lists the children waiting for a parent (as bare rows; the page shows their count).
+API_FILTERS = (*FILTERS, FILTER_WAITING)
 
 
 def _label(learner_id: int, nickname: str | None) -> str:
@@ -249,7 +258,8 @@ def class_report(
         .where(ClassMember.class_id == classroom.id, classes.seen_by_trainer())
         .order_by(col(ClassMember.joined_at))
     ).all()
-    report.awaiting_parent = _awaiting_parent(session, classroom)
+    report.waiting = _awaiting_parent(session, classroom)
+    report.awaiting_parent = len(report.waiting)
     if not members:
         return report
     member_ids = (
@@ -332,19 +342,35 @@ def class_report(
     return report
 
 
-def _awaiting_parent(session: Session, classroom: Classroom) -> int:
-    """Members who agreed to the notice but are children still waiting for a parent's consent."""
-    count = session.exec(
-        select(func.count())
-        .select_from(ClassMember)
-        .join(Learner, col(Learner.id) == ClassMember.learner_id)
-        .where(
-            ClassMember.class_id == classroom.id,
-            col(Learner.consented_at).is_not(None),
-            ~classes.seen_by_trainer(),
+def _awaiting_parent(session: Session, classroom: Classroom) -> list[LearnerRow]:
+    """Members who agreed to the notice but are children still waiting for a parent's consent, as rows
+    that say nothing but their number and when they joined."""
+    return [
+        LearnerRow(
+            learner_id=learner_id,
+            label=_label(learner_id, None),
+            nickname=None,
+            simulated=False,
+            track="-",
+            modules_done=0,
+            modules_total=0,
+            answered=0,
+            correct=0,
+            last_studied=None,
+            joined_at=joined_at,
+            status=Status.WAITING,
         )
-    ).one()
-    return int(count)
+        for learner_id, joined_at in session.exec(
+            select(ClassMember.learner_id, ClassMember.joined_at)
+            .join(Learner, col(Learner.id) == ClassMember.learner_id)
+            .where(
+                ClassMember.class_id == classroom.id,
+                col(Learner.consented_at).is_not(None),
+                ~classes.seen_by_trainer(),
+            )
+            .order_by(col(ClassMember.joined_at))
+        )
+    ]
 
 
 @dataclass
@@ -573,6 +599,7 @@ STATUS_NAMES = {
     Status.STOPPED: ("หยุดเรียน", "Stopped"),
     Status.DONE: ("เรียนครบ", "Finished"),
     Status.BLOCKED: ("บล็อกบอต", "Blocked the bot"),
+    Status.WAITING: ("รอผู้ปกครองยินยอม", "Waiting for a parent's consent"),
 }
 
 

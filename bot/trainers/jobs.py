@@ -37,6 +37,11 @@ class AnnouncementJob:
         """ "Send now": queue it at once (the trainer sees it sent), deliver in the background."""
         runtime = self.runtime
         await runtime.db(announcements.release, runtime.engine, announcement_id, runtime.clock.now())
+        self.deliver_soon()
+
+    def deliver_soon(self) -> None:
+        """Deliver what was just written to the outbox (an announcement, an assignment's nudge) in the
+        background; should this fail, the recovery loop delivers it later."""
         task = asyncio.create_task(self._drain())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

@@ -10,16 +10,26 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlmodel import Session, col, delete, select
 
+from bot.gateway import LineApiError
 from bot.learning import certificates
 from bot.printing import certificate as certificate_art
 from bot.printing import poster
 from bot.storage.db import session_scope
-from bot.storage.trainers import AuditEntry, ClassGroup, Classroom, Role, Trainer, TrainerSession
-from bot.trainers import audit, auth, classes, dashboard
+from bot.storage.trainers import (
+    AssignmentKind,
+    AuditEntry,
+    ClassGroup,
+    Classroom,
+    Role,
+    Trainer,
+    TrainerSession,
+)
+from bot.trainers import assignments, audit, auth, classes, dashboard
 from bot.trainers.auth import Principal
 
 if TYPE_CHECKING:
@@ -158,6 +168,96 @@ class TrainerService:
             chat_url=links.chat_url,
             basic_id=basic_id if basic_id.startswith("@") else f"@{basic_id}",
         )
+
+    # ----- assignments ----------------------------------------------------------------------------------
+
+    def assignment_choices(self) -> list[assignments.Choice]:
+        return assignments.choices(self.services.content)
+
+    async def class_assignments(self, principal: Principal, class_id: int) -> list[assignments.AssignmentRow]:
+        """The class's assignments with who has done each (the class must be visible)."""
+        await self.visible(principal, class_id)
+        content, today = self.services.content, self._now().astimezone(self.settings.zone).date()
+        return await self._tx(assignments.rows, content, class_id, today)
+
+    async def assign(
+        self,
+        principal: Principal,
+        class_id: int,
+        *,
+        kind: AssignmentKind,
+        track_id: str,
+        module_id: str,
+        due_on: date,
+    ) -> assignments.AssignmentRow:
+        classroom = await self.visible(principal, class_id)
+        content, now = self.services.content, self._now()
+        today = now.astimezone(self.settings.zone).date()
+
+        def work(session: Session) -> assignments.AssignmentRow:
+            try:
+                made = assignments.create(
+                    session,
+                    content,
+                    principal,
+                    classroom,
+                    kind=kind,
+                    track_id=track_id,
+                    module_id=module_id,
+                    due_on=due_on,
+                    today=today,
+                    now=now,
+                )
+            except assignments.AssignmentError as exc:
+                raise Invalid(str(exc)) from None
+            return next(r for r in assignments.rows(session, content, class_id, today) if r.id == made.id)
+
+        return await self._tx(work)
+
+    async def unassign(self, principal: Principal, class_id: int, assignment_id: int) -> None:
+        classroom = await self.visible(principal, class_id)
+        try:
+            now = self._now()
+            await self._tx(
+                lambda session: assignments.remove(session, principal, classroom, assignment_id, now=now)
+            )
+        except assignments.NotFound:
+            raise NotFound("No such assignment in this class") from None
+
+    async def nudge(self, principal: Principal, class_id: int, assignment_id: int) -> assignments.Nudged:
+        """The one nudge to those who have not done it; a second call sends nothing and says when it went."""
+        classroom = await self.visible(principal, class_id)
+        content, now, zone = self.services.content, self._now(), self.settings.zone
+        remaining = await self._quota_left()
+
+        def work(session: Session) -> assignments.Nudged:
+            return assignments.nudge(
+                session, content, principal, classroom, assignment_id, now=now, zone=zone, remaining=remaining
+            )
+
+        try:
+            nudged = await self._tx(work)
+        except assignments.NotFound:
+            raise NotFound("No such assignment in this class") from None
+        except assignments.OverQuota as exc:
+            if self.services.line_account is not None:
+                self.services.line_account.forget_quota()  # ask LINE again next time: the plan may change
+            raise Conflict(str(exc)) from None
+        if nudged.sent and nudged.learners:
+            if self.services.line_account is not None:
+                self.services.line_account.forget_quota()
+            self.services.announcements.deliver_soon()
+        return nudged
+
+    async def _quota_left(self) -> int | None:
+        """Messages left in this month's LINE quota, when LINE says (None: no limit, or not known)."""
+        account = self.services.line_account
+        if account is None:
+            return None
+        try:
+            return (await account.quota()).remaining
+        except LineApiError:
+            return None
 
     # ----- LINE groups ----------------------------------------------------------------------------------
 

@@ -6,13 +6,23 @@ the learning flow; the buttons it carries are the flow's own commands (bot/flow/
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.gateway import MessageJSON
 from bot.voice import texts as t
+from bot.voice.assignments import REMINDER as REMINDER_ASSIGNED
+from bot.voice.assignments import assigned_line
 from bot.voice.ui import Button, button, text
 
 
 def reminder_messages(
-    next_title: str | None, reviews: int, *, elderly: bool, drills: bool = False
+    next_title: str | None,
+    reviews: int,
+    *,
+    elderly: bool,
+    drills: bool = False,
+    due: date | None = None,
+    today: date | None = None,
 ) -> list[MessageJSON]:
     """The daily reminder: what is next and how many reviews wait, with buttons to act on it at once; with
     `drills` (the track has drills), a line offering the daily "ซ้อมจับโกง" set, typed (the elderly keep
@@ -22,7 +32,11 @@ def reminder_messages(
     the worker can send it to hundreds at a time with one multicast.
     """
     if next_title is not None:
-        body = t.REMINDER_NEXT.format(title=next_title)
+        if due is not None:  # the next module is the trainer's assignment, due on `due`
+            line = assigned_line(next_title, due, today=today or due, elderly=elderly)
+            body = REMINDER_ASSIGNED.format(line=line)
+        else:
+            body = t.REMINDER_NEXT.format(title=next_title)
         if reviews:
             body += "\n" + (t.REMINDER_REVIEWS_TYPED if elderly else t.REMINDER_REVIEWS).format(count=reviews)
         primary = [button(t.CONTINUE, "continue")]

@@ -10,18 +10,18 @@ from __future__ import annotations
 import asyncio
 import hmac
 import secrets
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from bot.storage.trainers import ClassGroup, Role
-from bot.trainers import audit, auth, classes, dashboard
+from bot.storage.trainers import AssignmentKind, ClassGroup, Role
+from bot.trainers import assignments, audit, auth, classes, dashboard
 from bot.trainers.auth import LoginOutcome, Principal
 from bot.trainers.line_account import LineAccount
-from bot.trainers.service import Invalid, NotFound, TrainerError
+from bot.trainers.service import Invalid, NotFound, TrainerError, TrainerService
 from bot.web import api, charts, dates, deps, render
 from bot.web.deps import COOKIE, PageAdmin, PageTrainer, TrainersDep
 from bot.web.i18n import Translator, language_of
@@ -182,10 +182,25 @@ async def class_page(
     class_id: int,
     show: Annotated[str | None, Query(pattern="^(not_started|stopped|behind)$")] = None,
 ) -> Response:
+    return await _class_page(request, principal, trainers, class_id, show)
+
+
+async def _class_page(
+    request: Request,
+    principal: Principal,
+    trainers: TrainerService,
+    class_id: int,
+    show: str | None = None,
+    status_code: int = 200,
+    **extra: Any,
+) -> Response:
     try:
         report = await trainers.report(principal, class_id)
     except NotFound:
         return page(request, "not_found.html", principal, status_code=404)
+    lang = _lang(request)
+    today = deps.runtime_of(request).clock.now().astimezone(deps.settings_of(request).zone).date()
+    form = extra.pop("form", None) or {"due": today + timedelta(days=7)}
     groups = await trainers.groups(class_id)
     sizes = await _pending_sizes(request, groups)
     basic_id = deps.settings_of(request).line_bot_basic_id
@@ -194,6 +209,12 @@ async def class_page(
         request,
         "class.html",
         principal,
+        status_code=status_code,
+        assignments=await trainers.class_assignments(principal, class_id),
+        choices=_choices_by_track(trainers.assignment_choices()),
+        form=form,
+        months=dates.month_names(lang),
+        years=[(year, dates.year_label(year, lang)) for year in (today.year, today.year + 1)],
         report=report,
         links=links,
         qr=classes.qr_svg(links.chat_url) if links.chat_url else None,
@@ -207,7 +228,73 @@ async def class_page(
         show=show,
         shown=report.filtered(show),
         filters=dashboard.FILTERS,
+        **extra,
     )
+
+
+def _choices_by_track(choices: list[assignments.Choice]) -> dict[str, list[assignments.Choice]]:
+    """The form's modules, grouped under their track's title, in content order."""
+    grouped: dict[str, list[assignments.Choice]] = {}
+    for choice in choices:
+        grouped.setdefault(choice.track, []).append(choice)
+    return grouped
+
+
+@router.post("/classes/{class_id}/assignments")
+async def assignment_create(
+    request: Request,
+    principal: PageTrainer,
+    trainers: TrainersDep,
+    class_id: int,
+    choice: Annotated[str, Form(max_length=100)],
+    due_day: Annotated[int, Form(ge=1, le=31)],
+    due_month: Annotated[int, Form(ge=1, le=12)],
+    due_year: Annotated[int, Form(ge=2000, le=2200)],
+    kind: Annotated[AssignmentKind, Form()] = AssignmentKind.MODULE,
+) -> Response:
+    """The class page's form: module (track/module), what to do, and the due date as day, month, year."""
+    track_id, _, module_id = choice.partition("/")
+    form = {"choice": choice, "kind": kind.value}
+    try:
+        due_on = date(due_year, due_month, due_day)
+    except ValueError:
+        return await _class_page(
+            request, principal, trainers, class_id, status_code=422, assign_error="assign_bad_date", form=form
+        )
+    form["due"] = due_on  # type: ignore[assignment]
+    try:
+        await trainers.assign(
+            principal, class_id, kind=kind, track_id=track_id, module_id=module_id, due_on=due_on
+        )
+    except Invalid as exc:
+        return await _class_page(
+            request, principal, trainers, class_id, status_code=422, assign_error=exc.detail, form=form
+        )
+    return back(f"/admin/classes/{class_id}", "assign_made")
+
+
+@router.post("/classes/{class_id}/assignments/{assignment_id}/remove")
+async def assignment_remove(
+    principal: PageTrainer, trainers: TrainersDep, class_id: int, assignment_id: int
+) -> Response:
+    await trainers.unassign(principal, class_id, assignment_id)
+    return back(f"/admin/classes/{class_id}", "assign_removed")
+
+
+@router.post("/classes/{class_id}/assignments/{assignment_id}/nudge")
+async def assignment_nudge(
+    request: Request, principal: PageTrainer, trainers: TrainersDep, class_id: int, assignment_id: int
+) -> Response:
+    """ "ส่งข้อความเตือน": once; pressed again, the page says it had gone (the row says when, to how many)."""
+    try:
+        nudged = await trainers.nudge(principal, class_id, assignment_id)
+    except TrainerError as exc:
+        if exc.status != 409:
+            raise
+        return await _class_page(
+            request, principal, trainers, class_id, status_code=409, assign_error=exc.detail
+        )
+    return back(f"/admin/classes/{class_id}", "assign_nudge_sent" if nudged.sent else "assign_nudge_again")
 
 
 @router.get("/classes/{class_id}/learners/{learner_id}")

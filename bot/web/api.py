@@ -12,7 +12,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
-from bot.storage.trainers import Role
+from bot.storage.trainers import AssignmentKind, Role
 from bot.trainers import auth, classes, dashboard
 from bot.trainers.auth import LoginOutcome
 from bot.web import deps
@@ -97,6 +97,39 @@ class LearnerOut(Out):
     after: dict[str, Any] | None = Field(default=None, description="Final check, the same figures")
 
 
+class ModuleLineOut(Out):
+    module_id: str
+    title: str
+    done: bool
+    correct: int | None = Field(description="The module's quiz score, when finished")
+    total: int | None
+    completed_at: datetime | None
+    current: bool = Field(description="The module the learner is in now")
+
+
+class LearnerDetailOut(Out):
+    """One learner of a class: their row of the class table, each module of their track, reviews due."""
+
+    learner: LearnerOut = Field(validation_alias="row")
+    class_id: int
+    class_name: str
+    modules: list[ModuleLineOut]
+    last_seen_at: datetime
+    reviews_due: int = Field(description="Missed questions due for spaced review now")
+    next_review: datetime | None
+    behind: bool = Field(description="Well below the class's average share of the track done")
+
+
+LearnerFilter = Annotated[
+    str | None,
+    Query(
+        pattern="^(" + "|".join(dashboard.API_FILTERS) + ")$",
+        description="not_started, stopped (or blocked the bot), behind the class, or waiting_consent"
+        " (children waiting for a parent: their number and when they joined, nothing else)",
+    ),
+]
+
+
 class SkillOut(Out):
     skill: str
     name: str = ""  # the skill's name, in the language of the validation context's "lang"
@@ -143,6 +176,44 @@ class ReportOut(Out):
         description="Placement (before) and final (after) checks: pooled figures, the mean and median of the"
         " learners' d′ and balanced accuracy, and per cue"
     )
+
+
+class ChoiceOut(Out):
+    track_id: str
+    track: str
+    module_id: str
+    title: str
+    drills: int = Field(description="Practice drills of the module in this track (kind=drills needs some)")
+
+
+class NewAssignment(BaseModel):
+    kind: AssignmentKind = AssignmentKind.MODULE
+    track_id: str = Field(max_length=48)
+    module_id: str = Field(max_length=48)
+    due_on: date = Field(description="The last local (Asia/Bangkok) day to finish it")
+
+
+class AssignmentOut(Out):
+    id: int
+    kind: AssignmentKind
+    track_id: str
+    track: str
+    module_id: str
+    title: str
+    due_on: date
+    created_at: datetime
+    learners: int = Field(description="Members on the assignment's track")
+    done: list[str] = Field(description="Who has done it")
+    not_yet: list[str] = Field(description="Not done, due date not passed")
+    overdue: list[str] = Field(description="Not done, due date passed")
+    nudged_at: datetime | None = Field(description="When the one nudge went; None: not yet")
+    nudged: int | None = Field(description="Learners the nudge was sent to")
+
+
+class NudgeOut(Out):
+    sent: bool = Field(description="False: the nudge had gone already; nothing was sent now")
+    at: datetime
+    learners: int
 
 
 class GroupOut(Out):
@@ -250,9 +321,78 @@ async def get_class(
 @router.get(
     "/classes/{class_id}/learners", response_model=list[LearnerOut], summary="Every learner in the class"
 )
-async def class_learners(class_id: int, principal: ApiTrainer, trainers: TrainersDep) -> Any:
+async def class_learners(
+    class_id: int, principal: ApiTrainer, trainers: TrainersDep, status: LearnerFilter = None
+) -> Any:
     report = await trainers.report(principal, class_id)
-    return [LearnerOut.model_validate(row) for row in report.learners]
+    return [LearnerOut.model_validate(row) for row in report.filtered(status)]
+
+
+@router.get(
+    "/classes/{class_id}/learners/{learner_id}",
+    response_model=LearnerDetailOut,
+    summary="One learner: modules, scores, drill checks, last active, reviews due",
+)
+async def class_learner(class_id: int, learner_id: int, principal: ApiTrainer, trainers: TrainersDep) -> Any:
+    return LearnerDetailOut.model_validate(await trainers.learner(principal, class_id, learner_id))
+
+
+# ----- assignments ------------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/assignment-choices",
+    response_model=list[ChoiceOut],
+    summary="The modules a class can be given, per track",
+)
+async def assignment_choices(principal: ApiTrainer, trainers: TrainersDep) -> Any:
+    return [ChoiceOut.model_validate(choice) for choice in trainers.assignment_choices()]
+
+
+@router.get(
+    "/classes/{class_id}/assignments",
+    response_model=list[AssignmentOut],
+    summary="The class's assignments and who has done each",
+)
+async def class_assignments(class_id: int, principal: ApiTrainer, trainers: TrainersDep) -> Any:
+    return [
+        AssignmentOut.model_validate(row) for row in await trainers.class_assignments(principal, class_id)
+    ]
+
+
+@router.post(
+    "/classes/{class_id}/assignments",
+    response_model=AssignmentOut,
+    status_code=201,
+    summary="Assign a module (or its drills) of a track, with a due date",
+)
+async def assign(class_id: int, body: NewAssignment, principal: ApiTrainer, trainers: TrainersDep) -> Any:
+    row = await trainers.assign(
+        principal,
+        class_id,
+        kind=body.kind,
+        track_id=body.track_id,
+        module_id=body.module_id,
+        due_on=body.due_on,
+    )
+    return AssignmentOut.model_validate(row)
+
+
+@router.delete("/classes/{class_id}/assignments/{assignment_id}", status_code=204, summary="Remove one")
+async def unassign(
+    class_id: int, assignment_id: int, principal: ApiTrainer, trainers: TrainersDep
+) -> Response:
+    await trainers.unassign(principal, class_id, assignment_id)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/classes/{class_id}/assignments/{assignment_id}/nudge",
+    response_model=NudgeOut,
+    summary="Send the one reminder to learners who have not done it (once; again: when it went)",
+)
+async def nudge(class_id: int, assignment_id: int, principal: ApiTrainer, trainers: TrainersDep) -> Any:
+    return NudgeOut.model_validate(await trainers.nudge(principal, class_id, assignment_id))
 
 
 @router.get(

@@ -8,21 +8,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-BUDDHIST_ERA_OFFSET = 543
-THAI_MONTHS = (
-    "ม.ค.",
-    "ก.พ.",
-    "มี.ค.",
-    "เม.ย.",
-    "พ.ค.",
-    "มิ.ย.",
-    "ก.ค.",
-    "ส.ค.",
-    "ก.ย.",
-    "ต.ค.",
-    "พ.ย.",
-    "ธ.ค.",
-)
+from bot.voice.calendar import BUDDHIST_ERA_OFFSET, THAI_MONTHS
+
+__all__ = ["BUDDHIST_ERA_OFFSET", "THAI_MONTHS", "day", "moment", "month_names", "short_day", "year_label"]
 
 THAI_MONTHS_FULL = (
     "มกราคม",
@@ -65,3 +53,30 @@ def moment(value: datetime | None, zone: ZoneInfo, lang: str = "th") -> str:
         return ""
     local = value.astimezone(zone)
     return f"{day(local, lang)} {local.strftime('%H:%M')}"
+
+
+THAI_MONTH_NAMES = (
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
+)
+ENGLISH_MONTH_NAMES = tuple(date(2000, month, 1).strftime("%B") for month in range(1, 13))
+
+
+def month_names(lang: str = "th") -> tuple[str, ...]:
+    """The twelve months in full, for a date picker."""
+    return ENGLISH_MONTH_NAMES if lang == "en" else THAI_MONTH_NAMES
+
+
+def year_label(year: int, lang: str = "th") -> str:
+    """A year as the reader counts it: 2569 (พ.ศ.) for 2026 in Thai."""
+    return str(year) if lang == "en" else str(year + BUDDHIST_ERA_OFFSET)

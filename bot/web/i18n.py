@@ -313,6 +313,46 @@ STRINGS: dict[str, tuple[str, str]] = {
     "learner_joined": ("เข้าห้องเมื่อ", "Joined"),
     "back_to_class": ("กลับไปหน้าห้อง", "Back to the class"),
     "overview_classes": ("ห้องเรียน", "Classes"),
+    # Assignments (issue 18 item 3)
+    "assign_title": ("งานที่มอบหมาย", "Assignments"),
+    "assign_how": (
+        'เลือกบทเรียนและวันส่ง ผู้เรียนชุดบทเรียนนั้นจะเห็นบทนี้ก่อนเมื่อกด "เรียนต่อ" และในข้อความเตือนรายวัน',
+        'Pick a module and a due date: learners on that track get it first in "เรียนต่อ" and in their daily'
+        " reminder",
+    ),
+    "assign_none": ("ยังไม่มีงานที่มอบหมาย", "No assignments yet"),
+    "assign_what": ("บทเรียน", "Module"),
+    "assign_module": ("บทเรียน (ตามชุดบทเรียน)", "Module (by track)"),
+    "assign_kind": ("ให้ทำ", "To do"),
+    "assign_kind_module": ("เรียนบทนี้และทำแบบทดสอบ", "Study the module and pass its quiz"),
+    "assign_kind_drills": ("ซ้อมจับโกงของบทนี้", "The module's scam drills"),
+    "assign_drills_tag": ("ซ้อมจับโกง", "Drills"),
+    "assign_due": ("ส่งภายใน", "Due"),
+    "assign_day": ("วันที่", "Day"),
+    "assign_month": ("เดือน", "Month"),
+    "assign_year": ("ปี พ.ศ.", "Year"),
+    "assign_submit": ("มอบหมาย", "Assign"),
+    "assign_done": ("ทำแล้ว", "Done"),
+    "assign_not_yet": ("ยังไม่ทำ", "Not yet"),
+    "assign_overdue": ("เลยกำหนด", "Overdue"),
+    "assign_nudge": ("ส่งข้อความเตือน", "Send a reminder"),
+    "assign_nudge_confirm": (
+        "ส่งข้อความเตือนถึงผู้เรียน {n} คนที่ยังไม่ทำ? ส่งได้ครั้งเดียวค่ะ",
+        "Send the reminder to the {n} learners who have not done it? It can be sent once.",
+    ),
+    "assign_nudged": ("ส่งข้อความเตือนแล้วเมื่อ {at} ถึง {n} คน", "Reminder sent {at} to {n} learners"),
+    "assign_nobody": ("ไม่มีใครต้องเตือน", "Nobody to remind"),
+    "assign_remove": ("ลบงานนี้", "Remove"),
+    "assign_remove_confirm": ("ลบงานนี้? ผู้เรียนจะไม่เห็นงานนี้อีก", "Remove it? Learners will no longer see it."),
+    "assign_made": ("มอบหมายงานแล้ว", "Assignment made"),
+    "assign_removed": ("ลบงานแล้ว", "Assignment removed"),
+    "assign_nudge_sent": ("ส่งข้อความเตือนแล้ว", "Reminder sent"),
+    "assign_nudge_again": (
+        "ข้อความเตือนของงานนี้ส่งไปแล้วก่อนหน้านี้ ไม่ได้ส่งซ้ำค่ะ",
+        "This assignment's reminder had been sent already: nothing was sent again",
+    ),
+    "assign_bad_date": ("วันที่นี้ไม่มีในปฏิทิน", "That date does not exist"),
+    "assign_learners": ("ผู้เรียนชุดนี้", "Learners on the track"),
 }
 
 

@@ -136,7 +136,11 @@ class Services:
             sweep_interval=settings.reminder_sweep_seconds if sweep_interval is None else sweep_interval,
             outbox_retention=timedelta(days=settings.outbox_retention_days),
             check_gather_seconds=settings.check_gather_seconds,
-            site=Site(public_url=settings.public_base_url, org_name=settings.ruthan_org_name),
+            site=Site(
+                public_url=settings.public_base_url,
+                org_name=settings.ruthan_org_name,
+                basic_id=settings.line_bot_basic_id,
+            ),
         )
         return cls(
             settings=settings,

@@ -12,12 +12,14 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
+from bot.clock import FrozenClock
 from bot.content import Content
 from bot.flow import family
 from bot.learning import family as rules
 from bot.storage.models import FamilyLink, Learner, LinkStatus, Outbox
 from bot.storage.trainers import CodeFailure
 from bot.voice import family as f
+from devkit.standin import LineStandIn
 from tests.harness import BotUnderTest, Reply, postback_event, user_id
 from tests.test_learning_loop import learner, onboard, rows
 
@@ -102,6 +104,32 @@ async def test_invite_code_accept_and_the_relative_is_told(bot: BotUnderTest) ->
     # Single use: the code opens nothing any more.
     again = await bot.say(user_id("stranger"), code)
     assert f"ไม่พบรหัส {code}" in again.text
+
+
+async def test_with_the_bots_line_id_the_invitation_opens_the_chat_with_the_code_ready(
+    sqlite_url: str, fixture_content: Content, line: LineStandIn, clock: FrozenClock
+) -> None:
+    """LINE_BOT_BASIC_ID set: the shared invitation holds an add-friend link and a link that opens the bot's
+    chat with "รหัส <code>" typed, so the relative taps twice instead of searching and typing."""
+    bot = BotUnderTest(sqlite_url, fixture_content, line, clock, line_bot_basic_id="@ruthan")
+    await bot.start()
+    try:
+        grandma = user_id("grandma-links")
+        await onboard(bot, grandma, "บุคคลทั่วไป")
+        invited = await bot.say(grandma, "ชวนลูกหลาน")
+        code = code_of(invited)
+        share = invited.button(f.INVITE_SHARE_LABEL)
+        assert share["uri"].startswith(SHARE) and len(share["uri"]) <= 1000
+        shared = unquote(share["uri"][len(SHARE) :])
+        assert "https://line.me/R/ti/p/%40ruthan" in shared and shared.endswith(
+            f"(รหัส {code})"
+        )  # nothing cut
+        [chat] = re.findall(r"https://line\.me/R/oaMessage/%40ruthan/\?(\S+)", shared)
+        assert unquote(chat) == code  # what the relative's chat opens with, ready to send
+        waiting = await bot.say(user_id("grandson-links"), unquote(chat))
+        assert "รอคนที่ชวนคุณกดยอมรับ" in waiting.text
+    finally:
+        await bot.stop()
 
 
 async def test_a_relative_who_never_followed_gets_no_learner_row(bot: BotUnderTest) -> None:

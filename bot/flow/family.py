@@ -127,7 +127,14 @@ def invite(turn: Turn) -> Step:
     if link is None:
         return _back(turn, text(f.INVITE_TOO_MANY.format(count=rules.MAX_LINKS)))
     hours = int(rules.CODE_TTL.total_seconds() // 3600)
-    shared = share_link(f.INVITE_SHARE_LABEL, f.INVITE_MESSAGE.format(code=link.code))
+    site = turn.site
+    chat, add_friend = site.chat_url(link.code), site.add_friend_url
+    message = (
+        f.INVITE_MESSAGE_LINKS.format(code=link.code, chat=chat, add_friend=add_friend)
+        if chat and add_friend
+        else f.INVITE_MESSAGE.format(code=link.code)
+    )
+    shared = share_link(f.INVITE_SHARE_LABEL, message)
     return say(text(f.INVITE.format(code=link.code, hours=hours), [shared, *views.menu_buttons()[:2]]))
 
 

@@ -11,6 +11,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
+from urllib.parse import quote
 
 from sqlmodel import Session, col, select
 
@@ -32,6 +33,22 @@ class Site:
 
     public_url: str | None = None
     org_name: str = "รู้ทัน"
+    basic_id: str | None = None  # the bot's LINE ID (@ruthan): links that open its chat
+
+    def _account(self) -> str | None:
+        if not self.basic_id:
+            return None
+        return quote(self.basic_id if self.basic_id.startswith("@") else f"@{self.basic_id}", safe="")
+
+    def chat_url(self, message: str) -> str | None:
+        """A link opening the bot's chat with `message` typed, ready to send; None without the LINE ID."""
+        account = self._account()
+        return f"https://line.me/R/oaMessage/{account}/?{quote(message, safe='')}" if account else None
+
+    @property
+    def add_friend_url(self) -> str | None:
+        account = self._account()
+        return f"https://line.me/R/ti/p/{account}" if account else None
 
     @property
     def certificates_on(self) -> bool:

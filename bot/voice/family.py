@@ -23,6 +23,11 @@ INVITE_MESSAGE = (
     "2. พิมพ์ในแชท: รหัส {code}\n"
     "คุณจะได้บันทึกสั้น ๆ สัปดาห์ละครั้ง ว่าเราเรียนอะไรไปบ้าง"
 )
+# The same, when the bot's LINE ID is set: two taps instead of a search and typing. Kept short: LINE's share
+# link holds at most 1,000 characters, and each Thai letter takes 9 of them once percent-encoded.
+INVITE_MESSAGE_LINKS = (
+    "มาเป็นกำลังใจให้เราเรียนรู้ทันมิจฉาชีพกันนะ\n1. เพิ่มเพื่อน: {add_friend}\n2. กดลิงก์นี้ แล้วกดส่ง: {chat}\n(รหัส {code})"
+)
 INVITE_TOO_MANY = 'ตอนนี้เชื่อมต่อกับลูกหลานครบ {count} คนแล้วค่ะ\nถ้าจะชวนคนใหม่ พิมพ์ "เลิกเชื่อมต่อ" กับคนเดิมก่อนนะคะ'
 INVITE_NOT_YET = "เริ่มเรียนก่อนนะคะ แล้วค่อยชวนลูกหลานมาเป็นกำลังใจค่ะ"
 INVITE_PARENT_FIRST = "รอผู้ปกครองกดยินยอมก่อนนะคะ แล้วค่อยชวนลูกหลานค่ะ 🙏"

@@ -7,6 +7,7 @@ from sqlalchemy import pool
 from sqlmodel import SQLModel, create_engine
 
 import bot.storage.models
+import bot.storage.games
 import bot.storage.trainers  # noqa: F401
 
 config = context.config

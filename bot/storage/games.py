@@ -18,7 +18,9 @@ from bot.storage.models import _enum_column, _utc_column
 
 
 class GameStatus(StrEnum):
-    WAITING = "waiting"  # prepared in /admin: the first question appears when the trainer says so in the group
+    WAITING = (
+        "waiting"  # prepared in /admin: the first question appears when the trainer says so in the group
+    )
     PLAYING = "playing"  # a question is on screen (`current`)
     ENDED = "ended"
 
@@ -77,7 +79,7 @@ class GameAnswer(SQLModel, table=True):
     player_id: int = Field(
         sa_column=Column(Integer, ForeignKey("game_player.id", ondelete="CASCADE"), nullable=False)
     )
-    # The webhook event that brought it: a replay can never count twice (anonymous answers have no player key).
+    # The webhook event that brought it: a replay never counts twice (anonymous answers have no player key).
     event_id: str = Field(sa_column=Column(String(64), nullable=False))
     choice: str = Field(max_length=8)  # an option's index, or a drill verdict (real, scam, unsure)
     correct: bool

@@ -34,7 +34,7 @@ class Trainer(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_utc_column(nullable=False))
     last_login_at: datetime | None = Field(default=None, sa_column=_utc_column())
     # The trainer's own LINE account (issue 18): lets them run class games in their classes' LINE groups.
-    # Linked by typing the one-time `line_code` (shown in /admin, valid until `line_code_expires_at`) to the bot.
+    # Linked by typing the one-time `line_code` (shown in /admin, valid until `line_code_expires_at`).
     line_user_id: str | None = Field(default=None, sa_column=Column(String(64), unique=True, nullable=True))
     line_code: str | None = Field(default=None, sa_column=Column(String(12), unique=True, nullable=True))
     line_code_expires_at: datetime | None = Field(default=None, sa_column=_utc_column())

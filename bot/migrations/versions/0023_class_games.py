@@ -36,9 +36,13 @@ def upgrade() -> None:
     op.create_table(
         "class_game",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("class_id", sa.Integer(), sa.ForeignKey("classroom.id", ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "class_id", sa.Integer(), sa.ForeignKey("classroom.id", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("group_id", sa.String(length=64), nullable=False),
-        sa.Column("trainer_id", sa.Integer(), sa.ForeignKey("trainer.id", ondelete="SET NULL"), nullable=True),
+        sa.Column(
+            "trainer_id", sa.Integer(), sa.ForeignKey("trainer.id", ondelete="SET NULL"), nullable=True
+        ),
         sa.Column(
             "status",
             sa.Enum("waiting", "playing", "ended", name="gamestatus", native_enum=False, length=20),
@@ -58,7 +62,9 @@ def upgrade() -> None:
     op.create_table(
         "game_player",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("game_id", sa.Integer(), sa.ForeignKey("class_game.id", ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "game_id", sa.Integer(), sa.ForeignKey("class_game.id", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("user_id", sa.String(length=64), nullable=True),
         sa.Column("team", sa.Integer(), nullable=True),
         sa.Column("joined_at", UtcDateTime(timezone=True), nullable=False),
@@ -67,7 +73,9 @@ def upgrade() -> None:
     op.create_table(
         "game_answer",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("game_id", sa.Integer(), sa.ForeignKey("class_game.id", ondelete="CASCADE"), nullable=False),
+        sa.Column(
+            "game_id", sa.Integer(), sa.ForeignKey("class_game.id", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("item", sa.Integer(), nullable=False),
         sa.Column(
             "player_id", sa.Integer(), sa.ForeignKey("game_player.id", ondelete="CASCADE"), nullable=False
@@ -75,10 +83,14 @@ def upgrade() -> None:
         sa.Column("event_id", sa.String(length=64), nullable=False),
         sa.Column("choice", sa.String(length=8), nullable=False),
         sa.Column("correct", sa.Boolean(), nullable=False),
-        sa.Column("learner_id", sa.Integer(), sa.ForeignKey("learner.id", ondelete="SET NULL"), nullable=True),
+        sa.Column(
+            "learner_id", sa.Integer(), sa.ForeignKey("learner.id", ondelete="SET NULL"), nullable=True
+        ),
         sa.Column("answered_at", UtcDateTime(timezone=True), nullable=False),
     )
-    op.create_index("ix_game_answer_player_item", "game_answer", ["game_id", "item", "player_id"], unique=True)
+    op.create_index(
+        "ix_game_answer_player_item", "game_answer", ["game_id", "item", "player_id"], unique=True
+    )
     op.create_index("ix_game_answer_event", "game_answer", ["event_id"], unique=True)
 
 

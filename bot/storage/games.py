@@ -18,9 +18,8 @@ from bot.storage.models import _enum_column, _utc_column
 
 
 class GameStatus(StrEnum):
-    WAITING = (
-        "waiting"  # prepared in /admin: the first question appears when the trainer says so in the group
-    )
+    # Prepared in /admin: the first question appears when the trainer says so in the group.
+    WAITING = "waiting"
     PLAYING = "playing"  # a question is on screen (`current`)
     ENDED = "ended"
 

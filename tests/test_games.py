@@ -5,15 +5,21 @@ shows the result and the next question, "จบเกม" (or the last question)
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 from typing import Any
 
+import pytest
+
+from bot.clock import FrozenClock
+from bot.content import Content
 from bot.storage.games import ClassGame, GameAnswer, GamePlayer, GameStatus
-from bot.storage.models import Attempt, ReviewCard
+from bot.storage.models import Attempt, DrillAnswer, DrillContext, ReviewCard
+from devkit.standin import LineStandIn
 from tests.harness import BotUnderTest, Reply, postback_event, text_event, user_id
 from tests.test_admin_pages import browser_sign_in
 from tests.test_classes import groups_of
 from tests.test_learning_loop import learner, onboard, rows
-from tests.trainer_support import make_trainer, new_class, sign_in, tbot
+from tests.trainer_support import FAST_PASSWORDS, make_trainer, new_class, sign_in, tbot
 
 __all__ = ["tbot"]
 GROUP_ID = "C" + "5" * 32
@@ -53,8 +59,8 @@ def buttons(message: dict[str, Any]) -> dict[str, str]:
 
 
 def game_row(bot: BotUnderTest) -> ClassGame:
-    [game] = rows(bot, ClassGame)
-    return game
+    """The latest game."""
+    return max(rows(bot, ClassGame), key=lambda game: game.id)
 
 
 def answer_data(bot: BotUnderTest, question: dict[str, Any], *, right: bool) -> str:
@@ -62,8 +68,12 @@ def answer_data(bot: BotUnderTest, question: dict[str, Any], *, right: bool) -> 
     game = game_row(bot)
     key = game.items[game.current]
     kind, _, ident = key.partition(":")
-    assert kind == "q"
-    correct = str(bot.content.questions[ident][1].answer)
+    if kind == "q":
+        correct = str(bot.content.questions[ident][1].answer)
+    else:
+        drill = bot.content.drills.get(ident)
+        assert drill is not None
+        correct = drill.verdict
     for data in buttons(question).values():
         choice = dict(part.split("=") for part in data.split("&"))["c"]
         if (choice == correct) == right:
@@ -269,3 +279,75 @@ async def test_a_game_prepared_in_admin_starts_on_the_trainers_next_message(tbot
     page = await tbot.http.get(f"/admin/classes/{classroom['id']}")
     section = re.search(r'<section class="card" id="games">(.*?)</section>', page.text, re.S)
     assert section and "ไม่จับเวลา" in section.group(1) and "100%" in section.group(1)
+
+
+@pytest.fixture
+async def drill_bot(
+    sqlite_url: str, real_content: Content, line: LineStandIn, clock: FrozenClock
+) -> AsyncIterator[BotUnderTest]:
+    """The bot on the real curriculum (the fixture one has no drills), on SQLite."""
+    bot = BotUnderTest(sqlite_url, real_content, line, clock, simulator="open", **FAST_PASSWORDS)
+    await bot.start()
+    try:
+        yield bot
+    finally:
+        await bot.stop()
+
+
+async def drill_game(bot: BotUnderTest) -> tuple[list[Reply], str]:
+    """A two-drill game prepared in /admin, one learner answering the first drill right; returns the
+    trainer's screens and the learner's LINE user ID."""
+    headers, classroom = await ready(bot)
+    [group] = await groups_of(bot, headers, classroom["id"])
+    body = {"group": group["id"], "source": "drills", "count": 2}
+    assert (
+        await bot.http.post(f"/api/v1/classes/{classroom['id']}/games", json=body, headers=headers)
+    ).is_success
+    mali = user_id("mali")
+    await onboard(bot, mali, "ผู้สูงอายุ")
+    first = await say_in_group(bot, TEACHER, "เริ่มเกม")  # a prepared game starts with "เริ่มเกม" too
+    await tap_in_group(bot, mali, answer_data(bot, first.messages[1], right=True))
+    second = await say_in_group(bot, TEACHER, "ข้อต่อไป")
+    await tap_in_group(bot, mali, answer_data(bot, second.messages[1], right=False))
+    last = await say_in_group(bot, TEACHER, "ข้อต่อไป")
+    return [first, second, last], mali
+
+
+async def test_drills_in_a_game_go_into_the_learners_drill_record(drill_bot: BotUnderTest) -> None:
+    (first, second, last), mali = await drill_game(drill_bot)
+    assert "ข้อ 1/2" in first.text and "จริง หรือ หลอก" in first.text
+    assert list(buttons(first.messages[1])) == ["จริง", "หลอก", "ไม่แน่ใจ"]
+    assert "quickReply" not in first.messages[1]  # the buttons are in the bubble, for everyone in the group
+    assert second.texts[0].startswith("ผลข้อ 1: ตอบ 1 คน ถูก 1 คน (100%)\nคำตอบที่ถูก: ")
+    assert last.texts[0].startswith("ผลข้อ 2: ตอบ 1 คน ถูก 0 คน (0%)")
+    assert "🥇 {p0} 1 คะแนน" in last.messages[1]["text"]
+    me = learner(drill_bot, mali)
+    assert me is not None
+    game = game_row(drill_bot)
+    judged = [
+        (a.drill_id, a.correct, a.context) for a in rows(drill_bot, DrillAnswer) if a.learner_id == me.id
+    ]
+    assert judged == [
+        (game.items[0].removeprefix("d:"), True, DrillContext.GAME),
+        (game.items[1].removeprefix("d:"), False, DrillContext.GAME),
+    ]
+    cards = [card.question_id for card in rows(drill_bot, ReviewCard) if card.learner_id == me.id]
+    assert cards == ["drill:" + game.items[1].removeprefix("d:")]  # the miss comes back in review
+
+
+async def test_a_learner_who_erases_their_data_mid_game_leaves_no_trace(tbot: BotUnderTest) -> None:
+    from tests.test_erasure import traces
+
+    await ready(tbot)
+    ploy = user_id("ploy-erases")
+    await onboard(tbot, ploy, "บุคคลทั่วไป")
+    me = learner(tbot, ploy)
+    assert me is not None and me.id is not None
+    start = await say_in_group(tbot, TEACHER, "เริ่มเกม")
+    await tap_in_group(tbot, ploy, answer_data(tbot, start.messages[1], right=True))
+    asked = await tbot.say(ploy, "ลบข้อมูลของฉัน")
+    await tbot.tap(ploy, asked, "ลบเลย")
+    assert traces(tbot, ploy, me.id) == set()
+    result = await say_in_group(tbot, TEACHER, "จบเกม")  # her answer still counts, linked to no one
+    assert result.texts[0].startswith("ผลข้อ 1: ตอบ 1 คน ถูก 1 คน")
+    assert result.messages[1]["text"].splitlines()[1] == "🥇 ผู้เล่นไม่ระบุชื่อ 1 คะแนน"

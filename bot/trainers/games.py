@@ -70,9 +70,7 @@ def link_account(session: Session, *, code: str, user_id: str, now: datetime) ->
         return None
     if trainer.line_code_expires_at < now:
         return None
-    session.exec(
-        update(Trainer).where(col(Trainer.line_user_id) == user_id).values(line_user_id=None)  # type: ignore[call-overload]
-    )
+    session.exec(update(Trainer).where(col(Trainer.line_user_id) == user_id).values(line_user_id=None))
     session.flush()
     trainer.line_user_id, trainer.line_code, trainer.line_code_expires_at = user_id, None, None
     session.add(trainer)
@@ -247,9 +245,7 @@ def end(session: Session, game: ClassGame, now: datetime) -> None:
     """The game is over: no answer counts any more, and its players' LINE user IDs are forgotten."""
     game.status, game.ended_at = GameStatus.ENDED, now
     session.add(game)
-    session.exec(
-        update(GamePlayer).where(col(GamePlayer.game_id) == game.id).values(user_id=None)  # type: ignore[call-overload]
-    )
+    session.exec(update(GamePlayer).where(col(GamePlayer.game_id) == game.id).values(user_id=None))
 
 
 def is_open(game: ClassGame, index: int, now: datetime) -> bool:

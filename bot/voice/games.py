@@ -173,7 +173,8 @@ def podium_message(places: list[Place]) -> MessageJSON:
     """The top three (ties share a medal); members are mentioned by LINE, so no name is ever stored."""
     if not places:
         return text(PODIUM_NOBODY)
-    lines, mentions = [PODIUM_TITLE], {}
+    lines: list[str] = [PODIUM_TITLE]
+    mentions: dict[str, dict[str, Any]] = {}
     for place in places:
         if place.team is not None:
             who = TEAM_POINTS.format(team=team_name(place.team), points=place.points, players=place.players)

@@ -320,6 +320,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "game_timed": ("จับเวลา {s} วินาที", "{s} s per question"),
     "game_untimed": ("ไม่จับเวลา", "No time limit"),
     "game_teams": ("{n} ทีม", "{n} teams"),
+    "game_team_mode": ("เล่นเป็นทีม", "Teams"),
+    "game_no_teams": ("ไม่แบ่งทีม (แข่งรายคน)", "No teams (each for themselves)"),
     "game_status_waiting": ("รอเริ่มในกลุ่ม", "Waiting in the group"),
     "game_status_playing": ("กำลังเล่น", "Playing"),
     "game_status_ended": ("จบแล้ว", "Ended"),

@@ -12,10 +12,11 @@ import pytest
 
 from bot.clock import FrozenClock
 from bot.content import Content
+from bot.learning.membership import CODE_MAX_FAILURES
 from bot.storage.games import ClassGame, GameAnswer, GamePlayer, GameStatus
 from bot.storage.models import Attempt, DrillAnswer, DrillContext, ReviewCard
 from devkit.standin import LineStandIn
-from tests.harness import BotUnderTest, Reply, postback_event, text_event, user_id
+from tests.harness import BotUnderTest, Reply, event, postback_event, text_event, user_id
 from tests.test_admin_pages import browser_sign_in
 from tests.test_classes import groups_of
 from tests.test_learning_loop import learner, onboard, rows
@@ -235,8 +236,12 @@ async def test_only_the_linked_trainer_runs_games_and_strangers_get_one_word_at_
         "เกมนี้ครูของห้องเป็นผู้เริ่มค่ะ 😊 รอครูพิมพ์ “เริ่มเกม” นะคะ"
     ]  # not linked yet: the trainer is a member like any other
     assert (await say_in_group(tbot, stranger, "เริ่มเกม")).calls == []  # one hint per ten minutes
-    wrong = await tbot.say(TEACHER, "รหัสครู ZZZZZZZZ")
-    assert "รหัสครูนี้ใช้ไม่ได้" in wrong.text
+    guesser = user_id("guesser")
+    for _ in range(CODE_MAX_FAILURES):
+        wrong = await tbot.say(guesser, "รหัสครู ZZZZZZZZ")
+        assert "รหัสครูนี้ใช้ไม่ได้" in wrong.text
+    assert "ลองใหม่ได้ในอีก 15 นาที" in (await tbot.say(guesser, "รหัสครู ZZZZZZZZ")).text  # wrong codes wait
+    assert learner(tbot, guesser) is None  # a code typed one-to-one makes no learner row
     linked = await link_teacher(tbot, headers, where="group")  # the code works typed in the group too
     assert "ผูกบัญชี LINE นี้กับ ครูสมศรี" in linked.text
     assert (await say_in_group(tbot, TEACHER, "ข้อต่อไป")).texts == ["ตอนนี้ยังไม่มีเกมค่ะ พิมพ์ “เริ่มเกม” เพื่อเริ่มได้เลย"]
@@ -351,3 +356,13 @@ async def test_a_learner_who_erases_their_data_mid_game_leaves_no_trace(tbot: Bo
     result = await say_in_group(tbot, TEACHER, "จบเกม")  # her answer still counts, linked to no one
     assert result.texts[0].startswith("ผลข้อ 1: ตอบ 1 คน ถูก 1 คน")
     assert result.messages[1]["text"].splitlines()[1] == "🥇 ผู้เล่นไม่ระบุชื่อ 1 คะแนน"
+
+
+async def test_a_game_ends_when_the_bot_leaves_the_group(tbot: BotUnderTest) -> None:
+    await ready(tbot)
+    start = await say_in_group(tbot, TEACHER, "เริ่มเกม")
+    await tap_in_group(tbot, user_id("member"), answer_data(tbot, start.messages[1], right=True))
+    left = await tbot.send(event("leave", "x", source={"type": "group", "groupId": GROUP_ID}))
+    assert left.calls == []
+    game = game_row(tbot)
+    assert game.status is GameStatus.ENDED and [p.user_id for p in rows(tbot, GamePlayer)] == [None]

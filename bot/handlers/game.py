@@ -70,7 +70,10 @@ def link_code(event: MessageEvent, context: HandlerContext) -> list[MessageJSON]
     user = user_of(event)
     if code is None or user is None:
         return None
-    trainer = rules.link_account(context.session, code=code, user_id=user, now=context.now)
+    linking = rules.link_account(context.session, code=code, user_id=user, now=context.now)
+    if linking.wait is not None:
+        return [text(say.LINK_WAIT.format(minutes=linking.wait_minutes))]
+    trainer = linking.trainer
     if trainer is None:
         return [text(say.LINK_BAD_CODE)]
     audit.record(

@@ -10,7 +10,7 @@ from linebot.v3.webhooks import Event, MessageEvent
 from bot.gateway import MessageJSON
 from bot.handlers import game
 from bot.handlers.context import HandlerContext
-from bot.trainers import audit, classes
+from bot.trainers import audit, classes, games
 from bot.voice import texts
 from bot.voice.ui import text
 
@@ -28,6 +28,8 @@ def member_joined(event: Event, context: HandlerContext) -> list[MessageJSON]:
 def left(event: Event, context: HandlerContext) -> list[MessageJSON]:
     """Removed from a group: nothing to say (there is no reply token); no class sends there any more."""
     group_id = _chat_id(event)
+    if group_id and (running := games.current_game(context.session, group_id)) is not None:
+        games.end(context.session, running, context.now)  # no one can type "ข้อต่อไป" there any more
     if group_id and classes.forget_group(context.session, group_id):
         audit.record(
             context.session,

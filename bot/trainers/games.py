@@ -30,7 +30,14 @@ from bot.content import Content, Question
 from bot.drills.answers import Verdict
 from bot.drills.content import Drill
 from bot.learning import drill_answers, review
-from bot.learning.membership import CODE_ALPHABET, awaiting_parent
+from bot.learning.membership import (
+    CODE_ALPHABET,
+    CodeLookup,
+    awaiting_parent,
+    code_wait,
+    record_code_failure,
+    user_source,
+)
 from bot.learning.reminders import BANGKOK
 from bot.storage.games import ClassGame, GameAnswer, GamePlayer, GameStatus
 from bot.storage.models import Attempt, DrillContext, Learner
@@ -62,19 +69,32 @@ def new_link_code(session: Session, trainer: Trainer, now: datetime) -> str:
     return code
 
 
-def link_account(session: Session, *, code: str, user_id: str, now: datetime) -> Trainer | None:
-    """The LINE user who typed a valid code becomes that trainer's account; None: no such code (or expired).
-    A LINE account belongs to one trainer: linking it again moves it."""
+@dataclass(frozen=True)
+class Linking:
+    trainer: Trainer | None  # linked; None: no such code (or expired), or waiting
+    wait: timedelta | None = None  # too many wrong codes lately from this LINE account: nothing looked up
+
+    @property
+    def wait_minutes(self) -> int:
+        return CodeLookup(None, self.wait).wait_minutes
+
+
+def link_account(session: Session, *, code: str, user_id: str, now: datetime) -> Linking:
+    """The LINE user who typed a valid code becomes that trainer's account. A LINE account belongs to one
+    trainer: linking it again moves it. Wrong codes are throttled per LINE account, like class codes."""
+    sources = [user_source(user_id)]
+    if (wait := code_wait(session, sources, now)) is not None:
+        return Linking(None, wait)
     trainer = session.exec(select(Trainer).where(Trainer.line_code == code.upper())).first()
-    if trainer is None or not trainer.active or trainer.line_code_expires_at is None:
-        return None
-    if trainer.line_code_expires_at < now:
-        return None
+    expires = trainer.line_code_expires_at if trainer else None
+    if trainer is None or not trainer.active or expires is None or expires < now:
+        record_code_failure(session, sources, now)
+        return Linking(None)
     session.exec(update(Trainer).where(col(Trainer.line_user_id) == user_id).values(line_user_id=None))
     session.flush()
     trainer.line_user_id, trainer.line_code, trainer.line_code_expires_at = user_id, None, None
     session.add(trainer)
-    return trainer
+    return Linking(trainer)
 
 
 def unlink_account(session: Session, trainer: Trainer) -> None:

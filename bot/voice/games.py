@@ -47,6 +47,7 @@ ONLY_TRAINER = "เกมนี้ครูของห้องเป็นผ�
 # Linking a trainer's LINE account with the one-time code from /admin.
 LINKED = "ผูกบัญชี LINE นี้กับ {name} แล้วค่ะ ✅ ในกลุ่มที่เชื่อมกับห้องของครู พิมพ์ “เริ่มเกม” ได้เลย"
 LINK_BAD_CODE = "รหัสครูนี้ใช้ไม่ได้ค่ะ (ผิดหรือหมดเวลา) ขอรหัสใหม่ในหน้าเว็บของครูนะคะ"
+LINK_WAIT = "พิมพ์รหัสครูไม่ตรงหลายครั้งแล้วค่ะ 🙏 ลองใหม่ได้ในอีก {minutes} นาทีนะคะ"
 
 
 def team_name(team: int) -> str:

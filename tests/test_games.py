@@ -366,3 +366,23 @@ async def test_a_game_ends_when_the_bot_leaves_the_group(tbot: BotUnderTest) -> 
     assert left.calls == []
     game = game_row(tbot)
     assert game.status is GameStatus.ENDED and [p.user_id for p in rows(tbot, GamePlayer)] == [None]
+
+
+def test_equal_scores_share_a_medal_and_the_next_rank_is_skipped() -> None:
+    from bot.trainers.games import Place, _ranked
+
+    scored = [
+        (points, Place(0, 0, user_id=name)) for name, points in (("a", 3), ("b", 3), ("c", 2), ("d", 1))
+    ]
+    assert [(p.rank, p.user_id) for p in _ranked(scored)] == [(1, "a"), (1, "b"), (3, "c")]
+    assert _ranked([(0, Place(0, 0, user_id="nobody"))]) == []  # no points, no medal
+
+
+def test_the_trainers_words_are_read_strictly() -> None:
+    from bot.handlers.game import Command, read_command
+
+    assert read_command("เริ่มเกม") == Command("เริ่มเกม", 0, True)
+    assert read_command(" เริ่มเกม  ทีม 3 ไม่จับเวลา ") == Command("เริ่มเกม", 3, False)
+    assert read_command("เริ่มเกม ทีม 9") is None  # 9 is not a team count, so this is not the command
+    assert read_command("ข้อต่อไป") == Command("ข้อต่อไป")
+    assert read_command("เริ่มเกมกันเลยไหม") is None and read_command("จบเกมแล้วไปกินข้าว") is None

@@ -376,6 +376,8 @@ def test_equal_scores_share_a_medal_and_the_next_rank_is_skipped() -> None:
     ]
     assert [(p.rank, p.user_id) for p in _ranked(scored)] == [(1, "a"), (1, "b"), (3, "c")]
     assert _ranked([(0, Place(0, 0, user_id="nobody"))]) == []  # no points, no medal
+    teams = _ranked([(2, Place(0, 0, team=0, players=2)), (0, Place(0, 0, team=1, players=1))], zero=True)
+    assert [(p.rank, p.team, p.points) for p in teams] == [(1, 0, 2), (2, 1, 0)]  # every team is named
 
 
 def test_the_trainers_words_are_read_strictly() -> None:

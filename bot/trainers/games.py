@@ -456,13 +456,14 @@ class Place:
     players: int = 0  # in team mode: how many played in the team
 
 
-def _ranked(scored: list[tuple[int, Place]], top: int = 3) -> list[Place]:
-    """Places 1-3 with ties: equal points share a rank, and the next rank skips (1, 1, 3)."""
+def _ranked(scored: list[tuple[int, Place]], top: int = 3, *, zero: bool = False) -> list[Place]:
+    """Places 1-3 with ties: equal points share a rank, and the next rank skips (1, 1, 3). No points, no
+    place, except for teams (`zero`): every team that played is named."""
     scored.sort(key=lambda pair: -pair[0])
     placed: list[Place] = []
     for position, (points, place) in enumerate(scored):
         rank = placed[-1].rank if placed and placed[-1].points == points else position + 1
-        if rank > top or points <= 0:
+        if rank > top or (points <= 0 and not zero):
             break
         placed.append(Place(rank, points, place.user_id, place.team, place.players))
     return placed
@@ -494,7 +495,8 @@ def podium(session: Session, game: ClassGame) -> list[Place]:
         [
             (points, Place(0, 0, team=team, players=sizes.get(team, 0)))
             for team, points in sorted(totals.items())
-        ]
+        ],
+        zero=True,
     )
 
 

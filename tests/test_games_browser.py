@@ -81,7 +81,7 @@ async def test_a_trainer_prepares_a_game_and_sees_it_played(
         await page.get_by_role("link", name="ป.6/1").click()
         await page.get_by_role("button", name="อนุมัติ").click()
         await page.wait_for_selector("#game-form")
-        await page.select_option("#game-source", "drills")
+        await page.select_option("#game-source", "mix")  # a quiz question, then a drill
         await page.fill("#game-count", "2")
         await page.check("input[name=untimed]")
         await page.select_option("#game-teams", "2")
@@ -93,10 +93,12 @@ async def test_a_trainer_prepares_a_game_and_sees_it_played(
 
         opening = await post(live, line, in_group(text_event(TEACHER, "ข้อต่อไป"), TEACHER))
         assert [m["type"] for m in opening] == ["text", "flex", "flex"]
-        drill = opening[2]
-        for member, verdict in (("a", "หลอก"), ("b", "จริง"), ("c", "หลอก")):
-            await post(live, line, in_group(postback_event("x", buttons(drill)[verdict]), user_id(member)))
+        question = buttons(opening[2])
+        labels = list(question)
+        for member, label in (("a", labels[0]), ("b", labels[1]), ("c", labels[0])):
+            await post(live, line, in_group(postback_event("x", question[label]), user_id(member)))
         second = await post(live, line, in_group(text_event(TEACHER, "ข้อต่อไป"), TEACHER))
+        assert list(buttons(second[1])) == ["จริง", "หลอก", "ไม่แน่ใจ"]
         podium = await post(live, line, in_group(text_event(TEACHER, "จบเกม"), TEACHER))
 
         # What the group saw, drawn as LINE draws it.

@@ -22,6 +22,7 @@ TEAM_WORD, UNTIMED_WORD = "ทีม", "ไม่จับเวลา"
 ANONYMOUS = "ผู้เล่นไม่ระบุชื่อ"
 TEAM_NAMES = ("ทีมแดง 🔴", "ทีมน้ำเงิน 🔵", "ทีมเขียว 🟢", "ทีมเหลือง 🟡")
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
+MAX_LABEL = 20  # LINE's limit on a postback action's label
 GREEN, GREY = "#06C755", "#757575"
 
 STARTED = "เริ่มเกมแล้วค่ะ 🎮 กดปุ่มใต้คำถามเพื่อตอบ นับคำตอบแรกของแต่ละคนนะคะ"
@@ -64,7 +65,7 @@ def _button(label: str, data: str, *, primary: bool = False) -> dict[str, Any]:
         "type": "button",
         "style": "primary" if primary else "secondary",
         "height": "sm",
-        "action": {"type": "postback", "label": label[:20], "data": data},
+        "action": {"type": "postback", "label": label[:MAX_LABEL], "data": data},
     }
 
 
@@ -104,9 +105,12 @@ def question_message(
     quiz = question.question
     assert quiz is not None
     options = [_text_node(f"{n}) {option.text}") for n, option in enumerate(quiz.options, start=1)]
+    labels = [f"{n}) {option.button}" for n, option in enumerate(quiz.options, start=1)]
+    if any(len(label) > MAX_LABEL for label in labels):  # never a label cut mid-word: drop the numbers
+        labels = [option.button for option in quiz.options]
     buttons = [
-        _button(f"{n}) {option.button}", _data(a=ANSWER, g=game_id, n=index, c=n - 1), primary=True)
-        for n, option in enumerate(quiz.options, start=1)
+        _button(label, _data(a=ANSWER, g=game_id, n=index, c=choice), primary=True)
+        for choice, label in enumerate(labels)
     ]
     bubble = {
         "type": "bubble",

@@ -17,7 +17,7 @@ from bot.gateway import MessageJSON
 from bot.handlers.context import HandlerContext
 from bot.storage.games import ClassGame, GameStatus
 from bot.storage.trainers import Classroom, Role, Trainer
-from bot.trainers import audit
+from bot.trainers import audit, trainer_line
 from bot.trainers import games as rules
 from bot.voice import games as say
 from bot.voice.ui import text
@@ -66,11 +66,11 @@ def link_code(event: MessageEvent, context: HandlerContext) -> list[MessageJSON]
     """ "รหัสครู 4K7QM2XP" (in a group or one-to-one) links this LINE account to the trainer.
 
     None: the text is not a code."""
-    code = rules.read_link_code(event.message.text)
+    code = trainer_line.read_link_code(event.message.text)
     user = user_of(event)
     if code is None or user is None:
         return None
-    linking = rules.link_account(context.session, code=code, user_id=user, now=context.now)
+    linking = trainer_line.link_account(context.session, code=code, user_id=user, now=context.now)
     if linking.wait is not None:
         return [text(say.LINK_WAIT.format(minutes=linking.wait_minutes))]
     trainer = linking.trainer
@@ -94,7 +94,7 @@ def typed(event: MessageEvent, context: HandlerContext) -> list[MessageJSON] | N
     if command is None or group_id is None:
         return None
     session = context.session
-    trainer = rules.trainer_by_line(session, user_of(event))
+    trainer = trainer_line.trainer_by_line(session, user_of(event))
     classroom = rules.class_of_group(session, group_id, trainer) if trainer else None
     if trainer is None or classroom is None:
         if trainer is not None:

@@ -1,6 +1,6 @@
 """Live class games in a LINE group (issue 18): the rules, below the group handler and the /admin pages.
 
-A trainer links their own LINE account once (a one-time code from /admin, typed to the bot), then, in a
+A trainer links their own LINE account once (bot/trainers/trainer_line.py), then, in a
 LINE group linked to one of their classes, types "เริ่มเกม": one question at a time (a quiz question or a
 "จริงหรือหลอก?" drill) appears as one Flex message; members answer with its buttons (postbacks), recorded
 silently; "ข้อต่อไป" shows the result of the question and the next one; after the last (or "จบเกม") comes
@@ -16,7 +16,6 @@ answer (`Attempt`, marked as practice) or a drill verdict (`DrillAnswer`, contex
 from __future__ import annotations
 
 import random
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -30,14 +29,7 @@ from bot.content import Content, Question
 from bot.drills.answers import Verdict
 from bot.drills.content import Drill
 from bot.learning import drill_answers, review
-from bot.learning.membership import (
-    CODE_ALPHABET,
-    CodeLookup,
-    awaiting_parent,
-    code_wait,
-    record_code_failure,
-    user_source,
-)
+from bot.learning.membership import awaiting_parent
 from bot.learning.reminders import BANGKOK
 from bot.storage.games import ClassGame, GameAnswer, GamePlayer, GameStatus
 from bot.storage.models import Attempt, DrillContext, Learner
@@ -48,74 +40,9 @@ DEFAULT_ITEMS = 5
 MAX_ITEMS = 10
 MAX_TEAMS = 4
 HINT_EVERY = timedelta(minutes=10)  # a non-trainer's "เริ่มเกม" is answered at most this often per group
-LINK_CODE_TTL = timedelta(minutes=30)
-LINK_CODE_LENGTH = 8
 REVIEW_SCHEDULER = review.make_scheduler()
 # What a game can be made of (the /admin form): a mix, drills only, or one module's quiz ("module:<id>").
 MIX, DRILLS = "mix", "drills"
-
-
-# ----- the trainer's LINE account -----------------------------------------------------------------------
-
-
-def new_link_code(session: Session, trainer: Trainer, now: datetime) -> str:
-    """A fresh one-time code for the trainer to type to the bot (any earlier code stops working)."""
-    for _ in range(50):
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(LINK_CODE_LENGTH))
-        if session.exec(select(Trainer.id).where(Trainer.line_code == code)).first() is None:
-            break
-    trainer.line_code, trainer.line_code_expires_at = code, now + LINK_CODE_TTL
-    session.add(trainer)
-    return code
-
-
-@dataclass(frozen=True)
-class Linking:
-    trainer: Trainer | None  # linked; None: no such code (or expired), or waiting
-    wait: timedelta | None = None  # too many wrong codes lately from this LINE account: nothing looked up
-
-    @property
-    def wait_minutes(self) -> int:
-        return CodeLookup(None, self.wait).wait_minutes
-
-
-def link_account(session: Session, *, code: str, user_id: str, now: datetime) -> Linking:
-    """The LINE user who typed a valid code becomes that trainer's account. A LINE account belongs to one
-    trainer: linking it again moves it. Wrong codes are throttled per LINE account, like class codes."""
-    sources = [user_source(user_id)]
-    if (wait := code_wait(session, sources, now)) is not None:
-        return Linking(None, wait)
-    trainer = session.exec(select(Trainer).where(Trainer.line_code == code.upper())).first()
-    expires = trainer.line_code_expires_at if trainer else None
-    if trainer is None or not trainer.active or expires is None or expires < now:
-        record_code_failure(session, sources, now)
-        return Linking(None)
-    session.exec(update(Trainer).where(col(Trainer.line_user_id) == user_id).values(line_user_id=None))
-    session.flush()
-    trainer.line_user_id, trainer.line_code, trainer.line_code_expires_at = user_id, None, None
-    session.add(trainer)
-    return Linking(trainer)
-
-
-def unlink_account(session: Session, trainer: Trainer) -> None:
-    trainer.line_user_id, trainer.line_code, trainer.line_code_expires_at = None, None, None
-    session.add(trainer)
-
-
-def trainer_by_line(session: Session, user_id: str | None) -> Trainer | None:
-    if not user_id:
-        return None
-    return session.exec(
-        select(Trainer).where(Trainer.line_user_id == user_id, col(Trainer.active).is_(True))
-    ).first()
-
-
-def read_link_code(message: str) -> str | None:
-    """ "รหัสครู 4K7QM2XP": the code, upper case; None for anything else."""
-    words = message.split()
-    if len(words) == 2 and words[0] == "รหัสครู" and len(words[1]) == LINK_CODE_LENGTH:
-        return words[1].upper()
-    return None
 
 
 # ----- which class a group plays for ---------------------------------------------------------------------

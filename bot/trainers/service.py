@@ -16,7 +16,7 @@ from sqlmodel import Session, col, delete, select
 from bot.storage.db import session_scope
 from bot.storage.games import ClassGame, GameStatus
 from bot.storage.trainers import AuditEntry, ClassGroup, Classroom, Role, Trainer, TrainerSession
-from bot.trainers import audit, auth, classes, dashboard, games
+from bot.trainers import audit, auth, classes, dashboard, games, trainer_line
 from bot.trainers.auth import Principal
 
 if TYPE_CHECKING:
@@ -150,7 +150,7 @@ class TrainerService:
 
         def work(session: Session) -> Trainer:
             trainer = _trainer_of(session, principal)
-            games.new_link_code(session, trainer, now)
+            trainer_line.new_link_code(session, trainer, now)
             return trainer
 
         return await self._tx(work)
@@ -162,7 +162,7 @@ class TrainerService:
             trainer = _trainer_of(session, principal)
             if trainer.line_user_id:
                 audit.record(session, principal, "trainer.line_unlink", "Unlinked LINE", now=now)
-            games.unlink_account(session, trainer)
+            trainer_line.unlink_account(session, trainer)
 
         await self._tx(work)
 

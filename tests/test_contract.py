@@ -9,6 +9,9 @@ from bot.content import Content
 from devkit.standin import LineStandIn
 from tests import contract
 from tests.harness import BotUnderTest, user_id
+from tests.test_games import drill_bot
+
+__all__ = ["drill_bot"]
 
 pytestmark = pytest.mark.skipif(
     not contract.available(),
@@ -122,4 +125,25 @@ async def test_assignment_nudges_match_the_spec(lite_bot: BotUnderTest) -> None:
     sent = lite_bot.line.take()
     assert sorted(call.path for call in sent) == ["/v2/bot/message/multicast", "/v2/bot/message/push"]
     for call in sent:
+        assert contract.problems(call.method, call.path, call.body) == [], call.body
+
+
+async def test_class_game_requests_match_the_spec(drill_bot: BotUnderTest) -> None:
+    """A live class game's new shapes: question bubbles with postback buttons (quiz and drill), the team
+    buttons, the result texts and the podium (textV2 with mentions), all as replies in a group."""
+    from tests.test_games import TEACHER, answer_data, drill_game, say_in_group, tap_in_group
+
+    screens, _ = await drill_game(drill_bot)  # drills, prepared in /admin; a learner on the podium
+    team = await say_in_group(drill_bot, TEACHER, "เริ่มเกม ทีม 3")  # a mix: a quiz question first
+    screens.append(team)
+    await tap_in_group(
+        drill_bot, user_id("contract-member"), answer_data(drill_bot, team.messages[2], right=True)
+    )
+    screens.append(await say_in_group(drill_bot, TEACHER, "ข้อต่อไป"))
+    screens.append(await say_in_group(drill_bot, TEACHER, "จบเกม"))
+    seen = [call for screen in screens for call in screen.calls]
+    assert {call.path for call in seen} == {"/v2/bot/message/reply"}
+    kinds = {message["type"] for call in seen for message in call.messages}
+    assert kinds == {"text", "flex", "textV2"}
+    for call in seen:
         assert contract.problems(call.method, call.path, call.body) == [], call.body

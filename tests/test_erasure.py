@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine, insert, select, update
 from sqlmodel import Session, SQLModel
 
+import bot.storage.games
 import bot.storage.trainers  # noqa: F401  (their tables are scanned too)
 from bot.clock import FrozenClock
 from bot.content import Content

@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session, SQLModel, select
 
+import bot.storage.games
 import bot.storage.models
 import bot.storage.trainers  # noqa: F401
 from bot.settings import Settings

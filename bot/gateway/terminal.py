@@ -29,6 +29,8 @@ def render(message: MessageJSON, width: int = 60) -> list[str]:
     kind = message.get("type")
     if kind == "text":
         texts = [message["text"]]
+    elif kind == "textV2":  # mentions ({p0}) drawn as "@" and the member's user ID
+        texts = [_substituted(message)]
     elif kind == "flex":
         texts = list(flex_texts(message.get("contents"))) or [message.get("altText", "")]
     else:
@@ -38,6 +40,14 @@ def render(message: MessageJSON, width: int = 60) -> list[str]:
         for paragraph in str(text).splitlines() or [""]:
             lines.extend(textwrap.wrap(paragraph, width) or [""])
     return lines
+
+
+def _substituted(message: MessageJSON) -> str:
+    body = str(message["text"])
+    for key, value in (message.get("substitution") or {}).items():
+        mentionee = value.get("mentionee") or {}
+        body = body.replace("{" + key + "}", "@" + str(mentionee.get("userId", "all")))
+    return body
 
 
 def quick_reply_actions(messages: list[MessageJSON]) -> list[Action]:

@@ -31,7 +31,7 @@ from linebot.v3.webhooks import (
 )
 
 from bot.gateway import MessageJSON
-from bot.handlers import follow, group, media, postback, text, unfollow
+from bot.handlers import follow, game, group, media, postback, text, unfollow
 from bot.handlers.context import HandlerContext
 
 Handler = Callable[[Event, HandlerContext], list[MessageJSON]]
@@ -67,13 +67,14 @@ MEDIA = (
 )
 
 ROUTES: tuple[Route, ...] = (
-    # Groups and rooms first: no lessons there, only an introduction (and class codes typed by trainers).
+    # Groups and rooms first: no lessons there, only an introduction, class codes and trainers' class games.
     Route(JoinEvent, group.joined),
     Route(MemberJoinedEvent, group.member_joined),
     Route(LeaveEvent, group.left),
     Route(MessageEvent, group.typed, message=TextMessageContent, chat="group"),
     Route(MessageEvent, group.ignored, chat="group"),
-    Route(PostbackEvent, group.ignored, chat="group"),
+    # A live class game's answer and team buttons: recorded silently (bot/handlers/game.py).
+    Route(PostbackEvent, game.pressed, chat="group"),
     # One-to-one chats: the learning loop.
     Route(FollowEvent, follow.handle, chat="user"),
     Route(UnfollowEvent, unfollow.handle, chat="user"),

@@ -1,14 +1,16 @@
 """Groups and rooms: Ruthan introduces itself and teaches only in one-to-one chats.
 
 "เชื่อมห้อง 4K7Q" typed in a group asks to link the group to the class; once the class's trainer approves
-the link in /admin, the class's announcements reach the group too. Any other group chatter is ignored.
+the link in /admin, the class's announcements reach the group too, and the trainer can run live class games
+there (bot/handlers/game.py). Any other group chatter is ignored.
 """
 
 from linebot.v3.webhooks import Event, MessageEvent
 
 from bot.gateway import MessageJSON
+from bot.handlers import game
 from bot.handlers.context import HandlerContext
-from bot.trainers import audit, classes
+from bot.trainers import audit, classes, games
 from bot.voice import texts
 from bot.voice.ui import text
 
@@ -26,6 +28,8 @@ def member_joined(event: Event, context: HandlerContext) -> list[MessageJSON]:
 def left(event: Event, context: HandlerContext) -> list[MessageJSON]:
     """Removed from a group: nothing to say (there is no reply token); no class sends there any more."""
     group_id = _chat_id(event)
+    if group_id and (running := games.current_game(context.session, group_id)) is not None:
+        games.end(context.session, running, context.now)  # no one can type "ข้อต่อไป" there any more
     if group_id and classes.forget_group(context.session, group_id):
         audit.record(
             context.session,
@@ -43,7 +47,12 @@ def typed(event: MessageEvent, context: HandlerContext) -> list[MessageJSON]:
     """ "เชื่อมห้อง 4K7Q" in a group asks to link it to that class; the class's trainer approves it in /admin.
 
     A bare code in the chatter is never acted on, "เข้าห้อง 4K7Q" gets a pointer to the one-to-one chat, and
-    codes that match no class are throttled per group and per member."""
+    codes that match no class are throttled per group and per member. A trainer's game commands ("เริ่มเกม",
+    "ข้อต่อไป", "จบเกม") and the one-time code that links a trainer's LINE account go to bot/handlers/game.py.
+    """
+    for handled in (game.link_code, game.typed):
+        if (answer := handled(event, context)) is not None:
+            return answer
     request = classes.read_join(event.message.text)
     group_id = _chat_id(event)
     if request is None or group_id is None or request.kind in ("bare", "leave"):

@@ -1,9 +1,9 @@
 """Erasing a learner (PDPA right to erasure): everything stored about them goes, in the caller's transaction.
 
-Their answers (to questions and drills), results, review cards, reminder state, family links, certificates;
-their marks in the reminder bitmaps; their ID in every outbox batch written since they came (a batch
-waiting to go never reaches them); their one-to-one outbox rows; and the link from the events they sent
-(handled events keep only their ID, to drop replays).
+Their answers (to questions and drills; a class game's answers are unlinked from them), results, review
+cards, reminder state, family links, certificates; their marks in the reminder bitmaps; their ID in every
+outbox batch written since they came (a batch waiting to go never reaches them); their one-to-one outbox
+rows; and the link from the events they sent (handled events keep only their ID, to drop replays).
 May import storage and bot/learning/marks.py only.
 """
 
@@ -16,6 +16,7 @@ from sqlmodel import Session, col, delete, update
 
 from bot.learning import marks
 from bot.storage.columns import UtcDateTime
+from bot.storage.games import GameAnswer, GamePlayer
 from bot.storage.models import (
     Attempt,
     Certificate,
@@ -62,6 +63,11 @@ def erase(session: Session, learner: Learner) -> None:
     session.exec(delete(FamilyLink).where(col(FamilyLink.learner_id) == learner.id))
     # Their certificates too: /verify/<code> then says it knows no such certificate.
     session.exec(delete(Certificate).where(col(Certificate.learner_id) == learner.id))
+    # Class games: their answers stay in the class's counts, linked to no one; a running game forgets them.
+    session.exec(update(GameAnswer).where(col(GameAnswer.learner_id) == learner.id).values(learner_id=None))
+    session.exec(
+        update(GamePlayer).where(col(GamePlayer.user_id) == learner.line_user_id).values(user_id=None)
+    )
     if learner.id is not None:
         marks.forget(session.connection(), [learner.id])
         # Batches sent or still waiting; a day early, as another machine's clock may be a little behind.

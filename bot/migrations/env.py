@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import pool
 from sqlmodel import SQLModel, create_engine
 
+import bot.storage.games
 import bot.storage.models
 import bot.storage.trainers  # noqa: F401
 

@@ -34,6 +34,11 @@ class Trainer(SQLModel, table=True):
     locked_until: datetime | None = Field(default=None, sa_column=_utc_column())
     created_at: datetime = Field(sa_column=_utc_column(nullable=False))
     last_login_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    # The trainer's own LINE account (issue 18): lets them run class games in their classes' LINE groups.
+    # Linked by typing the one-time `line_code` (shown in /admin, valid until `line_code_expires_at`).
+    line_user_id: str | None = Field(default=None, sa_column=Column(String(64), unique=True, nullable=True))
+    line_code: str | None = Field(default=None, sa_column=Column(String(12), unique=True, nullable=True))
+    line_code_expires_at: datetime | None = Field(default=None, sa_column=_utc_column())
 
 
 class TrainerSession(SQLModel, table=True):
@@ -107,6 +112,9 @@ class ClassGroup(SQLModel, table=True):
     registered_at: datetime = Field(sa_column=_utc_column(nullable=False))  # when the link was asked for
     # None while the link waits for the trainer: a pending group gets no announcements.
     approved_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    # When a member who is not the trainer last typed "เริ่มเกม" here and was told who can start a game:
+    # at most one such reply every few minutes, never a flood.
+    game_hint_at: datetime | None = Field(default=None, sa_column=_utc_column())
 
 
 class CodeFailure(SQLModel, table=True):

@@ -572,7 +572,9 @@ def summaries(
         members[class_id] += 1
         active[class_id] += bool(studied and studied >= since)
     groups: dict[int, int] = defaultdict(int)
-    for (class_id,) in session.exec(  # type: ignore[misc]
+    # One column selected: sqlmodel yields the values themselves (unpacking them as rows failed as soon as a
+    # class had an approved group).
+    for class_id in session.exec(
         select(ClassGroup.class_id).where(
             col(ClassGroup.class_id).in_(ids), col(ClassGroup.approved_at).is_not(None)
         )

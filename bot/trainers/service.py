@@ -20,6 +20,7 @@ from bot.learning import certificates
 from bot.printing import certificate as certificate_art
 from bot.printing import poster
 from bot.storage.db import session_scope
+from bot.storage.games import ClassGame, GameStatus
 from bot.storage.trainers import (
     AssignmentKind,
     AuditEntry,
@@ -29,7 +30,7 @@ from bot.storage.trainers import (
     Trainer,
     TrainerSession,
 )
-from bot.trainers import assignments, audit, auth, classes, dashboard
+from bot.trainers import assignments, audit, auth, classes, dashboard, games, trainer_line
 from bot.trainers.auth import Principal
 
 if TYPE_CHECKING:
@@ -272,6 +273,97 @@ class TrainerService:
         """Unlink a group, or reject its request; True if it was linked."""
         return await self._tx(_unlink_group, principal, classroom, group_row, self._now())
 
+    # ----- the trainer's LINE account and class games (issue 18) ----------------------------------------
+
+    async def line_account(self, principal: Principal) -> Trainer:
+        """The signed-in trainer's row: whether their LINE account is linked, and any code waiting."""
+        return await self._tx(_trainer_of, principal)
+
+    async def new_line_code(self, principal: Principal) -> Trainer:
+        """A fresh one-time code ("รหัสครู ...") to type to the bot from the trainer's own LINE account."""
+        now = self._now()
+
+        def work(session: Session) -> Trainer:
+            trainer = _trainer_of(session, principal)
+            trainer_line.new_link_code(session, trainer, now)
+            return trainer
+
+        return await self._tx(work)
+
+    async def unlink_line(self, principal: Principal) -> None:
+        now = self._now()
+
+        def work(session: Session) -> None:
+            trainer = _trainer_of(session, principal)
+            if trainer.line_user_id:
+                audit.record(session, principal, "trainer.line_unlink", "Unlinked LINE", now=now)
+            trainer_line.unlink_account(session, trainer)
+
+        await self._tx(work)
+
+    async def class_games(self, class_id: int) -> list[games.GameSummary]:
+        """The games played in a class the caller has checked is visible, newest first."""
+        return await self._tx(games.summaries, class_id)
+
+    async def prepare_game(
+        self,
+        principal: Principal,
+        classroom: Classroom,
+        *,
+        group_row: int,
+        source: str = games.MIX,
+        count: int = games.DEFAULT_ITEMS,
+        timed: bool = True,
+        teams: int = 0,
+    ) -> ClassGame:
+        """A game waiting in a linked group: the first question appears when the trainer types "ข้อต่อไป"
+        (or "เริ่มเกม") there. Nothing is pushed: the trainer's message gives the reply token."""
+        now, content = self._now(), self.services.content
+
+        def work(session: Session) -> ClassGame:
+            group = session.get(ClassGroup, group_row)
+            if group is None or group.class_id != classroom.id or group.approved_at is None:
+                raise NotFound("No such linked group in this class")
+            if games.current_game(session, group.group_id) is not None:
+                raise Conflict("A game is already waiting or being played in this group; end it first")
+            items = games.pick_items(content, source, count)
+            if not items:
+                raise Invalid("source: no questions to play")
+            game = games.prepare(
+                session,
+                classroom=classroom,
+                group_id=group.group_id,
+                trainer_id=principal.trainer_id,
+                items=items,
+                timed=timed,
+                teams=teams,
+                now=now,
+            )
+            audit.record(
+                session,
+                principal,
+                "game.prepare",
+                f"Prepared a game for a LINE group of class {classroom.name}",
+                now=now,
+                detail={"class_ids": [classroom.id], "game_id": game.id, "group_id": group.group_id},
+            )
+            return game
+
+        return await self._tx(work)
+
+    async def end_game(self, principal: Principal, classroom: Classroom, game_id: int) -> None:
+        """End a game from the page (no podium is sent: there is no reply token)."""
+        now = self._now()
+
+        def work(session: Session) -> None:
+            game = session.get(ClassGame, game_id)
+            if game is None or game.class_id != classroom.id:
+                raise NotFound("No such game in this class")
+            if game.status is not GameStatus.ENDED:
+                games.end(session, game, now)
+
+        await self._tx(work)
+
     # ----- trainers and audit ---------------------------------------------------------------------------
 
     async def trainers(self) -> list[Trainer]:
@@ -326,6 +418,13 @@ class TrainerService:
             return list(audit.entries(session, principal, class_ids={i for i in mine if i is not None}))
 
         return await self._tx(work)
+
+
+def _trainer_of(session: Session, principal: Principal) -> Trainer:
+    trainer = session.get(Trainer, principal.trainer_id)
+    if trainer is None:
+        raise NotFound("No such trainer")
+    return trainer
 
 
 BOT_NAME = "รู้ทัน"

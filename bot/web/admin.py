@@ -18,7 +18,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from bot.storage.trainers import AssignmentKind, ClassGroup, Role
-from bot.trainers import assignments, audit, auth, classes, dashboard
+from bot.trainers import assignments, audit, auth, classes, dashboard, games
 from bot.trainers.auth import LoginOutcome, Principal
 from bot.trainers.line_account import LineAccount
 from bot.trainers.service import Invalid, NotFound, TrainerError, TrainerService
@@ -159,7 +159,29 @@ async def class_list(request: Request, principal: PageTrainer, trainers: Trainer
         "members": sum(c.members for c in summaries),
         "active": sum(c.active_this_week for c in summaries),
     }
-    return page(request, "classes.html", principal, classes=summaries, overview=overview)
+    line = await trainers.line_account(principal)
+    return page(
+        request,
+        "classes.html",
+        principal,
+        classes=summaries,
+        overview=overview,
+        line=line,
+        local=lambda moment: local(request, moment),
+    )
+
+
+@router.post("/line/code")
+async def line_code(principal: PageTrainer, trainers: TrainersDep) -> Response:
+    """A one-time code for the trainer to type to the bot from their own LINE (shown on the class list)."""
+    await trainers.new_line_code(principal)
+    return back("/admin/classes#line-account")
+
+
+@router.post("/line/unlink")
+async def line_unlink(principal: PageTrainer, trainers: TrainersDep) -> Response:
+    await trainers.unlink_line(principal)
+    return back("/admin/classes#line-account")
 
 
 @router.post("/classes")
@@ -228,6 +250,11 @@ async def _class_page(
         show=show,
         shown=report.filtered(show),
         filters=dashboard.FILTERS,
+        games=await trainers.class_games(class_id),
+        game_seconds=games.GAME_SECONDS,
+        game_modules=[
+            (lesson.id, lesson.module.title) for lesson in deps.services_of(request).content.lessons.values()
+        ],
         **extra,
     )
 
@@ -393,6 +420,35 @@ async def group_remove(
     classroom = await trainers.visible(principal, class_id)
     was_linked = await trainers.unlink_group(principal, classroom, group_row)
     return back(f"/admin/classes/{class_id}", "group_removed" if was_linked else "group_rejected")
+
+
+@router.post("/classes/{class_id}/games")
+async def game_prepare(
+    principal: PageTrainer,
+    trainers: TrainersDep,
+    class_id: int,
+    group: Annotated[int, Form()],
+    source: Annotated[str, Form(max_length=60)] = games.MIX,
+    count: Annotated[int, Form(ge=1, le=games.MAX_ITEMS)] = games.DEFAULT_ITEMS,
+    untimed: Annotated[str | None, Form()] = None,
+    teams: Annotated[int, Form(ge=0, le=games.MAX_TEAMS)] = 0,
+) -> Response:
+    """Prepare a game in a linked group; its first question appears when the trainer types "ข้อต่อไป" there."""
+    classroom = await trainers.visible(principal, class_id)
+    try:
+        await trainers.prepare_game(
+            principal, classroom, group_row=group, source=source, count=count, timed=not untimed, teams=teams
+        )
+    except TrainerError as exc:
+        return back(f"/admin/classes/{class_id}", "game_busy" if exc.status == 409 else "group_gone")
+    return back(f"/admin/classes/{class_id}", "game_prepared")
+
+
+@router.post("/classes/{class_id}/games/{game_id}/end")
+async def game_end(principal: PageTrainer, trainers: TrainersDep, class_id: int, game_id: int) -> Response:
+    classroom = await trainers.visible(principal, class_id)
+    await trainers.end_game(principal, classroom, game_id)
+    return back(f"/admin/classes/{class_id}", "game_ended")
 
 
 # ----- trainers (admin) and the audit log ----------------------------------------------------------------

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from bot.storage.trainers import AssignmentKind, Role
-from bot.trainers import auth, classes, dashboard
+from bot.trainers import auth, classes, dashboard, games
 from bot.trainers.auth import LoginOutcome
 from bot.web import deps
 from bot.web.deps import ApiAdmin, ApiTrainer, TrainersDep
@@ -221,6 +221,46 @@ class GroupOut(Out):
     group_id: str
     registered_at: datetime = Field(description="When someone in the group typed เชื่อมห้อง and the code")
     approved_at: datetime | None = Field(description="None: waiting for the trainer; gets no announcements")
+
+
+class LineAccountOut(Out):
+    linked: bool = Field(description="Whether a LINE account is linked (it can run class games in groups)")
+    code: str | None = Field(description='The one-time code: type "รหัสครู <code>" to the bot from your LINE')
+    code_expires_at: datetime | None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_trainer(cls, data: Any) -> Any:
+        if hasattr(data, "line_user_id"):
+            return {
+                "linked": data.line_user_id is not None,
+                "code": data.line_code,
+                "code_expires_at": data.line_code_expires_at,
+            }
+        return data
+
+
+class NewGame(BaseModel):
+    group: int = Field(description="The linked group's row (`id` in /classes/{id}/groups)")
+    source: str = Field(
+        default=games.MIX, max_length=60, description='"mix", "drills", or "module:<module id>" (its quiz)'
+    )
+    count: int = Field(default=games.DEFAULT_ITEMS, ge=1, le=games.MAX_ITEMS)
+    timed: bool = Field(default=True, description=f"false: no {games.GAME_SECONDS}-second limit per question")
+    teams: int = Field(default=0, ge=0, le=games.MAX_TEAMS, description="0: no teams; 2-4 teams")
+
+
+class GameOut(Out):
+    game_id: int
+    played_at: datetime
+    questions: int = Field(description="Questions shown so far")
+    players: int
+    answers: int
+    correct: int
+    percent: int | None = Field(description="Share of answers that were right")
+    timed: bool
+    teams: int
+    status: str
 
 
 class AuditOut(Out):
@@ -461,6 +501,50 @@ async def remove_group(
 async def class_qr(class_id: int, principal: ApiTrainer, trainers: TrainersDep) -> Response:
     classroom = await trainers.visible(principal, class_id)
     return Response(trainers.qr_png(classroom), media_type="image/png")
+
+
+# ----- the trainer's LINE account and class games (issue 18) --------------------------------------------
+
+
+@router.get("/me/line", response_model=LineAccountOut, summary="Whether your LINE account is linked")
+async def my_line(principal: ApiTrainer, trainers: TrainersDep) -> Any:
+    return LineAccountOut.model_validate(await trainers.line_account(principal))
+
+
+@router.post("/me/line/code", response_model=LineAccountOut, summary="A one-time code to link your LINE")
+async def my_line_code(principal: ApiTrainer, trainers: TrainersDep) -> Any:
+    return LineAccountOut.model_validate(await trainers.new_line_code(principal))
+
+
+@router.delete("/me/line", status_code=204, summary="Unlink your LINE account")
+async def my_line_unlink(principal: ApiTrainer, trainers: TrainersDep) -> Response:
+    await trainers.unlink_line(principal)
+    return Response(status_code=204)
+
+
+@router.get("/classes/{class_id}/games", response_model=list[GameOut], summary="Games played in the class")
+async def class_games(class_id: int, principal: ApiTrainer, trainers: TrainersDep) -> Any:
+    classroom = await trainers.visible(principal, class_id)
+    return [GameOut.model_validate(row) for row in await trainers.class_games(classroom.id or 0)]
+
+
+@router.post(
+    "/classes/{class_id}/games",
+    status_code=201,
+    summary='Prepare a game in a linked group: its first question appears when you type "ข้อต่อไป" there',
+)
+async def prepare_game(class_id: int, body: NewGame, principal: ApiTrainer, trainers: TrainersDep) -> Any:
+    classroom = await trainers.visible(principal, class_id)
+    game = await trainers.prepare_game(
+        principal,
+        classroom,
+        group_row=body.group,
+        source=body.source,
+        count=body.count,
+        timed=body.timed,
+        teams=body.teams,
+    )
+    return {"game_id": game.id, "questions": len(game.items)}
 
 
 # ----- trainers and audit -----------------------------------------------------------------------------------

@@ -353,6 +353,59 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "assign_bad_date": ("วันที่นี้ไม่มีในปฏิทิน", "That date does not exist"),
     "assign_learners": ("ผู้เรียนชุดนี้", "Learners on the track"),
+    # Class games in a LINE group (issue 18)
+    "games": ("เกมในกลุ่ม LINE", "Games in a LINE group"),
+    "games_how": (
+        "ในกลุ่ม LINE ที่เชื่อมกับห้องนี้ พิมพ์ “เริ่มเกม” (เล่นเป็นทีม: “เริ่มเกม ทีม”, ไม่จับเวลา: “เริ่มเกม ไม่จับเวลา”)"
+        " แล้วพิมพ์ “ข้อต่อไป” เพื่อดูผลและไปข้อถัดไป “จบเกม” เพื่อประกาศผู้ชนะ"
+        " ต้องผูกบัญชี LINE ของครูก่อน (หน้ารายการห้อง)",
+        'In a LINE group linked to this class, type "เริ่มเกม" (teams: "เริ่มเกม ทีม", no time limit:'
+        ' "เริ่มเกม ไม่จับเวลา"), then "ข้อต่อไป" for the result and the next question, "จบเกม" for the podium.'
+        " Link your own LINE account first (on the class list).",
+    ),
+    "games_none": ("ยังไม่มีเกม", "No games yet"),
+    "game_played_at": ("วันที่", "Date"),
+    "game_questions": ("จำนวนข้อ", "Questions"),
+    "game_players": ("ผู้เล่น", "Players"),
+    "game_correct": ("ตอบถูก", "Right answers"),
+    "game_mode": ("แบบ", "Mode"),
+    "game_timed": ("จับเวลา {s} วินาที", "{s} s per question"),
+    "game_untimed": ("ไม่จับเวลา", "No time limit"),
+    "game_teams": ("{n} ทีม", "{n} teams"),
+    "game_team_mode": ("เล่นเป็นทีม", "Teams"),
+    "game_no_teams": ("ไม่แบ่งทีม (แข่งรายคน)", "No teams (each for themselves)"),
+    "game_status_waiting": ("รอเริ่มในกลุ่ม", "Waiting in the group"),
+    "game_status_playing": ("กำลังเล่น", "Playing"),
+    "game_status_ended": ("จบแล้ว", "Ended"),
+    "game_end": ("จบเกมนี้", "End this game"),
+    "game_prepare": ("เตรียมเกม", "Prepare a game"),
+    "game_prepare_how": (
+        "เตรียมไว้ที่นี่ได้ แล้วคำถามข้อแรกจะขึ้นในกลุ่มเมื่อครูพิมพ์ “ข้อต่อไป” (หรือ “เริ่มเกม”) ในกลุ่ม"
+        " ระบบไม่ส่งข้อความเอง จึงไม่ใช้โควตาข้อความของบัญชี",
+        'Prepare it here: the first question appears in the group when you type "ข้อต่อไป" (or "เริ่มเกม")'
+        " there. Nothing is pushed, so no message quota is used.",
+    ),
+    "game_group": ("กลุ่ม", "Group"),
+    "game_source": ("คำถาม", "Questions"),
+    "game_source_mix": ("คละคำถามและ “จริงหรือหลอก?”", 'Quiz questions and "real or scam?" drills'),
+    "game_source_drills": ("“จริงหรือหลอก?” อย่างเดียว", 'Only "real or scam?" drills'),
+    "game_count": ("จำนวนข้อ", "Number of questions"),
+    "game_no_groups": ("เชื่อมกลุ่ม LINE กับห้องนี้ก่อน", "Link a LINE group to this class first"),
+    "game_prepared": ("เตรียมเกมแล้ว พิมพ์ “ข้อต่อไป” ในกลุ่มเพื่อเริ่ม", 'Game ready: type "ข้อต่อไป" in the group'),
+    "game_busy": ("กลุ่มนี้มีเกมค้างอยู่ จบเกมเดิมก่อน", "That group has a game already: end it first"),
+    "game_ended": ("จบเกมแล้ว", "Game ended"),
+    "line_title": ("บัญชี LINE ของครู", "Your LINE account"),
+    "line_how": (
+        "ผูกบัญชี LINE ของครูเพื่อเริ่มเกมในกลุ่ม LINE ของห้อง: กดขอรหัส แล้วพิมพ์ข้อความด้านล่างถึงบอท"
+        " (แชตส่วนตัวหรือในกลุ่มก็ได้) ภายใน 30 นาที",
+        "Link your LINE account to run games in your classes' LINE groups: get a code, then send the message"
+        " below to the bot (one-to-one or in the group) within 30 minutes.",
+    ),
+    "line_linked": ("ผูกบัญชี LINE แล้ว", "Your LINE account is linked"),
+    "line_not_linked": ("ยังไม่ได้ผูกบัญชี LINE", "No LINE account linked"),
+    "line_new_code": ("ขอรหัสผูกบัญชี", "Get a code"),
+    "line_unlink": ("เลิกผูกบัญชี LINE", "Unlink"),
+    "line_code_until": ("ใช้ได้ถึง", "Valid until"),
 }
 
 

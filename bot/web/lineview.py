@@ -67,6 +67,11 @@ def render_message(message: MessageJSON) -> Markup:
         return Markup('<div class="ln-bubble ln-text">{}</div>').format(
             _text_html(str(message.get("text", "")))
         )
+    if kind == "textV2":  # a class game's podium: mentions shown as LINE shows them, "@" and a name
+        body = str(message.get("text", ""))
+        for key in message.get("substitution") or {}:
+            body = body.replace("{" + str(key) + "}", "@สมาชิก")
+        return Markup('<div class="ln-bubble ln-text">{}</div>').format(_text_html(body))
     if kind == "image":
         url = _https(message.get("previewImageUrl")) or _https(message.get("originalContentUrl"))
         if url:

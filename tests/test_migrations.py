@@ -34,8 +34,8 @@ from bot.storage.db import alembic_config, make_engine, upgrade
 from bot.storage.models import Outbox, OutboxBatch, ReminderState
 
 
-def test_migrations_match_the_models(database_url: str) -> None:
-    url = Settings(database_url=database_url).sqlalchemy_url
+def test_migrations_match_the_models(empty_database_url: str) -> None:
+    url = Settings(database_url=empty_database_url).sqlalchemy_url
     upgrade(url)
     engine = make_engine(url)
     try:
@@ -46,10 +46,10 @@ def test_migrations_match_the_models(database_url: str) -> None:
         engine.dispose()
 
 
-def test_upgrading_to_batches_keeps_waiting_reminders_and_their_retry_keys(database_url: str) -> None:
+def test_upgrading_to_batches_keeps_waiting_reminders_and_their_retry_keys(empty_database_url: str) -> None:
     """0012: a batch gets the learners of its waiting rows; a reminder waiting alone becomes a batch of one
     under its own retry key (an earlier try may have landed); a waiting reply stays a row."""
-    url = Settings(database_url=database_url).sqlalchemy_url
+    url = Settings(database_url=empty_database_url).sqlalchemy_url
     config = alembic_config(url)
     command.upgrade(config, "0011_drop_review_after_attempt")
     engine = make_engine(url)
@@ -84,10 +84,10 @@ def test_upgrading_to_batches_keeps_waiting_reminders_and_their_retry_keys(datab
         engine.dispose()
 
 
-def test_upgrading_to_reminder_state_carries_marks_over_and_back(database_url: str) -> None:
+def test_upgrading_to_reminder_state_carries_marks_over_and_back(empty_database_url: str) -> None:
     """0013: last_reminded_on and ignored_reminders move from the learner row to reminder_state (a row only
     for learners with either); the downgrade brings them back."""
-    url = Settings(database_url=database_url).sqlalchemy_url
+    url = Settings(database_url=empty_database_url).sqlalchemy_url
     config = alembic_config(url)
     command.upgrade(config, "0012_batches_hold_recipients")
     marks = {1: (None, 0), 2: (date(2026, 11, 19), 1), 3: (date(2026, 11, 12), 5), 4: (None, 2)}
@@ -124,9 +124,9 @@ def test_upgrading_to_reminder_state_carries_marks_over_and_back(database_url: s
         engine.dispose()
 
 
-def test_upgrading_to_finished_modules_fills_them_in_from_module_results(database_url: str) -> None:
+def test_upgrading_to_finished_modules_fills_them_in_from_module_results(empty_database_url: str) -> None:
     """0015: each learner row gets the IDs of the modules they finished (the sweep reads them there)."""
-    url = Settings(database_url=database_url).sqlalchemy_url
+    url = Settings(database_url=empty_database_url).sqlalchemy_url
     config = alembic_config(url)
     command.upgrade(config, "0014_reminder_day")
     engine = make_engine(url)
@@ -150,10 +150,10 @@ def test_upgrading_to_finished_modules_fills_them_in_from_module_results(databas
         engine.dispose()
 
 
-def test_upgrading_keeps_every_learners_data_and_stops_reusing_their_ids(database_url: str) -> None:
+def test_upgrading_keeps_every_learners_data_and_stops_reusing_their_ids(empty_database_url: str) -> None:
     """0017: the learner table is rebuilt on SQLite (AUTOINCREMENT) without losing a row that refers to it;
     batches drop the IDs of learners erased before; an erased learner's ID is not given out again."""
-    url = Settings(database_url=database_url).sqlalchemy_url
+    url = Settings(database_url=empty_database_url).sqlalchemy_url
     config = alembic_config(url)
     command.upgrade(config, "0016_outbox_reply_landed")
     engine = make_engine(url)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +36,35 @@ def _postgres_reason() -> str | None:
 
 
 POSTGRES_SKIP = _postgres_reason()
+
+FIGURES = "figures"
+
+
+@pytest.fixture
+def figures(record_property: Callable[[str, object], None]) -> Callable[[str], None]:
+    """Report a measured figure (precision, recall...) in the run's summary, under "Measured figures".
+
+    Printing would not do: output is captured, and with several workers (pytest-xdist) a worker's output is
+    not shown at all; recorded properties travel with the test's report to the terminal."""
+
+    def report(line: str) -> None:
+        record_property(FIGURES, line)
+
+    return report
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    lines = [
+        str(value)
+        for kind in ("passed", "failed")
+        for report in terminalreporter.stats.get(kind, [])
+        for name, value in getattr(report, "user_properties", [])
+        if name == FIGURES and getattr(report, "when", "call") == "call"
+    ]
+    if lines:
+        terminalreporter.section("Measured figures")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 @contextmanager

@@ -15,6 +15,7 @@ What is asserted, and why:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
@@ -77,20 +78,20 @@ def _scores(examples: list[Example]) -> dict[str, Score]:
     return scores
 
 
-def _report(title: str, scores: dict[str, Score]) -> None:
-    print(f"\n{title}")
+def _report(figures: Callable[[str], None], title: str, scores: dict[str, Score]) -> None:
+    figures(title)
     for name in ("dev", "held-out-1", "held-out-2", "held-out-3", "held-out-4", "all"):
         if name in scores:
-            print("  " + scores[name].line(name))
+            figures("  " + scores[name].line(name))
 
 
-def test_corpus_and_written_messages_meet_the_targets() -> None:
+def test_corpus_and_written_messages_meet_the_targets(figures: Callable[[str], None]) -> None:
     if not CORPUS.is_dir():
         pytest.skip(
             f"the Thai SMS corpus is not at {CORPUS} (../shared is absent); the written set still runs"
         )
     scores = _scores(corpus_examples() + written_examples())
-    _report("Check evaluation (thai-sms corpus relabelled by hand + written messages):", scores)
+    _report(figures, "Check evaluation (thai-sms corpus relabelled by hand + written messages):", scores)
     assert scores["dev"].recall >= RECALL_TARGET, scores["dev"].line("dev")
     for name, score in scores.items():
         assert score.false_warnings <= FALSE_WARNING_TARGET, score.line(name)
@@ -98,10 +99,10 @@ def test_corpus_and_written_messages_meet_the_targets() -> None:
         assert scores[name].recall >= floor, scores[name].line(name)
 
 
-def test_written_messages_alone() -> None:
+def test_written_messages_alone(figures: Callable[[str], None]) -> None:
     """Runs without ../shared: realistic LINE chats, call scripts, OTPs, bank notices and parcel updates."""
     scores = _scores(written_examples())
-    _report("Check evaluation (written messages only):", scores)
+    _report(figures, "Check evaluation (written messages only):", scores)
     assert scores["all"].false_warnings <= FALSE_WARNING_TARGET, scores["all"].line("all")
     assert scores["dev"].recall >= RECALL_TARGET, scores["dev"].line("dev")
 

@@ -150,9 +150,8 @@ async def test_a_bank_named_in_the_cry_for_help_gets_its_call_button_first(hbot:
     reply = await hbot.say(user, "ช่วยด้วยค่ะ โดนหลอกโอนเงินจากบัญชีกสิกรไปแล้ว 5,000 บาท")
     assert tel_uris(reply)[:2] == ["tel:028888888", "tel:1441"]  # KBank's line, then the AOC
     assert "กสิกร" in reply.messages[0]["altText"]
-    assert "ธนาคารอื่น" in json.dumps(
-        reply.messages, ensure_ascii=False
-    )  # the picker stays: the bank named may be the one the scammer claimed
+    # The picker stays, asking about other accounts: the bank named may be the one the scammer claimed.
+    assert "มีบัญชีธนาคารอื่นด้วยไหม" in json.dumps(reply.messages, ensure_ascii=False)
     place = await hbot.say(user, "ตำรวจกรุงเทพโทรมา ยังอยู่ในสายเลย ช่วยด้วย")  # a city, not a bank
     assert tel_uris(place)[0] == "tel:1441"
 

@@ -182,14 +182,21 @@ def _first_message(
     return _bubble(title=title, lines=lines, buttons=buttons, large=large)
 
 
-def bank_picker(audience: Audience | str, content: HelpContent | None = None) -> MessageJSON:
-    """ "Which bank is yours?": one tap calls it (3 banks on the elderly track, 6 otherwise) + ธนาคารอื่น."""
+def bank_picker(
+    audience: Audience | str, content: HelpContent | None = None, *, another: bool = False
+) -> MessageJSON:
+    """ "Which bank is yours?": one tap calls it (3 banks on the elderly track, 6 otherwise) + ธนาคารอื่น.
+
+    `another`: a bank was already named in the learner's message, so this asks about any other account."""
     content = content or load_help_content()
     large = _elderly(audience)
     banks = content.first_choices(ELDERLY_BANK_CHOICES if large else OTHER_BANK_CHOICES)
     buttons = [_tel_button(_call_label(bank), bank.tel) for bank in banks if bank.tel]
     buttons.append(_postback_button(button("ธนาคารอื่น", ACTION_BANK, b=OTHER_BANK)))
-    title = "ธนาคารของเราคือ?" if large else "ธนาคารของคุณคือธนาคารไหนคะ"
+    if another:
+        title = "มีบัญชีธนาคารอื่นด้วยไหม?" if large else "มีบัญชีธนาคารอื่นด้วยไหมคะ"
+    else:
+        title = "ธนาคารของเราคือ?" if large else "ธนาคารของคุณคือธนาคารไหนคะ"
     lines = (
         ["กดเพื่อโทรได้เลยค่ะ"] if large else ["กดปุ่มเพื่อโทรได้เลยค่ะ ไม่มีในนี้ พิมพ์ชื่อธนาคารมาได้ หรือโทรเบอร์หลังบัตรเอทีเอ็ม"]
     )
@@ -279,7 +286,7 @@ def urgent_steps(
     content = content or load_help_content()
     messages = [_first_message(content, audience, bank, situation)]
     if bank is None or picker:
-        messages.append(bank_picker(audience, content))
+        messages.append(bank_picker(audience, content, another=bank is not None))
     messages.append(_later_steps(content, audience, situation))
     messages.append(_lesson_pointer(audience))
     return messages

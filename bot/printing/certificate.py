@@ -30,7 +30,7 @@ from bot.printing import (
 )
 from bot.storage.models import Certificate
 from bot.voice import certificates as c
-from bot.web.dates import long_day
+from bot.voice.calendar import long_day
 
 WIDTH, HEIGHT = A4_LONG, A4_SHORT
 PREVIEW_WIDTH = 700  # LINE's preview image: small (at most 1 MB)

@@ -1,4 +1,4 @@
-"""The Thai calendar as learners and trainers read it: abbreviated month names and the Buddhist era.
+"""The Thai calendar as learners and trainers read it: month names, short and full, and the Buddhist era.
 
 Kept below both the conversation (bot/voice) and the pages (bot/web/dates.py), which share it.
 """
@@ -27,3 +27,24 @@ THAI_MONTHS = (
 def short_day(value: date) -> str:
     """ "12 ธ.ค.": the day and month, as said in a chat."""
     return f"{value.day} {THAI_MONTHS[value.month - 1]}"
+
+
+THAI_MONTH_NAMES = (
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
+)
+
+
+def long_day(value: date) -> str:
+    """ "4 ธันวาคม พ.ศ. 2569": a date as a certificate writes it."""
+    return f"{value.day} {THAI_MONTH_NAMES[value.month - 1]} พ.ศ. {value.year + BUDDHIST_ERA_OFFSET}"

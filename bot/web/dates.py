@@ -8,29 +8,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.voice.calendar import BUDDHIST_ERA_OFFSET, THAI_MONTHS
+from bot.voice.calendar import BUDDHIST_ERA_OFFSET, THAI_MONTH_NAMES, THAI_MONTHS, long_day
 
-__all__ = ["BUDDHIST_ERA_OFFSET", "THAI_MONTHS", "day", "moment", "month_names", "short_day", "year_label"]
-
-THAI_MONTHS_FULL = (
-    "มกราคม",
-    "กุมภาพันธ์",
-    "มีนาคม",
-    "เมษายน",
-    "พฤษภาคม",
-    "มิถุนายน",
-    "กรกฎาคม",
-    "สิงหาคม",
-    "กันยายน",
-    "ตุลาคม",
-    "พฤศจิกายน",
-    "ธันวาคม",
-)
-
-
-def long_day(value: date) -> str:
-    """ "4 ธันวาคม พ.ศ. 2569": a date as a certificate writes it."""
-    return f"{value.day} {THAI_MONTHS_FULL[value.month - 1]} พ.ศ. {value.year + BUDDHIST_ERA_OFFSET}"
+__all__ = [
+    "BUDDHIST_ERA_OFFSET",
+    "THAI_MONTHS",
+    "THAI_MONTH_NAMES",
+    "day",
+    "long_day",
+    "moment",
+    "month_names",
+    "short_day",
+    "year_label",
+]
 
 
 def day(value: date | datetime | None, lang: str = "th") -> str:
@@ -55,20 +45,6 @@ def moment(value: datetime | None, zone: ZoneInfo, lang: str = "th") -> str:
     return f"{day(local, lang)} {local.strftime('%H:%M')}"
 
 
-THAI_MONTH_NAMES = (
-    "มกราคม",
-    "กุมภาพันธ์",
-    "มีนาคม",
-    "เมษายน",
-    "พฤษภาคม",
-    "มิถุนายน",
-    "กรกฎาคม",
-    "สิงหาคม",
-    "กันยายน",
-    "ตุลาคม",
-    "พฤศจิกายน",
-    "ธันวาคม",
-)
 ENGLISH_MONTH_NAMES = tuple(date(2000, month, 1).strftime("%B") for month in range(1, 13))
 
 

@@ -268,13 +268,15 @@ def demo_class(
 
 @demo_app.command("clear")
 def demo_clear() -> None:
-    """Remove every demo learner and their messages."""
+    """Remove every demo learner, their messages, and the demo classes only they were in."""
     from bot.storage.db import make_engine
     from scheduler import demo
 
     engine = make_engine(settings_or_exit().sqlalchemy_url)
     try:
-        typer.echo(f"Removed {demo.clear(engine)} demo learners.")
+        learners, classes = demo.clear(engine)
+        plural = "" if classes == 1 else "es"
+        typer.echo(f"Removed {learners} demo learners and {classes} demo class{plural}.")
     finally:
         engine.dispose()
 

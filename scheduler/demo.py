@@ -20,6 +20,7 @@ from bot.learning import marks
 from bot.learning import reminders as rules
 from bot.storage.db import session_scope
 from bot.storage.models import Learner, ModuleResult, Outbox, Phase, ReviewCard
+from bot.storage.trainers import ClassMember, Classroom
 
 CHUNK = 5000
 
@@ -115,17 +116,29 @@ def seed(
     return made
 
 
-def clear(engine: Engine) -> int:
+def clear(engine: Engine) -> tuple[int, int]:
     """Remove every demo learner (and, by cascade, their answers, results, cards and reminder state), their
-    messages and reminder marks."""
+    messages and reminder marks, and the classes that only demo learners were in (`ruthan demo class`: by
+    cascade their groups, assignments and games). A class with any real learner stays.
+
+    Returns (learners removed, classes removed)."""
     with session_scope(engine) as session:
         cohort = session.exec(
             select(Learner.id, Learner.line_user_id).where(Learner.cohort == rules.DEMO_COHORT)
         ).all()
+        members = session.exec(
+            select(ClassMember.class_id, Learner.cohort).join(
+                Learner, col(Learner.id) == col(ClassMember.learner_id)
+            )
+        ).all()
+        real = {class_id for class_id, kind in members if kind != rules.DEMO_COHORT}
+        demo_only = {class_id for class_id, kind in members if kind == rules.DEMO_COHORT} - real
+        if demo_only:
+            session.exec(delete(Classroom).where(col(Classroom.id).in_(sorted(demo_only))))
         users = [user for _, user in cohort]
         for start in range(0, len(users), CHUNK):
             part = users[start : start + CHUNK]
             session.exec(delete(Outbox).where(col(Outbox.chat_id).in_(part)))
         marks.forget(session.connection(), [learner_id for learner_id, _ in cohort])  # type: ignore[misc]
         session.exec(delete(Learner).where(col(Learner.cohort) == rules.DEMO_COHORT))
-        return len(users)
+        return len(users), len(demo_only)

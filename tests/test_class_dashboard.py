@@ -14,13 +14,16 @@ from typer.testing import CliRunner
 from bot.cli import app
 from bot.clock import FrozenClock
 from bot.content import Content
+from bot.storage.trainers import ClassMember, Classroom
 from bot.trainers import demo_class
 from bot.web import charts, dates
 from devkit.standin import LineStandIn
 from tests.harness import BotUnderTest, user_id
 from tests.test_admin_pages import browser_sign_in
+from tests.test_assignments import join
 from tests.test_classes import teacher_with_class
-from tests.trainer_support import FAST_PASSWORDS, make_trainer, sign_in, tbot
+from tests.test_learning_loop import rows
+from tests.trainer_support import FAST_PASSWORDS, make_trainer, new_class, sign_in, tbot
 
 __all__ = ["tbot"]
 runner = CliRunner()
@@ -67,6 +70,18 @@ async def class_url(bot: BotUnderTest) -> str:
     found = re.search(r'href="(/admin/classes/\d+)">ห้องตัวอย่าง<', listing.text)
     assert found, listing.text
     return found.group(1)
+
+
+async def test_demo_clear_removes_the_demo_class_and_keeps_real_ones(demo_bot: BotUnderTest) -> None:
+    """`ruthan demo clear` leaves no empty "ห้องตัวอย่าง" behind; a class with a real learner stays."""
+    real_class = await new_class(demo_bot, await sign_in(demo_bot, "kru"), "ป.5/1")
+    await join(demo_bot, "ต้น", real_class["code"])
+    assert sorted(row.name for row in rows(demo_bot, Classroom)) == ["ป.5/1", demo_class.DEMO_CLASS_NAME]
+    result = runner.invoke(app, ["demo", "clear"])
+    assert result.exit_code == 0, result.output
+    assert "Removed 10 demo learners and 1 demo class" in result.output
+    assert [row.name for row in rows(demo_bot, Classroom)] == ["ป.5/1"]
+    assert len(rows(demo_bot, ClassMember)) == 1  # the real learner's membership
 
 
 def test_demo_class_needs_an_existing_trainer(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:

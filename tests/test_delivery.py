@@ -293,7 +293,7 @@ async def test_removing_learners_removes_their_reminder_state(bot: BotUnderTest)
     assert len(rows(bot, ReminderState)) == 20 and len(marked_on(bot, local_date(bot.clock.now()))) == 20
     engine = make_engine(bot.settings().sqlalchemy_url)
     try:
-        assert demo.clear(engine) == 20
+        assert demo.clear(engine) == (20, 0)
     finally:
         engine.dispose()
     assert rows(bot, ReminderState) == [] and marked_on(bot, local_date(bot.clock.now())) == set()

@@ -67,6 +67,9 @@ async def test_a_trainer_creates_a_class_and_sees_its_code_and_invitation(tbot: 
     assert "ม.2/1" in page.text and f"เข้าห้อง {code}" in page.text
     listing = await tbot.http.get("/admin/classes")
     assert code in listing.text
+    # The LINE-account card is in the page once, not also inside the window title.
+    title = re.search(r"<title>(.*?)</title>", listing.text, re.S).group(1)
+    assert "<" not in title and listing.text.count('id="line-account"') == 1
 
 
 async def test_forms_without_the_csrf_token_are_refused(tbot: BotUnderTest) -> None:

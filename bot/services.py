@@ -158,6 +158,11 @@ class Services:
             mailbox=mailbox,
         )
 
+    @property
+    def site(self) -> Site:
+        """Where the bot is published and whose certificates it prints: built once, from the settings."""
+        return self.runtime.intake.site
+
     async def start(self) -> None:
         """Recover what the last process left, then run the scheduled work (recovery, the reminder sweep,
         delivery, pruning, announcements) on one scheduler."""

@@ -147,10 +147,7 @@ class TrainerService:
         rows = await self._tx(certificates.of_class, classroom.id or 0)
         if not rows:
             return None
-        site = certificates.Site(
-            public_url=self.settings.public_base_url, org_name=self.settings.ruthan_org_name
-        )
-        printed = [certificate_art.Printed.of(row, site) for row in rows]
+        printed = [certificate_art.Printed.of(row, self.services.site) for row in rows]
         logo, title = self.settings.ruthan_org_logo, f"{classroom.name} ({classroom.code})"
         return await asyncio.to_thread(certificate_art.class_pdf, printed, logo, title=title)
 

@@ -34,8 +34,7 @@ IMAGE_CACHE = "public, max-age=86400"
 
 
 def _site(request: Request) -> certificates.Site:
-    settings = deps.settings_of(request)
-    return certificates.Site(public_url=settings.public_base_url, org_name=settings.ruthan_org_name)
+    return deps.services_of(request).site
 
 
 def _found(session: Session, code: str) -> Certificate | None:

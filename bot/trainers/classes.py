@@ -13,13 +13,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from urllib.parse import quote
 
 import qrcode
 import qrcode.image.svg
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
+from bot.learning.certificates import Site
 from bot.learning.membership import (
     AWAITING_PARENT,
     CODE_ALPHABET,
@@ -222,14 +222,8 @@ class JoinLinks:
 
 def links(basic_id: str | None, code: str) -> JoinLinks:
     message = f"เข้าห้อง {code}"
-    if not basic_id:
-        return JoinLinks(message, None, None)
-    account = quote(basic_id if basic_id.startswith("@") else f"@{basic_id}", safe="")
-    return JoinLinks(
-        message,
-        f"https://line.me/R/oaMessage/{account}/?{quote(message, safe='')}",
-        f"https://line.me/R/ti/p/{account}",
-    )
+    site = Site(basic_id=basic_id)
+    return JoinLinks(message, site.chat_url(message), site.add_friend_url)
 
 
 def qr_png(data: str, *, box_size: int = 10) -> bytes:
